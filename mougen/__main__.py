@@ -1,0 +1,3 @@
+from mougen.cli import main
+
+main()

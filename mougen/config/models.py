@@ -1,0 +1,152 @@
+"""The schema of a region file (``regions/*.yaml``), as pydantic models."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic.functional_validators import BeforeValidator
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True, order=True)
+class YearMonth:
+    """A calendar month such as March 2019; ``month`` is None for a bare year."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> YearMonth:
+        """Read ``YYYY-MM`` or ``YYYY`` (YAML may hand us an int for the latter)."""
+        if isinstance(value, YearMonth):
+            return value
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", str(value).strip())
+        if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
+            raise ValueError(f"expected YYYY-MM or YYYY, got {value!r}")
+        return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+    @property
+    def words(self) -> str:
+        """How an MoU writes it: ``March 2019`` (or ``2018``)."""
+        return f"{_MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
+
+    @property
+    def last_month(self) -> tuple[int, int]:
+        """The (year, month) this ends on; a bare year ends in December."""
+        return (self.year, self.month or 12)
+
+
+YearMonthField = Annotated[YearMonth, BeforeValidator(YearMonth.parse)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Signatory(_Strict):
+    """A person who signs for an authority in one role."""
+
+    name: str | None = None
+    email: EmailStr | None = None
+
+
+class Signatories(_Strict):
+    """An authority's signatories by role; any may be unknown until the round starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    dcs: Signatory = Signatory()
+    lead_member: Signatory = Field(default=Signatory(), alias="lead-member")
+    chief_executive: Signatory = Field(default=Signatory(), alias="chief-executive")
+
+    def for_role(self, role_id: str) -> Signatory:
+        """The signatory for a role id such as ``lead-member``."""
+        return getattr(self, role_id.replace("-", "_"))
+
+
+class Authority(_Strict):
+    """A local authority: its slug, the name an MoU uses, and its council's formal name."""
+
+    slug: Annotated[str, Field(pattern=SLUG)]
+    name: str
+    council: str
+    signatories: Signatories = Signatories()
+
+
+class MouVersion(_Strict):
+    """One version of a region's MoU: its template, dates and parties."""
+
+    id: Annotated[str, Field(pattern=SLUG)]
+    title: str
+    template: str
+    commences: YearMonthField
+    review_after: YearMonthField | None = None
+    supersedes: str | None = None
+    parties: list[str]
+
+    @field_validator("template")
+    @classmethod
+    def _docx(cls, v: str) -> str:
+        if not v.endswith(".docx") or "/" in v or "\\" in v:
+            raise ValueError("must be a .docx file name inside templates/")
+        return v
+
+
+class Region(_Strict):
+    """A region and the programme that coordinates it."""
+
+    id: Annotated[str, Field(pattern=SLUG)]
+    name: str
+    programme: str | None = None
+    return_to: str | None = None
+    trust_roots: list[str] = []
+
+
+class RegionFile(_Strict):
+    """Everything in one ``regions/*.yaml`` file."""
+
+    region: Region
+    mous: list[MouVersion]
+    authorities: list[Authority]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegionFile:
+        slugs = [a.slug for a in self.authorities]
+        _no_repeats(slugs, "authorities", "slug")
+        _no_repeats([m.id for m in self.mous], "mous", "id")
+        known = set(slugs)
+        for i, mou in enumerate(self.mous):
+            _no_repeats(mou.parties, f"mous.{i}.parties", "party")
+            for j, party in enumerate(mou.parties):
+                if party not in known:
+                    raise ValueError(f"mous.{i}.parties.{j}: {party!r} is not in authorities")
+        return self
+
+
+def _no_repeats(items: list[str], where: str, what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"{where}: {what} {item!r} appears twice")
+        seen.add(item)

@@ -1,0 +1,81 @@
+"""The workspace: the folder holding regions/, templates/, signed/ and the tracker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from mougen.config import Catalog, load_catalog
+from mougen.errors import MougenError, TemplateError
+
+#: The repository checkout this package runs from; it doubles as the bundled workspace.
+BUNDLED = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A coordinator's working folder and the paths of everything in it."""
+
+    root: Path
+    db_url_override: str | None = None
+
+    @classmethod
+    def locate(cls, root: str | Path | None = None, db_url: str | None = None) -> Workspace:
+        """The workspace named by ``--workspace``, ``MOUGEN_WORKSPACE`` or the current folder."""
+        chosen = root or os.environ.get("MOUGEN_WORKSPACE") or Path.cwd()
+        return cls(Path(chosen).resolve(), db_url or os.environ.get("MOUGEN_DB"))
+
+    @property
+    def regions_dir(self) -> Path:
+        return self.root / "regions"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def signed_dir(self) -> Path:
+        return self.root / "signed"
+
+    @property
+    def issued_dir(self) -> Path:
+        """Where pack keeps a copy of each issued manifest: the record of what was sent."""
+        return self.root / "issued"
+
+    @property
+    def db_url(self) -> str:
+        return self.db_url_override or f"sqlite:///{self.root / 'mougen.db'}"
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.regions_dir)
+
+    def template_path(self, mou_id: str) -> Path:
+        """The template file of an MoU version; ``TemplateError`` if it is missing."""
+        entry = self.catalog.mou(mou_id)
+        path = self.templates_dir / entry.mou.template
+        if not path.is_file():
+            raise TemplateError(f"template for {mou_id} is missing", path)
+        return path
+
+
+def init_workspace(target: Path, source: Path = BUNDLED) -> Workspace:
+    """Create a new workspace at ``target`` from the bundled regions and templates."""
+    if target.exists() and any(target.iterdir()):
+        raise MougenError("folder is not empty; choose a new folder", target)
+    for sub in ("regions", "templates"):
+        if not (source / sub).is_dir():
+            raise MougenError(
+                f"bundled {sub}/ not found (is mougen installed from a checkout?)", source
+            )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for sub in ("regions", "templates"):
+            shutil.copytree(source / sub, target / sub)
+        (target / "signed").mkdir()
+    except OSError as exc:
+        raise MougenError(f"cannot create workspace: {exc.strerror}", target) from None
+    return Workspace(target.resolve())
