@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Align = Literal["left", "center", "right", "justify"]
+#: How a redline marks text: inserted, deleted, moved away, moved here, or reformatted.
+Revision = Literal["insert", "delete", "move-from", "move-to", "format"]
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,8 @@ class Run:
     """A stretch of text with one set of character formatting.
 
     ``footnote`` is set on the reference mark of a footnote: the run's text is
-    the mark as printed ("1") and the value is the footnote id.
+    the mark as printed ("1") and the value is the footnote id. ``revision`` is set
+    only in a redline.
     """
 
     text: str
@@ -26,6 +29,7 @@ class Run:
     underline: bool = False
     superscript: bool = False
     footnote: int | None = None
+    revision: Revision | None = None
 
     @property
     def formatting(self) -> tuple[bool, bool, bool, bool]:
@@ -39,7 +43,8 @@ class Paragraph:
 
     ``label`` is the list label as printed ("•" for bullets, "1." for a numbered
     item); numbers typed into the text itself stay in the runs. ``anchor`` is the
-    role id whose signature goes on this paragraph.
+    role id whose signature goes on this paragraph. ``revision`` marks a whole
+    paragraph as inserted, deleted or moved in a redline (the PDF draws a change bar).
     """
 
     style: str
@@ -48,6 +53,12 @@ class Paragraph:
     level: int = 0
     label: str | None = None
     anchor: str | None = None
+    revision: Revision | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether a redline marks this paragraph or any of its runs."""
+        return self.revision is not None or any(r.revision for r in self.runs)
 
     @property
     def text(self) -> str:
