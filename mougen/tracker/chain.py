@@ -1,0 +1,62 @@
+"""The event hash chain: how an event's hash is computed, and how a log is checked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from mougen.tracker.records import EventRecord
+
+#: The ``prev_hash`` of the first event.
+GENESIS = "0" * 64
+
+
+def event_hash(
+    id: int, at: datetime, kind: str, subject: str, detail: dict[str, Any], prev_hash: str
+) -> str:
+    """SHA-256 of the canonical JSON of an event's content and its predecessor's hash."""
+    content = [id, at.astimezone(UTC).isoformat(timespec="microseconds"), kind, subject, detail]
+    canonical = json.dumps(
+        [*content, prev_hash], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def recomputed(event: EventRecord) -> str:
+    """The hash an event should carry, given what it says now."""
+    return event_hash(event.id, event.at, event.kind, event.subject, event.detail, event.prev_hash)
+
+
+def check_chain(events: Iterable[EventRecord], head: tuple[int, str]) -> list[str]:
+    """Problems in a log read in id order, each naming an event; empty if the chain is intact.
+
+    ``head`` is the (event id, hash) the chain head says is newest, which is
+    what shows that events were cut off the end or added behind its back.
+    """
+    problems: list[str] = []
+    prev_id, prev_hash = 0, GENESIS
+    for event in events:
+        if event.id != prev_id + 1:
+            missing = (
+                f"{prev_id + 1}" if event.id == prev_id + 2 else f"{prev_id + 1}-{event.id - 1}"
+            )
+            problems.append(f"event {missing} missing: deleted from the log")
+        elif event.prev_hash != prev_hash:
+            problems.append(
+                f"event {event.id}: prev_hash does not match event {prev_id}"
+                f" (event {prev_id} rewritten or event {event.id} inserted)"
+            )
+        if recomputed(event) != event.hash:
+            problems.append(f"event {event.id}: content does not match its hash (edited)")
+        if event.id > head[0]:
+            problems.append(f"event {event.id}: not in the chain head (inserted)")
+        prev_id, prev_hash = event.id, event.hash
+    head_id, head_hash = head
+    if prev_id < head_id:
+        problems.append(f"event {head_id} missing: the chain head names it (deleted)")
+    elif prev_id == head_id and prev_hash != head_hash:
+        problems.append(f"event {head_id}: hash does not match the chain head (edited)")
+    return problems

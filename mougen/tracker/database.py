@@ -1,0 +1,69 @@
+"""Engines for the tracker: SQLite set up for several processes at once, or any other URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from mougen.errors import MougenError
+
+#: How long a SQLite writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 30_000
+
+#: Execution option marking connections that will write (SQLite takes the write lock up front).
+WRITE = "mougen_write"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; raises SQLAlchemy's ``ArgumentError`` for a malformed URL."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn a database that cannot be opened or migrated into one line naming it."""
+    try:
+        yield
+    except (SQLAlchemyError, CommandError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise MougenError(f"tracker database {_safe(url)}: {reason}") from None
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return repr(url)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, with connections that announce they will write."""
+    return engine.execution_options(**{WRITE: True})
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN is deferred; switch it off so _sqlite_begin chooses.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # WAL lets readers carry on while another process writes.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A deferred transaction that later needs to write can fail at once with "database is
+    # locked" (the busy handler cannot help a reader upgrading its lock), so writers take
+    # the write lock when they begin, and queue behind one another instead.
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

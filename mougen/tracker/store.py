@@ -1,0 +1,260 @@
+"""The tracker: the database index of versions, issued PDFs, signatures and the event log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mougen.config import Catalog
+from mougen.tracker import migrate
+from mougen.tracker.chain import check_chain, event_hash
+from mougen.tracker.database import database_errors, make_engine, writer
+from mougen.tracker.records import EventRecord, IssueRecord, SignatureRecord, VersionRecord
+from mougen.tracker.schema import (
+    HEAD_ID,
+    Base,
+    ChainHeadRow,
+    EventRow,
+    IssuedPdfRow,
+    MouVersionRow,
+    SignatureRow,
+)
+
+R = TypeVar("R")
+
+
+class Tracker:
+    """An open tracker database. Every change is one transaction that also appends its event."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._writer = writer(engine)
+
+    @classmethod
+    def open(cls, url: str) -> Self:
+        """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema."""
+        with database_errors(url):
+            engine = make_engine(url)
+            if migrate.current_revision(engine) != migrate.head_revision():
+                migrate.upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- recording -------------------------------------------------------------------------
+
+    def sync_versions(self, catalog: Catalog, templates_dir: Path) -> None:
+        """Record each MoU version of the catalog; a new or changed one appends a ``version``."""
+        with self._writing() as session:
+            for mou_id, entry in sorted(catalog.entries.items()):
+                mou = entry.mou
+                wanted = MouVersionRow(
+                    id=mou_id,
+                    region=entry.region.id,
+                    title=mou.title,
+                    template_sha256=_file_sha256(templates_dir / mou.template),
+                    commences=str(mou.commences),
+                    review_after=str(mou.review_after) if mou.review_after else None,
+                    successor=catalog.successor(mou_id),
+                )
+                changed = _merge(session, wanted)
+                if changed:
+                    detail = {**_columns(wanted), "changed": changed}
+                    _append(session, "version", mou_id, detail)
+
+    def record_issue(
+        self,
+        *,
+        mou: str,
+        authority: str,
+        pdf_sha256: str,
+        issued_at: datetime,
+        issued_by: str,
+        manifest: str,
+    ) -> bool:
+        """Record an issued PDF; False (and no change) if its hash is already known."""
+        row = IssuedPdfRow(
+            mou=mou,
+            authority=authority,
+            pdf_sha256=pdf_sha256,
+            issued_at=issued_at,
+            issued_by=issued_by,
+            manifest=manifest,
+        )
+        return self._record_new(row, "issued", f"{mou}/{authority}")
+
+    def record_signature(
+        self,
+        *,
+        mou: str,
+        authority: str,
+        role: str,
+        signer_name: str | None,
+        signer_email: str | None,
+        cert_sha256: str,
+        signed_at: datetime | None,
+        timestamp_at: datetime | None,
+        verdict: str,
+        signature_sha256: str,
+        archive_path: str,
+        file_sha256: str,
+    ) -> bool:
+        """Record a signature; False (and no change) if its CMS hash is already known."""
+        row = SignatureRow(
+            mou=mou,
+            authority=authority,
+            role=role,
+            signer_name=signer_name,
+            signer_email=signer_email,
+            cert_sha256=cert_sha256,
+            signed_at=signed_at,
+            timestamp_at=timestamp_at,
+            verdict=verdict,
+            signature_sha256=signature_sha256,
+            archive_path=archive_path,
+            file_sha256=file_sha256,
+            recorded_at=datetime.now(UTC),
+        )
+        return self._record_new(row, "signed", f"{mou}/{authority}/{role}")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def versions(self) -> list[VersionRecord]:
+        """Every MoU version recorded, by id."""
+        return self._all(select(MouVersionRow).order_by(MouVersionRow.id), VersionRecord)
+
+    def find_issue(self, pdf_sha256: str) -> IssueRecord | None:
+        """The issued PDF with this SHA-256, if one was recorded."""
+        with Session(self._engine) as session:
+            row = session.get(IssuedPdfRow, pdf_sha256)
+            return _to_record(row, IssueRecord) if row is not None else None
+
+    def issues(self, mou: str | None = None) -> list[IssueRecord]:
+        """Issued PDFs (of one MoU version, or all), by MoU, authority and time."""
+        query = select(IssuedPdfRow).order_by(
+            IssuedPdfRow.mou, IssuedPdfRow.authority, IssuedPdfRow.issued_at
+        )
+        if mou is not None:
+            query = query.where(IssuedPdfRow.mou == mou)
+        return self._all(query, IssueRecord)
+
+    def signatures(self, mou: str | None = None) -> list[SignatureRecord]:
+        """Signatures (of one MoU version, or all), by MoU, authority, role and time recorded."""
+        query = select(SignatureRow).order_by(
+            SignatureRow.mou, SignatureRow.authority, SignatureRow.role, SignatureRow.recorded_at
+        )
+        if mou is not None:
+            query = query.where(SignatureRow.mou == mou)
+        return self._all(query, SignatureRecord)
+
+    def events(self, limit: int | None = None) -> list[EventRecord]:
+        """The event log (or its newest ``limit`` events), newest last."""
+        newest_first = select(EventRow).order_by(EventRow.id.desc()).limit(limit)
+        return self._all(newest_first, EventRecord)[::-1]
+
+    def verify_log(self) -> list[str]:
+        """Problems in the event hash chain, each naming an event; empty if it is intact."""
+        with Session(self._engine) as session:
+            head = session.get_one(ChainHeadRow, HEAD_ID)
+            rows = session.scalars(select(EventRow).order_by(EventRow.id))
+            return check_chain(
+                (_to_record(row, EventRecord) for row in rows), (head.event_id, head.hash)
+            )
+
+    # -- internals -------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction that holds the chain head, so writers append one at a time."""
+        with Session(self._writer) as session, session.begin():
+            # On SQLite BEGIN IMMEDIATE has already queued us; elsewhere the row lock does.
+            session.get_one(ChainHeadRow, HEAD_ID, with_for_update=True)
+            yield session
+
+    def _record_new(self, row: Base, kind: str, subject: str) -> bool:
+        with self._writing() as session:
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:
+                return False
+            _append(session, kind, subject, _columns(row))
+        return True
+
+    def _all(self, query: Any, record: type[R]) -> list[R]:
+        with Session(self._engine) as session:
+            return [_to_record(row, record) for row in session.scalars(query)]
+
+
+def _append(session: Session, kind: str, subject: str, detail: dict[str, Any]) -> None:
+    """Add the next event after the chain head (which the caller holds) and move the head."""
+    head = session.get_one(ChainHeadRow, HEAD_ID)
+    # Hash exactly what the database will give back: JSON-native values only.
+    detail = json.loads(json.dumps(detail, default=_iso))
+    at = datetime.now(UTC)
+    event_id = head.event_id + 1
+    digest = event_hash(event_id, at, kind, subject, detail, head.hash)
+    session.add(
+        EventRow(
+            id=event_id,
+            at=at,
+            kind=kind,
+            subject=subject,
+            detail=detail,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+    )
+    head.event_id, head.hash = event_id, digest
+
+
+def _merge(session: Session, wanted: MouVersionRow) -> list[str]:
+    """Insert or update a version row; the names of the columns that changed."""
+    current = session.get(MouVersionRow, wanted.id)
+    if current is None:
+        session.add(wanted)
+        return sorted(_columns(wanted))
+    changed = [name for name, value in _columns(wanted).items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, getattr(wanted, name))
+    return changed
+
+
+def _columns(row: Base) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def _to_record(row: Base, record: type[R]) -> R:
+    return record(**{f.name: getattr(row, f.name) for f in fields(record)})
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in an event")
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,307 @@
+"""The tracker, run against SQLite and a real PostgreSQL: idempotent recording, versions,
+migrations, the tamper-evident event log, and several processes writing at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from mougen.tracker import Tracker
+from mougen.tracker.chain import GENESIS, event_hash
+from mougen.tracker.database import make_engine
+from mougen.tracker.migrate import current_revision, head_revision, upgrade
+from mougen.workspace import Workspace
+from tests.pgserver import PostgresUnavailable, start_server
+
+WHEN = datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session, or the reason there is none."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        yield exc
+        return
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty tracker database URL on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    server = request.getfixturevalue("postgres")
+    if isinstance(server, PostgresUnavailable):
+        pytest.skip(f"PostgreSQL cannot be started here: {server}")
+    return server.database()
+
+
+@pytest.fixture
+def tracker(db_url):
+    with Tracker.open(db_url) as t:
+        yield t
+
+
+def _sha(label: str) -> str:
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+def issue(n: int = 0) -> dict:
+    return {
+        "mou": "se-2018",
+        "authority": f"authority-{n}",
+        "pdf_sha256": _sha(f"pdf {n}"),
+        "issued_at": WHEN + timedelta(minutes=n),
+        "issued_by": "coordinator",
+        "manifest": f"issued/se-2018/authority-{n}.json",
+    }
+
+
+def signature(n: int = 0, *, archive_path: str | None = None) -> dict:
+    return {
+        "mou": "se-2018",
+        "authority": f"authority-{n}",
+        "role": "dcs",
+        "signer_name": "Dana Example",
+        "signer_email": "dana@example.org",
+        "cert_sha256": _sha("cert"),
+        "signed_at": WHEN + timedelta(hours=1),
+        "timestamp_at": None,
+        "verdict": "TOTAL_PASSED",
+        "signature_sha256": _sha(f"cms {n}"),
+        "archive_path": archive_path or f"signed/se-2018/authority-{n}/{_sha(f'file {n}')}.pdf",
+        "file_sha256": _sha(f"file {n}"),
+    }
+
+
+# -- recording ------------------------------------------------------------------------------
+
+
+def test_record_issue_is_idempotent(tracker):
+    assert tracker.record_issue(**issue()) is True
+    assert tracker.record_issue(**{**issue(), "issued_by": "someone else"}) is False
+    found = tracker.find_issue(issue()["pdf_sha256"])
+    assert found is not None
+    assert (found.authority, found.issued_by, found.issued_at) == (
+        "authority-0",
+        "coordinator",
+        WHEN,
+    )
+    assert tracker.find_issue(_sha("never issued")) is None
+    assert len(tracker.issues()) == 1 and tracker.issues("london-2019") == []
+    [event] = tracker.events()
+    assert (event.kind, event.subject) == ("issued", "se-2018/authority-0")
+    assert event.detail["pdf_sha256"] == issue()["pdf_sha256"]
+
+
+def test_same_signature_in_two_files_is_recorded_once(tracker):
+    assert tracker.record_signature(**signature()) is True
+    assert tracker.record_signature(**signature(archive_path="signed/elsewhere.pdf")) is False
+    [sig] = tracker.signatures("se-2018")
+    assert sig.archive_path == signature()["archive_path"]
+    assert sig.signed_at == WHEN + timedelta(hours=1) and sig.timestamp_at is None
+    assert sig.recorded_at.tzinfo is not None
+    assert [e.kind for e in tracker.events()] == ["signed"]
+
+
+def test_events_limit_gives_the_newest_last(tracker):
+    for n in range(4):
+        tracker.record_issue(**issue(n))
+    assert [e.id for e in tracker.events()] == [1, 2, 3, 4]
+    assert [e.subject for e in tracker.events(limit=2)] == [
+        "se-2018/authority-2",
+        "se-2018/authority-3",
+    ]
+
+
+def test_sync_versions_records_changes_once(tracker, workspace: Workspace):
+    tracker.sync_versions(workspace.catalog, workspace.templates_dir)
+    versions = {v.id: v for v in tracker.versions()}
+    assert set(versions) == {"em-2015", "london-2019", "nw-2017-19", "se-2018", "se-2019-20"}
+    se = versions["se-2018"]
+    assert (se.region, se.commences, se.review_after, se.successor) == (
+        "south-east",
+        "2018",
+        "2019-03",
+        "se-2019-20",
+    )
+    template = workspace.templates_dir / "se-2018.docx"
+    assert se.template_sha256 == hashlib.sha256(template.read_bytes()).hexdigest()
+    assert len(tracker.events()) == 5
+
+    tracker.sync_versions(workspace.catalog, workspace.templates_dir)
+    assert len(tracker.events()) == 5  # nothing changed, nothing logged
+
+    region = workspace.regions_dir / "south-east.yaml"
+    region.write_text(region.read_text().replace("review_after: 2019-03", "review_after: 2019-09"))
+    edited = Workspace(workspace.root)
+    tracker.sync_versions(edited.catalog, edited.templates_dir)
+    [version] = [v for v in tracker.versions() if v.id == "se-2018"]
+    assert version.review_after == "2019-09"
+    last = tracker.events()[-1]
+    assert (last.kind, last.subject, last.detail["changed"]) == (
+        "version",
+        "se-2018",
+        ["review_after"],
+    )
+    assert tracker.verify_log() == []
+
+
+# -- migrations -----------------------------------------------------------------------------
+
+
+def test_open_upgrades_a_database_made_at_the_first_revision(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    first = event_hash(1, WHEN, "issued", "se-2018/authority-0", {"n": 1}, GENESIS)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO events (id, at, kind, subject, detail, prev_hash, hash)"
+                " VALUES (1, :at, 'issued', 'se-2018/authority-0', :detail, :prev, :hash)"
+            ),
+            {"at": WHEN, "detail": '{"n": 1}', "prev": GENESIS, "hash": first},
+        )
+    engine.dispose()
+
+    with Tracker.open(db_url) as t:
+        assert current_revision(t._engine) == head_revision() != "0001"
+        assert t.verify_log() == []
+        assert t.record_issue(**issue(1))
+        old, new = t.events()
+        assert (old.hash, new.prev_hash, new.id) == (first, first, 2)
+        assert t.verify_log() == []
+
+
+def test_upgrade_command_reports_the_revisions(run_cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(make_engine(url), "0001")
+    result = run_cli("--db", url, "tracker", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert f"from revision 0001 to {head_revision()}" in result.output
+    again = run_cli("--db", url, "tracker", "upgrade")
+    assert f"already at revision {head_revision()}" in again.output
+
+
+def test_unreachable_database_is_one_line(run_cli):
+    result = run_cli("--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "audit", "log")
+    assert result.exit_code == 1
+    assert result.output.startswith("mougen: tracker database postgresql+psycopg://u:***@")
+    assert "secret" not in result.output and "Traceback" not in result.output
+
+
+# -- the event log --------------------------------------------------------------------------
+
+
+def _three_events(url: str) -> None:
+    with Tracker.open(url) as t:
+        for n in range(3):
+            t.record_issue(**issue(n))
+        assert t.verify_log() == []
+
+
+def _tamper(url: str, statement: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
+def _verify(url: str) -> list[str]:
+    with Tracker.open(url) as t:
+        return t.verify_log()
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE events SET subject = 'se-2018/forged' WHERE id = 2", "event 2: content"),
+        ("UPDATE events SET at = at WHERE id = 2", None),
+        ("DELETE FROM events WHERE id = 2", "event 2 missing"),
+        ("DELETE FROM events WHERE id = 3", "event 3 missing"),
+    ],
+    ids=["edited", "untouched", "deleted", "deleted-newest"],
+)
+def test_tampering_is_named(db_url, run_cli, statement, named):
+    _three_events(db_url)
+    _tamper(db_url, statement)
+    problems = _verify(db_url)
+    result = run_cli("--db", db_url, "audit", "log", "--verify")
+    if named is None:
+        assert problems == [] and result.exit_code == 0
+        assert "intact: 3 events" in result.output
+        return
+    assert problems and problems[0].startswith(named), problems
+    assert result.exit_code == 1
+    assert named in result.output
+
+
+def test_rewritten_hash_is_caught_by_the_next_event(db_url):
+    _three_events(db_url)
+    with Tracker.open(db_url) as t:
+        old = t.events()[0]
+    forged = event_hash(1, old.at, old.kind, "se-2018/forged", old.detail, old.prev_hash)
+    _tamper(db_url, f"UPDATE events SET subject = 'se-2018/forged', hash = '{forged}' WHERE id = 1")
+    assert _verify(db_url) == [
+        "event 2: prev_hash does not match event 1 (event 1 rewritten or event 2 inserted)"
+    ]
+
+
+def test_audit_log_lists_events_as_json(db_url, run_cli):
+    _three_events(db_url)
+    result = run_cli("--db", db_url, "audit", "log", "--json", "--limit", "2")
+    assert result.exit_code == 0
+    events = json.loads(result.output)
+    assert [e["id"] for e in events] == [2, 3]
+    assert events[1]["prev_hash"] == events[0]["hash"]
+    checked = json.loads(run_cli("--db", db_url, "audit", "log", "--verify", "--json").output)
+    assert checked == {"intact": True, "events": 3, "problems": []}
+
+
+# -- several processes at once ---------------------------------------------------------------
+
+WORKERS = 3
+ITEMS = 8
+
+
+def _record_everything(url: str, barrier, results, seed: int) -> None:
+    """One process: open the (maybe new) tracker and record every item, in its own order."""
+    barrier.wait()
+    order = list(range(ITEMS))
+    random.Random(seed).shuffle(order)
+    new = 0
+    with Tracker.open(url) as t:
+        for n in order:
+            new += t.record_issue(**issue(n))
+            new += t.record_signature(**signature(n))
+    results.put(new)
+
+
+@pytest.mark.slow
+def test_concurrent_processes_record_each_item_once(db_url):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
+    workers = [
+        ctx.Process(target=_record_everything, args=(db_url, barrier, results, seed))
+        for seed in range(WORKERS)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0] * WORKERS
+    assert sum(results.get(timeout=5) for _ in workers) == 2 * ITEMS
+    with Tracker.open(db_url) as t:
+        assert len(t.issues()) == ITEMS and len(t.signatures()) == ITEMS
+        assert [e.id for e in t.events()] == list(range(1, 2 * ITEMS + 1))
+        assert t.verify_log() == []
