@@ -1,0 +1,237 @@
+"""The DOCX redline: accept gives NEW, reject gives OLD, moves are moves, Word's markup is right."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
+
+from mougen.document import read_docx
+from mougen.redline import diff_documents, write_docx
+from tests.seedtext import split_pandoc_notes, text_words
+from tests.tracked import REVISIONS, W, accepted_words, document_xml, rejected_words
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MOVED_TEXT = "Systematically sharing knowledge"
+
+
+def redline(old: bytes, new: bytes) -> bytes:
+    return write_docx(diff_documents(read_docx(old), read_docx(new)), old, new, author="Tester")
+
+
+def edited_copy(source: bytes) -> bytes:
+    """An MoU with a word changed, a paragraph deleted, one inserted and one moved (and edited)."""
+    doc = docx.Document(io.BytesIO(source))
+    long = [p for p in doc.paragraphs if len(p.text.split()) > 8]
+    changed, dropped, before_new, moved, target = long[2], long[3], long[4], long[6], long[10]
+    assert moved.text.startswith(MOVED_TEXT)
+    first = changed.runs[0]
+    assert " the " in first.text
+    first.text = first.text.replace(" the ", " a ", 1)
+    dropped._p.getparent().remove(dropped._p)
+    inserted = copy.deepcopy(before_new._p)
+    before_new._p.addnext(inserted)
+    added = DocxParagraph(inserted, before_new._parent)
+    for run in added.runs[1:]:
+        run._r.getparent().remove(run._r)
+    added.runs[
+        0
+    ].text = "Authorities will publish an annual statement of their improvement priorities."
+    target._p.addnext(moved._p)
+    moved.runs[-1].text += " as agreed by the board"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def se_pair() -> tuple[bytes, bytes]:
+    return (TEMPLATES / "se-2018.docx").read_bytes(), (TEMPLATES / "se-2019-20.docx").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def edited_pair() -> tuple[bytes, bytes]:
+    old = (TEMPLATES / "london-2019.docx").read_bytes()
+    return old, edited_copy(old)
+
+
+@pytest.fixture(scope="module", params=["se", "edited"])
+def case(request, se_pair, edited_pair) -> tuple[bytes, bytes, bytes]:
+    old, new = se_pair if request.param == "se" else edited_pair
+    return old, new, redline(old, new)
+
+
+def pandoc_words(path: Path, track_changes: str | None = None) -> list[str]:
+    args = ["pandoc", str(path), "-t", "plain", "--wrap=none"]
+    if track_changes:
+        args.append(f"--track-changes={track_changes}")
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return text_words(split_pandoc_notes(out)[0])
+
+
+def untitled(words: list[str], source: bytes) -> list[str]:
+    """``words`` without the title and subtitle, which pandoc takes as metadata."""
+    titles = [p for p in read_docx(source).paragraphs if p.style in ("Title", "Subtitle")]
+    heading = " ".join(p.body_text for p in titles).split()
+    assert words[: len(heading)] == heading
+    return words[len(heading) :]
+
+
+def canonical(xml: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(xml), method="c14n")
+
+
+def model_words(source: bytes) -> list[str]:
+    return " ".join(p.body_text for p in read_docx(source).paragraphs).split()
+
+
+def test_pandoc_accept_gives_new_and_reject_gives_old(case, tmp_path):
+    old, new, red = case
+    for name, data in (("old", old), ("new", new), ("red", red)):
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    assert pandoc_words(tmp_path / "red.docx", "accept") == pandoc_words(tmp_path / "new.docx")
+    assert pandoc_words(tmp_path / "red.docx", "reject") == pandoc_words(tmp_path / "old.docx")
+
+
+def test_python_accept_and_reject_agree_with_pandoc(case, tmp_path):
+    """The helper the property tests rely on reads tracked changes as pandoc does."""
+    old, new, red = case
+    (tmp_path / "red.docx").write_bytes(red)
+    assert accepted_words(red) == model_words(new)
+    assert rejected_words(red) == model_words(old)
+    accepted = text_words(" ".join(untitled(accepted_words(red), new)))
+    rejected = text_words(" ".join(untitled(rejected_words(red), old)))
+    assert accepted == pandoc_words(tmp_path / "red.docx", "accept")
+    assert rejected == pandoc_words(tmp_path / "red.docx", "reject")
+
+
+def test_every_revision_has_author_date_and_a_unique_id(case):
+    root = document_xml(case[2])
+    marks = [
+        el
+        for tag in (*REVISIONS, "moveFromRangeStart", "moveToRangeStart")
+        for el in root.iter(f"{W}{tag}")
+    ]
+    assert len(marks) > 5
+    assert all(el.get(f"{W}author") == "Tester" for el in marks)
+    assert all(el.get(f"{W}date", "").endswith("Z") for el in marks)
+    ids = [el.get(f"{W}id") for el in marks]
+    assert len(ids) == len(set(ids))
+
+
+def test_moved_paragraph_is_a_move_with_its_edit_inside(edited_pair):
+    root = document_xml(redline(*edited_pair))
+    source = [p for p in root.iter(f"{W}p") if p.find(f"{W}moveFromRangeStart") is not None]
+    target = [p for p in root.iter(f"{W}p") if p.find(f"{W}moveToRangeStart") is not None]
+    assert len(source) == len(target) == 1
+    name = source[0].find(f"{W}moveFromRangeStart").get(f"{W}name")
+    assert target[0].find(f"{W}moveToRangeStart").get(f"{W}name") == name
+    end = source[0].find(f"{W}moveFromRangeEnd").get(f"{W}id")
+    assert end == source[0].find(f"{W}moveFromRangeStart").get(f"{W}id")
+    assert "".join(source[0].find(f"{W}moveFrom").itertext()).startswith(MOVED_TEXT)
+    assert "".join(target[0].find(f"{W}moveTo").itertext()).startswith(MOVED_TEXT)
+    assert "".join(target[0].find(f"{W}ins").itertext()).strip() == "as agreed by the board"
+    assert source[0].find(f"{W}pPr/{W}rPr/{W}moveFrom") is not None
+
+
+def test_whole_paragraphs_have_their_marks_tracked(edited_pair):
+    root = document_xml(redline(*edited_pair))
+    inserted = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
+    deleted = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert ["".join(p.itertext()) for p in inserted] == [
+        "Authorities will publish an annual statement of their improvement priorities."
+    ]
+    assert len(deleted) == 1
+    assert deleted[0].find(f".//{W}delText") is not None
+    assert deleted[0].find(f".//{W}t") is None
+
+
+def test_changed_word_is_a_word_level_change(edited_pair):
+    root = document_xml(redline(*edited_pair))
+    dels = ["".join(d.itertext()) for d in root.iter(f"{W}del") if d.getparent().tag == f"{W}p"]
+    inss = ["".join(i.itertext()) for i in root.iter(f"{W}ins") if i.getparent().tag == f"{W}p"]
+    assert "the" in [d.strip() for d in dels]
+    assert "a" in [i.strip() for i in inss]
+
+
+def test_renumbered_heading_is_one_small_change(se_pair):
+    """ "Local and Regional" became "5. Local and Regional": only the number is inserted."""
+    root = document_xml(redline(*se_pair))
+    heading = next(
+        p for p in root.iter(f"{W}p") if "".join(p.itertext()).endswith("Local and Regional")
+    )
+    assert ["".join(i.itertext()) for i in heading.iter(f"{W}ins")] == ["5. "]
+    assert heading.find(f".//{W}del") is None
+
+
+def test_restyled_paragraph_records_its_old_style(se_pair):
+    """se-2018's bullets became numbered "Clause 2" paragraphs: the old style is kept on record."""
+    root = document_xml(redline(*se_pair))
+    old_styles = {el.get(f"{W}val") for el in root.iterfind(f".//{W}pPrChange/{W}pPr/{W}pStyle")}
+    assert "ListBullet" in old_styles
+
+
+def test_reformatted_word_gets_rpr_change(edited_pair):
+    old = edited_pair[0]
+    doc = docx.Document(io.BytesIO(old))
+    target = next(p for p in doc.paragraphs if len(p.text.split()) > 8)
+    target.runs[0].bold = True
+    out = io.BytesIO()
+    doc.save(out)
+    root = document_xml(redline(old, out.getvalue()))
+    changes = list(root.iter(f"{W}rPrChange"))
+    assert changes
+    run = changes[0].getparent().getparent()
+    assert run.find(f"{W}rPr/{W}b") is not None
+    assert changes[0].find(f"{W}rPr/{W}b") is None
+    assert root.find(f".//{W}ins") is None and root.find(f".//{W}del") is None
+
+
+def test_new_package_parts_carry_over(se_pair):
+    old, new = se_pair
+    red = redline(old, new)
+    with zipfile.ZipFile(io.BytesIO(red)) as z, zipfile.ZipFile(io.BytesIO(new)) as n:
+        for part in ("word/styles.xml", "word/numbering.xml", "word/footnotes.xml"):
+            assert canonical(z.read(part)) == canonical(n.read(part))
+    refs = list(document_xml(red).iter(f"{W}footnoteReference"))
+    assert [r.get(f"{W}id") for r in refs] == [
+        r.get(f"{W}id") for r in document_xml(new).iter(f"{W}footnoteReference")
+    ]
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_redline_and_shows_the_changes(edited_pair, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("soffice not installed (Debian package libreoffice-writer-nogui)")
+    (tmp_path / "red.docx").write_bytes(redline(*edited_pair))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "red.docx"),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "red.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Authorities will publish an annual statement" in flat  # inserted
+    assert "The MoU sets out the agreed areas" in flat  # deleted, still shown
+    assert flat.count(MOVED_TEXT) == 2  # at the old and the new place
