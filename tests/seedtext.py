@@ -160,6 +160,8 @@ def text_words(
     for mark in footnote_marks:
         glued = rf"(?<=[^\W\d_]){re.escape(mark)}"
         text = re.sub(rf"{glued}[ \t]*\n\s*(?=[.,;:!?)])", "", text)  # "area1\n. Such"
+        # a raised mark drawn as its own line: "area\n1\n. Such"
+        text = re.sub(rf"(?<=[^\W\d_])[ \t]*\n{re.escape(mark)}[ \t]*\n(?=[.,;:!?)])", "", text)
         text = re.sub(rf"{glued}(?!\w)", "", text)
     if rejoin_hyphens:
         text = re.sub(r"(?<=\w-)[ \t]*\n\s*(?=\w)", "", text)

@@ -219,9 +219,12 @@ class _Reader:
             raise UnsupportedFeature("an equation is not supported", self.label)
 
     def _check_supported(self, p: etree._Element) -> None:
-        for el in p.iter():
-            if isinstance(el.tag, str) and etree.QName(el).localname in _UNSUPPORTED:
-                self._unsupported(etree.QName(el).localname)
+        found = {etree.QName(el).localname for el in p.iter() if isinstance(el.tag, str)}
+        # The first match in _UNSUPPORTED's order is the most specific name (a text box
+        # sits inside a picture), so that is the one reported.
+        for tag in _UNSUPPORTED:
+            if tag in found:
+                self._unsupported(tag)
 
     def _unsupported(self, tag: str) -> None:
         raise UnsupportedFeature(f"{_UNSUPPORTED[tag]} ({tag}) is not supported", self.label)

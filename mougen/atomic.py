@@ -1,0 +1,67 @@
+"""Writing files and folders so that a reader never sees half of one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mougen.errors import OutputError
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    ensure_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {exc.strerror}", path) from None
+    return path
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a folder (and its parents) or raise one clear ``OutputError``."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create folder: {exc.strerror}", path) from None
+    if not os.access(path, os.W_OK):
+        raise OutputError("folder is not writable", path)
+    return path
+
+
+def write_folder(target: Path, files: dict[str, bytes]) -> Path:
+    """Write ``files`` (name -> bytes) as the folder ``target``, replacing any older one whole.
+
+    The folder is built under a hidden name beside ``target`` and renamed into place,
+    so an interrupted run leaves either the old folder or the new one, never half.
+    """
+    ensure_dir(target.parent)
+    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        for name, data in files.items():
+            (staged / name).write_bytes(data)
+        return _swap_in(staged, target)
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise OutputError(f"cannot write: {exc.strerror}", target) from None
+
+
+def _swap_in(staged: Path, target: Path) -> Path:
+    """Put the finished folder ``staged`` at ``target``, replacing any older one whole."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    staged.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -1,0 +1,5 @@
+"""Sign-off packs: per authority, the documents, a cover sheet and a manifest."""
+
+from mougen.pack.builder import PackResult, build_pack, build_packs
+
+__all__ = ["PackResult", "build_pack", "build_packs"]

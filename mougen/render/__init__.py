@@ -1,0 +1,5 @@
+"""Rendering MoUs: the DOCX from the Word template, the PDF from the same document model."""
+
+from mougen.render.pipeline import Rendered, render_authority, render_entry, render_placeholder
+
+__all__ = ["Rendered", "render_authority", "render_entry", "render_placeholder"]

@@ -1,0 +1,55 @@
+"""Rendering a Word template with docxtpl into the authority's DOCX."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from mougen.errors import TemplateError
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TRACKED = ("ins", "del", "moveFrom", "moveTo")
+
+
+def _environment() -> jinja2.Environment:
+    # StrictUndefined: a variable the config lacks must fail, not print as nothing.
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def refuse_tracked_changes(template: Path, data: bytes) -> None:
+    """Raise ``TemplateError`` if the template's body still holds tracked changes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            root = etree.fromstring(package.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise TemplateError("not a readable Word document", template) from None
+    for name in _TRACKED:
+        if root.find(f".//{_W}{name}") is not None:
+            raise TemplateError(
+                "holds tracked changes; accept or reject them in Word before rendering", template
+            )
+
+
+def render_docx(template: Path, context: dict[str, Any]) -> bytes:
+    """Render ``template`` with ``context``; the result is the DOCX's bytes."""
+    try:
+        data = template.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"cannot read template: {exc.strerror}", template) from None
+    refuse_tracked_changes(template, data)
+    doc = DocxTemplate(io.BytesIO(data))
+    try:
+        doc.render(context, jinja_env=_environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"uses a variable the config lacks: {exc.message}", template) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template tag error: {exc.message}", template) from None
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,57 @@
+"""Rendering one MoU version for one authority: DOCX, then the model, then the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mougen.config.catalog import MouEntry
+from mougen.document import Document, read_docx
+from mougen.errors import TemplateError
+from mougen.render.context import authority_context, placeholder_context
+from mougen.render.docx import render_docx
+from mougen.render.fields import add_signature_fields
+from mougen.render.pdf import write_pdf
+from mougen.roles import ROLE_IDS
+from mougen.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendered MoU: the DOCX to read, the signable PDF, and the model between them."""
+
+    docx: bytes
+    pdf: bytes
+    document: Document
+
+
+def render_authority(
+    ws: Workspace, mou_id: str, slug: str, *, when: datetime | None = None
+) -> Rendered:
+    """Render ``mou_id`` for the party ``slug``."""
+    entry = ws.catalog.mou(mou_id)
+    context = authority_context(entry, entry.party(slug))
+    return render_entry(ws.template_path(mou_id), entry, context, when)
+
+
+def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = None) -> Rendered:
+    """Render ``mou_id`` with placeholders for the authority (for redlines and checks)."""
+    entry = ws.catalog.mou(mou_id)
+    return render_entry(ws.template_path(mou_id), entry, placeholder_context(entry), when)
+
+
+def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime | None) -> Rendered:
+    """Render a template with a context: the DOCX, its model, and the PDF with fields."""
+    docx = render_docx(template, context)
+    document = read_docx(docx, template)
+    missing = [r for r in ROLE_IDS if r not in document.anchors]
+    if missing:
+        raise TemplateError(
+            f"no signature anchor for {', '.join(missing)} (add a bookmark "
+            + ", ".join(f"sig_{r.replace('-', '_')}" for r in missing)
+            + ")",
+            template,
+        )
+    laid_out = write_pdf(document, title=entry.mou.title, when=when)
+    return Rendered(docx, add_signature_fields(laid_out.pdf, laid_out.placements), document)

@@ -1,0 +1,110 @@
+"""Packs: one per party, each complete, hashed, zipped, and safe to build again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mougen.pack import build_packs
+from tests.pdftext import pdftotext, qpdf_check, signature_fields
+
+WHEN = datetime(2026, 11, 22, tzinfo=UTC)
+PACK_COUNTS = {"nw-2017-19": 23, "london-2019": 33, "em-2015": 9, "se-2018": 19, "se-2019-20": 19}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_pack(folder: Path) -> dict:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["name"]: f for f in manifest["files"]}
+    assert sorted(listed) == sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    for name, entry in listed.items():
+        assert entry["sha256"] == _sha(folder / name), name
+        assert entry["bytes"] == (folder / name).stat().st_size
+    assert manifest["issued_pdf_sha256"] == _sha(folder / manifest["issued_pdf"])
+    with zipfile.ZipFile(folder.with_suffix(".zip")) as archive:
+        assert sorted(archive.namelist()) == sorted(p.name for p in folder.iterdir())
+        for name in archive.namelist():
+            assert archive.read(name) == (folder / name).read_bytes()
+    return manifest
+
+
+@pytest.mark.parametrize("mou_id", PACK_COUNTS)
+def test_one_complete_pack_per_party(workspace, tmp_path, mou_id):
+    entry = workspace.catalog.mou(mou_id)
+    results = build_packs(workspace, mou_id, entry.mou.parties, tmp_path / "packs", WHEN, jobs=2)
+    assert len(results) == PACK_COUNTS[mou_id]
+    folders = sorted(p for p in (tmp_path / "packs").iterdir() if p.is_dir())
+    assert [f.name for f in folders] == sorted(f"{mou_id}--{s}" for s in entry.mou.parties)
+    for folder in folders:
+        manifest = _check_pack(folder)
+        assert manifest["mou"] == mou_id
+        assert manifest["template_sha256"] == _sha(workspace.templates_dir / f"{mou_id}.docx")
+        record = workspace.issued_dir / mou_id / manifest["authority"]
+        assert (record / f"{manifest['issued_pdf_sha256']}.json").is_file()
+
+
+def test_cover_sheet_says_who_signs_how_and_the_hash(workspace, tmp_path):
+    [result] = build_packs(workspace, "se-2018", ["milton-keynes"], tmp_path, WHEN)
+    cover = pdftotext(result.folder / "cover-sheet.pdf", raw=False)
+    for text in (
+        "Milton Keynes Council",
+        "Michael Bracey",
+        "Carole Mills",
+        "Cllr Zoe Nolan",
+        "mougen sign",
+        "Adobe",
+        "SESLIP programme office",
+        result.pdf_sha256,
+    ):
+        assert text in cover, text
+    order = [cover.index(t) for t in ("Director of", "Lead Member", "Chief Executive")]
+    assert order == sorted(order)
+    assert qpdf_check(result.folder / "cover-sheet.pdf").returncode == 0
+    assert sorted(signature_fields(result.folder / "se-2018--milton-keynes.pdf")) == [
+        "chief-executive",
+        "dcs",
+        "lead-member",
+    ]
+
+
+def test_rebuilding_replaces_packs_whole_and_identically(workspace, tmp_path):
+    out = tmp_path / "packs"
+    [first] = build_packs(workspace, "em-2015", ["rutland"], out, WHEN)
+    before = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    (first.folder / "stray.txt").write_text("left over")
+    [again] = build_packs(workspace, "em-2015", ["rutland"], out, WHEN)
+    assert {p.name: p.read_bytes() for p in again.folder.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["em-2015--rutland", "em-2015--rutland.zip"]
+
+
+def test_parallel_and_serial_builds_agree(workspace, tmp_path):
+    parties = ["derby", "rutland", "lincolnshire"]
+    serial = build_packs(workspace, "em-2015", parties, tmp_path / "a", WHEN, jobs=1)
+    parallel = build_packs(workspace, "em-2015", parties, tmp_path / "b", WHEN, jobs=3)
+    assert [r.pdf_sha256 for r in serial] == [r.pdf_sha256 for r in parallel]
+
+
+def test_pack_command_for_one_authority(run_cli, tmp_path):
+    out = tmp_path / "packs"
+    result = run_cli(
+        "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 packs for se-2018" in result.output
+    _check_pack(out / "se-2018--milton-keynes")
+
+
+def test_pack_command_rejects_unknown_authority_and_writes_nothing(run_cli, tmp_path):
+    out = tmp_path / "packs"
+    result = run_cli("pack", "se-2018", "--authority", "atlantis", "-o", str(out))
+    assert result.exit_code == 1
+    assert "atlantis" in result.output and "Traceback" not in result.output
+    assert not out.exists()
