@@ -1,0 +1,59 @@
+"""The chase list: who still has to sign, as CSV that mail-merge tools read."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import astuple, dataclass, fields
+from typing import TYPE_CHECKING, TextIO
+
+from mougen.config import Catalog
+from mougen.reports.status import status
+from mougen.roles import role
+
+if TYPE_CHECKING:
+    from mougen.tracker import Tracker
+
+
+@dataclass(frozen=True)
+class ChaseRow:
+    """One signature still owed: the authority, the role, and whom to ask (where known)."""
+
+    mou: str
+    authority: str
+    authority_name: str
+    role: str
+    role_title: str
+    name: str
+    email: str
+
+
+CHASE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ChaseRow))
+
+
+def chase(catalog: Catalog, tracker: Tracker, mou_id: str) -> list[ChaseRow]:
+    """One row per role still to sign, for each incomplete authority of the version."""
+    entry = catalog.mou(mou_id)
+    rows = []
+    for row in status(catalog, tracker, mou_id):
+        signatories = entry.party(row.authority).signatories
+        for role_id in row.missing:
+            person = signatories.for_role(role_id)
+            rows.append(
+                ChaseRow(
+                    mou=row.mou,
+                    authority=row.authority,
+                    authority_name=row.authority_name,
+                    role=role_id,
+                    role_title=role(role_id).title,
+                    name=person.name or "",
+                    email=person.email or "",
+                )
+            )
+    return rows
+
+
+def write_chase_csv(rows: list[ChaseRow], out: TextIO) -> None:
+    """Write ``rows`` as RFC 4180 CSV (header row, CRLF line ends, quoting where needed)."""
+    writer = csv.writer(out)
+    writer.writerow(CHASE_COLUMNS)
+    writer.writerows(astuple(r) for r in rows)
