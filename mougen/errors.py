@@ -44,3 +44,7 @@ class PdfReadError(MougenError):
     """A file that cannot be read as a PDF."""
 
     exit_code = 2
+
+
+class SigningError(MougenError):
+    """A document, key or certificate that cannot be used to sign as asked."""

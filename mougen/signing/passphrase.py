@@ -1,0 +1,36 @@
+"""Where a passphrase or PIN comes from: a file, an environment variable or a hidden prompt.
+
+Never a command-line argument, which other users of the machine can read from the process list.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from mougen.errors import MougenError
+
+#: The environment variable for the passphrase of a PKCS#12 file, token PIN or CA key.
+PASSPHRASE_ENV = "MOUGEN_P12_PASSPHRASE"
+
+
+def read_passphrase(
+    file: Path | None, env_var: str, prompt: str, *, confirm: bool = False
+) -> bytes:
+    """The passphrase from ``file``, else from ``env_var``, else typed at a hidden prompt.
+
+    A file's trailing line break is not part of the passphrase. ``confirm`` asks twice at the
+    prompt, for passphrases that are being chosen rather than entered.
+    """
+    if file is not None:
+        try:
+            return file.read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise MougenError(f"cannot read passphrase file: {exc.strerror}", file) from None
+    from_env = os.environ.get(env_var)
+    if from_env:
+        return from_env.encode()
+    typed = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    return typed.encode()

@@ -1,0 +1,48 @@
+"""Helpers for signing tests: a real rendered MoU to sign, and poppler's view of a signed one."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from mougen.render import render_authority
+from mougen.render.fields import add_signature_fields
+from mougen.render.pdf import write_pdf
+from mougen.workspace import BUNDLED, Workspace
+
+MOU, AUTHORITY = "se-2018", "milton-keynes"
+
+
+@cache
+def issued_pdf() -> bytes:
+    """Milton Keynes' se-2018 MoU as render makes it, with its three empty signature fields."""
+    return render_authority(Workspace(BUNDLED), MOU, AUTHORITY).pdf
+
+
+@cache
+def pdf_with_fields(*roles: str) -> bytes:
+    """The same MoU with empty signature fields for ``roles`` only."""
+    rendered = render_authority(Workspace(BUNDLED), MOU, AUTHORITY)
+    laid_out = write_pdf(rendered.document, title=MOU)
+    return add_signature_fields(laid_out.pdf, [p for p in laid_out.placements if p.role in roles])
+
+
+def pdftotext(pdf: Path) -> str:
+    return _run("pdftotext", str(pdf), "-")
+
+
+def pdfsig(pdf: Path, roots: list[Path], tmp: Path) -> str:
+    """``pdfsig`` output for ``pdf``, with ``roots`` trusted in a fresh NSS database."""
+    nss = tmp / "nssdb"
+    if not nss.exists():
+        nss.mkdir()
+        _run("certutil", "-N", "--empty-password", "-d", f"sql:{nss}")
+        for i, root in enumerate(roots):
+            trust = ["-A", "-n", f"root{i}", "-t", "CT,C,C", "-i", str(root)]
+            _run("certutil", *trust, "-d", f"sql:{nss}")
+    return _run("pdfsig", "-nssdir", f"sql:{nss}", str(pdf))
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
