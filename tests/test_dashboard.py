@@ -154,3 +154,20 @@ def test_report_into_an_unwritable_place_is_one_line(tmp_path, run_cli, db_url):
     result = run_cli("--db", db_url, "report", "--html", str(blocker / "dash.html"))
     assert result.exit_code == 1
     assert len(result.output.splitlines()) == 1 and str(blocker) in result.output
+
+
+def test_report_without_an_id_shows_each_region_s_version_in_force(tmp_path, run_cli):
+    out = tmp_path / "all.html"
+    empty = "sqlite:///" + str(tmp_path / "empty.db")
+    result = run_cli("--db", empty, "report", "--html", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    dom = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    bars = dom.xpath("//div[@class='progress']")
+    assert sorted(b.get("data-mou") for b in bars) == [
+        "em-2015",
+        "london-2019",
+        "nw-2017-19",
+        "se-2019-20",
+    ]
+    assert {b.get("data-complete") for b in bars} == {"0"}
+    assert "No events recorded yet." in dom.text_content()

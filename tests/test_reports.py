@@ -212,6 +212,14 @@ def test_reviews_table_marks_due_and_superseded(run_cli):
     assert "DUE" in lines["london-2019"]
 
 
+def test_reviews_with_a_broken_template_is_one_line(workspace, run_cli):
+    (workspace.templates_dir / "london-2019.docx").write_bytes(b"PK not really")
+    result = run_cli("reviews")
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("mougen: ") and "london-2019.docx" in line
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
