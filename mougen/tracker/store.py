@@ -36,18 +36,23 @@ R = TypeVar("R")
 class Tracker:
     """An open tracker database. Every change is one transaction that also appends its event."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, url: str):
         self._engine = engine
         self._writer = writer(engine)
+        self._url = url
 
     @classmethod
     def open(cls, url: str) -> Self:
         """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema."""
         with database_errors(url):
             engine = make_engine(url)
-            if migrate.current_revision(engine) != migrate.head_revision():
-                migrate.upgrade(engine)
-        return cls(engine)
+            try:
+                if migrate.current_revision(engine) != migrate.head_revision():
+                    migrate.upgrade(engine)
+            except Exception:
+                engine.dispose()
+                raise
+        return cls(engine, url)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -143,7 +148,7 @@ class Tracker:
 
     def find_issue(self, pdf_sha256: str) -> IssueRecord | None:
         """The issued PDF with this SHA-256, if one was recorded."""
-        with Session(self._engine) as session:
+        with self._reading() as session:
             row = session.get(IssuedPdfRow, pdf_sha256)
             return _to_record(row, IssueRecord) if row is not None else None
 
@@ -172,8 +177,9 @@ class Tracker:
 
     def verify_log(self) -> list[str]:
         """Problems in the event hash chain, each naming an event; empty if it is intact."""
-        with Session(self._engine) as session:
-            head = session.get_one(ChainHeadRow, HEAD_ID)
+        with self._reading() as session:
+            # A share lock holds writers off, so the log read next ends at this head.
+            head = session.get_one(ChainHeadRow, HEAD_ID, with_for_update={"read": True})
             rows = session.scalars(select(EventRow).order_by(EventRow.id))
             return check_chain(
                 (_to_record(row, EventRecord) for row in rows), (head.event_id, head.hash)
@@ -182,9 +188,14 @@ class Tracker:
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with database_errors(self._url), Session(self._engine) as session:
+            yield session
+
+    @contextmanager
     def _writing(self) -> Iterator[Session]:
         """A write transaction that holds the chain head, so writers append one at a time."""
-        with Session(self._writer) as session, session.begin():
+        with database_errors(self._url), Session(self._writer) as session, session.begin():
             # On SQLite BEGIN IMMEDIATE has already queued us; elsewhere the row lock does.
             session.get_one(ChainHeadRow, HEAD_ID, with_for_update=True)
             yield session
@@ -200,7 +211,7 @@ class Tracker:
         return True
 
     def _all(self, query: Any, record: type[R]) -> list[R]:
-        with Session(self._engine) as session:
+        with self._reading() as session:
             return [_to_record(row, record) for row in session.scalars(query)]
 
 

@@ -1,0 +1,102 @@
+"""The PDF redline: a model document carrying revision marks, laid out by the PDF renderer.
+
+Deleted words stay in the document as runs marked ``delete``, inserted ones are marked
+``insert``, the two ends of a move ``move-from``/``move-to`` and reformatted words
+``format``; the renderer underlines, strikes, colours and draws change bars. A summary
+of the changes comes first, as ordinary paragraphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from mougen.document import Cell, Document, Paragraph, Revision, Run, Table
+from mougen.redline.diff import ParagraphDiff, Redline, TableDiff
+from mougen.redline.summary import Summary
+from mougen.redline.tokens import slice_runs
+from mougen.render.pdf import write_pdf as lay_out
+
+#: The mark each kind of edit gets, by kind of paragraph (a missing op is not shown there),
+#: and the side of the comparison its words come from.
+_MARKS: dict[str, dict[str, tuple[str, Revision | None]]] = {
+    "same": {"equal": ("new", None)},
+    "changed": {
+        "equal": ("new", None),
+        "format": ("new", "format"),
+        "insert": ("new", "insert"),
+        "delete": ("old", "delete"),
+    },
+    "inserted": {"insert": ("new", "insert")},
+    "deleted": {"delete": ("old", "delete")},
+    "moved-from": {
+        "equal": ("old", "move-from"),
+        "format": ("old", "move-from"),
+        "delete": ("old", "delete"),
+    },
+    "moved-to": {
+        "equal": ("new", "move-to"),
+        "format": ("new", "move-to"),
+        "insert": ("new", "insert"),
+    },
+}
+_WHOLE: dict[str, Revision] = {
+    "inserted": "insert",
+    "deleted": "delete",
+    "moved-from": "move-from",
+    "moved-to": "move-to",
+}
+
+
+def write_pdf(
+    redline: Redline, summary: Summary, *, title: str, when: datetime | None = None
+) -> bytes:
+    """The redline as PDF bytes, laid out by :func:`mougen.render.pdf.write_pdf`."""
+    return lay_out(marked_document(redline, summary), title=title, when=when).pdf
+
+
+def marked_document(redline: Redline, summary: Summary) -> Document:
+    """The merged document with revision marks, the summary of changes in front."""
+    notes = {f.id for f in redline.new.footnotes}
+    body = [_block(block, notes) for block in redline.blocks]
+    return replace(redline.new, blocks=(*summary_paragraphs(summary), *body))
+
+
+def summary_paragraphs(summary: Summary) -> tuple[Paragraph, ...]:
+    """The summary of changes as a heading, paragraphs of counts and a bulleted clause list."""
+    heading = Paragraph("Heading 1", (Run("Summary of changes"),))
+    intro = Paragraph("Normal", (Run(f"Changes from {summary.old} to {summary.new}."),))
+    counts = tuple(Paragraph("Normal", (Run(line),)) for line in summary.count_lines)
+    listed = Paragraph("Normal", (Run(f"Clauses changed: {len(summary.clauses)}"),))
+    items = tuple(
+        Paragraph("List Bullet", (Run(line),), label="•") for line in summary.clause_lines
+    )
+    return (heading, intro, *counts, listed, *items)
+
+
+def _block(block: ParagraphDiff | TableDiff, notes: set[int]) -> Paragraph | Table:
+    if isinstance(block, ParagraphDiff):
+        return _paragraph(block, notes)
+    source = block.new if block.new is not None else block.old
+    rows = tuple(
+        tuple(Cell(tuple(_paragraph(p, notes) for p in cell)) for cell in row)
+        for row in block.cells
+    )
+    return replace(source, rows=rows)  # type: ignore[type-var]
+
+
+def _paragraph(diff: ParagraphDiff, notes: set[int]) -> Paragraph:
+    runs: list[Run] = []
+    for edit in diff.edits:
+        route = _MARKS[diff.kind].get(edit.op)
+        if route is None:
+            continue
+        side, mark = route
+        source = diff.old if side == "old" else diff.new
+        lo, hi = edit.old if side == "old" else edit.new
+        for run in slice_runs(source, lo, hi):  # type: ignore[arg-type]
+            # A footnote only OLD had cannot be printed from NEW's notes: keep its mark as text.
+            footnote = run.footnote if run.footnote in notes and side == "new" else None
+            runs.append(replace(run, footnote=footnote, revision=mark))
+    revision = _WHOLE.get(diff.kind) or ("format" if diff.restyled else None)
+    return replace(diff.paragraph, runs=tuple(runs), revision=revision)
