@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mougen.pack import build_packs
+from mougen.tracker import Tracker
 from tests.pdftext import pdftotext, qpdf_check, signature_fields
 
 WHEN = datetime(2026, 11, 22, tzinfo=UTC)
@@ -92,14 +93,21 @@ def test_parallel_and_serial_builds_agree(workspace, tmp_path):
     assert [r.pdf_sha256 for r in serial] == [r.pdf_sha256 for r in parallel]
 
 
-def test_pack_command_for_one_authority(run_cli, tmp_path):
+def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):
     out = tmp_path / "packs"
     result = run_cli(
         "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
     )
     assert result.exit_code == 0, result.output
     assert "1 packs for se-2018" in result.output
-    _check_pack(out / "se-2018--milton-keynes")
+    manifest = _check_pack(out / "se-2018--milton-keynes")
+    with Tracker.open(workspace.db_url) as tracker:
+        issue = tracker.find_issue(manifest["issued_pdf_sha256"])
+    assert (issue.mou, issue.authority) == ("se-2018", "milton-keynes")
+    again = run_cli(
+        "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
+    )
+    assert "0 newly recorded" in again.output
 
 
 def test_pack_command_rejects_unknown_authority_and_writes_nothing(run_cli, tmp_path):

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from mougen import atomic
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
+from mougen.pack.issued import record_issued
 from mougen.render import render_authority
 from mougen.workspace import Workspace
 
@@ -123,7 +124,8 @@ def pack(
         results = build_packs(
             ws, mou_id, parties, out_dir, when, jobs=jobs, progress=lambda _: bar.update()
         )
-    click.echo(f"{len(results)} packs for {mou_id} in {out_dir}")
+    new = record_issued(ws, results, when)
+    click.echo(f"{len(results)} packs for {mou_id} in {out_dir} ({new} newly recorded as issued)")
 
 
 COMMANDS = (render, pack)

@@ -30,6 +30,7 @@ class PackResult:
     zip: Path
     pdf_sha256: str
     manifest: dict
+    record: Path
 
 
 def pack_name(mou_id: str, slug: str) -> str:
@@ -53,7 +54,9 @@ def build_pack(ws: Workspace, mou_id: str, slug: str, out_dir: Path, when: datet
     archive = atomic.write_bytes(out_dir / f"{name}.zip", _zip(files, when))
     record = ws.issued_dir / mou_id / slug / f"{manifest['issued_pdf_sha256']}.json"
     atomic.write_bytes(record, files[MANIFEST])
-    return PackResult(mou_id, slug, folder, archive, manifest["issued_pdf_sha256"], manifest)
+    return PackResult(
+        mou_id, slug, folder, archive, manifest["issued_pdf_sha256"], manifest, record
+    )
 
 
 def build_packs(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,8 @@ def refuse_tracked_changes(template: Path, data: bytes) -> None:
             )
 
 
-def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    """Render ``template`` with ``context``; the result is the DOCX's bytes."""
+def render_docx(template: Path, context: dict[str, Any], when: datetime | None = None) -> bytes:
+    """Render ``template`` with ``context``; the DOCX's bytes, dated ``when`` (default now)."""
     try:
         data = template.read_bytes()
     except OSError as exc:
@@ -52,4 +53,17 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         raise TemplateError(f"template tag error: {exc.message}", template) from None
     out = io.BytesIO()
     doc.save(out)
+    return _dated(out.getvalue(), when or datetime.now(UTC))
+
+
+def _dated(docx: bytes, when: datetime) -> bytes:
+    # python-docx stamps each zip entry with the wall clock; the same inputs and date
+    # must give the same bytes, so every entry carries the generation date instead.
+    out = io.BytesIO()
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mougen.config.catalog import MouEntry
@@ -43,7 +43,8 @@ def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = No
 
 def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime | None) -> Rendered:
     """Render a template with a context: the DOCX, its model, and the PDF with fields."""
-    docx = render_docx(template, context)
+    when = when or datetime.now(UTC).replace(microsecond=0)
+    docx = render_docx(template, context, when)
     document = read_docx(docx, template)
     missing = [r for r in ROLE_IDS if r not in document.anchors]
     if missing:
