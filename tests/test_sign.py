@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from mougen.roles import ROLE_IDS, ROLES
+from mougen.roles import ROLE_IDS
 from tests.pki import Issued, TestPki
 from tests.signing import issued_pdf, pdf_with_fields, pdfsig, pdftotext
 
@@ -46,6 +45,12 @@ class Kit:
     pdf: Path
     p12: dict[str, Path]
     passphrase_file: Path
+
+
+@pytest.fixture(autouse=True)
+def _no_passphrase_in_env(monkeypatch) -> None:
+    """A developer's own MOUGEN_P12_PASSPHRASE must not change what these tests see."""
+    monkeypatch.delenv("MOUGEN_P12_PASSPHRASE", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +153,7 @@ def test_passphrase_from_the_environment(run_cli, kit: Kit):
     assert statuses(out, kit.root)[0].intact
 
 
-def test_passphrase_from_a_hidden_prompt(run_cli, kit: Kit, monkeypatch):
-    monkeypatch.delenv("MOUGEN_P12_PASSPHRASE", raising=False)
+def test_passphrase_from_a_hidden_prompt(run_cli, kit: Kit):
     out = kit.dir / "signed.pdf"
     result = sign(run_cli, kit, "dcs", kit.pdf, out, input=PASSPHRASE + "\n")
     assert result.exit_code == 0, result.output
@@ -170,6 +174,12 @@ def test_wrong_passphrase_is_refused_without_echoing_it(run_cli, kit: Kit):
     result = sign(run_cli, kit, "dcs", kit.pdf, out)
     assert_refused(result, out, "wrong passphrase", "dcs.p12")
     assert "not-the-passphrase" not in result.output
+
+
+def test_a_key_file_that_is_not_pkcs12_is_refused(run_cli, kit: Kit):
+    kit.p12["dcs"] = kit.pdf
+    out = kit.dir / "signed.pdf"
+    assert_refused(sign(run_cli, kit, "dcs", kit.pdf, out), out, "not a PKCS#12 file")
 
 
 def test_role_without_a_field_is_refused_listing_the_fields(run_cli, kit: Kit):
@@ -458,7 +468,3 @@ def test_exactly_one_key_source_is_required(run_cli, kit: Kit):
     out = kit.dir / "signed.pdf"
     result = run_cli("sign", str(kit.pdf), "--role", "dcs", "-o", str(out))
     assert result.exit_code == 2 and "--p12 or --pkcs11-lib" in result.output
-
-
-assert [r.id for r in ROLES] == list(ROLE_IDS)  # the tests above sign in this order
-os.environ.pop("MOUGEN_P12_PASSPHRASE", None)  # a developer's own setting must not leak in
