@@ -1,0 +1,159 @@
+"""Turning pyHanko's verdict on one signature into a report with an ETSI indication."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from asn1crypto import x509
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
+from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+from mougen.verify.status import Indication, Modification, SignatureReport
+
+_COVERED = (SignatureCoverageLevel.ENTIRE_REVISION, SignatureCoverageLevel.ENTIRE_FILE)
+_ALLOWED = (
+    ModificationLevel.NONE,
+    ModificationLevel.LTA_UPDATES,
+    ModificationLevel.FORM_FILLING,
+)
+
+
+def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> SignatureReport:
+    """The report for a signature that pyHanko could validate."""
+    indication, sub = _indication(status)
+    timestamp = status.timestamp_validity
+    return SignatureReport(
+        **_signer_fields(embedded.signer_cert),
+        field=embedded.field_name,
+        signing_time=_iso(status.signer_reported_dt),
+        timestamp=_iso(timestamp.timestamp) if timestamp is not None else None,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        revoked=status.revoked,
+        coverage=status.coverage.name if status.coverage else "NONE",
+        modification=_modification(status.modification_level),
+        changes=_changes(status),
+        indication=indication,
+        sub_indication=sub,
+        revision=embedded.signed_revision,
+        sub_filter=_sub_filter(embedded.sig_object),
+    )
+
+
+def failed_report(
+    reader: PdfFileReader,
+    fq_name: str,
+    field_ref,
+    reason: str,
+    *,
+    embedded: EmbeddedPdfSignature | None = None,
+    error: Exception | None = None,
+) -> SignatureReport:
+    """The report for a signature that could not be validated at all (a broken CMS, say)."""
+    value = field_ref.get_object().raw_get("/V")
+    sub = getattr(error, "ades_subindication", None) if error is not None else None
+    signer = _signer_fields(_try_signer_cert(embedded))
+    return SignatureReport(
+        **signer,
+        field=fq_name,
+        signing_time=None,
+        timestamp=None,
+        intact=False,
+        valid=False,
+        trusted=False,
+        revoked=False,
+        coverage="NONE",
+        modification=Modification.OTHER,
+        changes=reason,
+        indication=Indication.TOTAL_FAILED,
+        sub_indication=sub.name if sub else AdESFailure.FORMAT_FAILURE.name,
+        revision=_revision_of(reader, value),
+        sub_filter=_sub_filter(value.get_object()),
+    )
+
+
+def _indication(status: PdfSignatureStatus) -> tuple[Indication, str | None]:
+    """Why a signature fails, most fundamental cause first (ETSI EN 319 102-1, 5.1.3)."""
+    if status.coverage not in _COVERED:
+        return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
+    if not status.intact:
+        return Indication.TOTAL_FAILED, AdESFailure.HASH_FAILURE.name
+    if not status.valid:
+        return Indication.TOTAL_FAILED, AdESFailure.SIG_CRYPTO_FAILURE.name
+    if status.modification_level not in _ALLOWED or status.docmdp_ok is False:
+        return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
+    if status.revoked:
+        return _revocation(status)
+    if not status.trusted:
+        sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
+        return _indication_of(sub), sub.name
+    return Indication.TOTAL_PASSED, None
+
+
+def _revocation(status: PdfSignatureStatus) -> tuple[Indication, str]:
+    """REVOKED if the certificate was revoked before the claimed signing time, else no POE."""
+    details = status.revocation_details
+    claimed = status.signer_reported_dt
+    if details is not None and claimed is not None and details.revocation_date <= claimed:
+        return Indication.TOTAL_FAILED, AdESFailure.REVOKED.name
+    return Indication.INDETERMINATE, AdESIndeterminate.REVOKED_NO_POE.name
+
+
+def _indication_of(sub: AdESSubIndic) -> Indication:
+    return Indication.TOTAL_FAILED if isinstance(sub, AdESFailure) else Indication.INDETERMINATE
+
+
+def _modification(level: ModificationLevel | None) -> Modification:
+    return Modification(level.name) if level is not None else Modification.OTHER
+
+
+def _changes(status: PdfSignatureStatus) -> str | None:
+    """What changed after the signature, in a line: the fields filled, or why it is refused."""
+    result = status.diff_result
+    if isinstance(result, SuspiciousModification):
+        return str(result).splitlines()[0]
+    if result is not None and result.changed_form_fields:
+        return "signed fields: " + ", ".join(sorted(result.changed_form_fields))
+    return None
+
+
+def _signer_fields(cert: x509.Certificate | None) -> dict[str, str | None]:
+    if cert is None:
+        return {"signer": None, "email": None, "cert_sha256": None}
+    subject = cert.subject.native
+    emails = cert.subject_alt_name_value.native if cert.subject_alt_name_value else []
+    return {
+        "signer": subject.get("common_name"),
+        "email": subject.get("email_address") or next(iter(emails), None),
+        "cert_sha256": cert.sha256.hex(),
+    }
+
+
+def _try_signer_cert(embedded: EmbeddedPdfSignature | None) -> x509.Certificate | None:
+    if embedded is None:
+        return None
+    try:
+        return embedded.signer_cert
+    except (SignatureValidationError, ValueError, KeyError):
+        return None
+
+
+def _revision_of(reader: PdfFileReader, value) -> int:
+    if isinstance(value, generic.IndirectObject):
+        return reader.xrefs.get_last_change(value.reference)
+    return reader.xrefs.total_revisions - 1
+
+
+def _sub_filter(sig_object) -> str | None:
+    sub_filter = sig_object.get("/SubFilter") if hasattr(sig_object, "get") else None
+    return str(sub_filter)[1:] if sub_filter is not None else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,140 @@
+"""The difference policy: pyHanko's standard rules, plus the harmless habits of other signing tools.
+
+pyHanko's ``DEFAULT_DIFF_POLICY`` rejects documents signed in turn by poppler's ``pdfsig``,
+because poppler's incremental updates differ from pyHanko's in three harmless ways:
+
+* it stamps the signature widget it fills with an annotation date (``/M``), a key with no
+  effect on what is shown, and other tools may later drop or rewrite that date;
+* it puts new objects (the signature dictionary, a fresh appearance stream) in object numbers
+  that an earlier writer left unused below ``/Size``, which pyHanko takes for existing objects;
+* it re-writes the replaced blank appearance of the field under the next generation number and
+  then leaves that object unreferenced;
+
+and pyHanko, signing after poppler, sets the ``AppendOnly`` bit of ``/SigFlags`` that poppler
+left clear. The rules below allow exactly those changes; every other change is judged by
+pyHanko's own rules, unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    FieldComparisonContext,
+    FieldComparisonSpec,
+    FormUpdate,
+    FormUpdatingRule,
+    GenericFieldModificationRule,
+    ModificationLevel,
+    QualifiedWhitelistRule,
+    ReferenceUpdate,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+    SuspiciousModification,
+)
+from pyhanko.sign.diff_analysis.constants import (
+    ACROFORM_EXEMPT_STRICT_COMPARISON,
+    FORMFIELD_ALWAYS_MODIFIABLE,
+    VALUE_UPDATE_KEYS,
+)
+
+#: The widget annotation's "last modified" date: shown nowhere, rewritten by poppler.
+ANNOTATION_DATE = "/M"
+
+
+def _unused_slot(resolver: HistoricalResolver, ref: generic.Reference) -> bool:
+    """Whether ``ref`` was never defined in this revision and nothing in it refers to it."""
+    if resolver.reader.xrefs.get_historical_ref(ref, resolver.revision) is not None:
+        return False
+    resolver._load_reverse_xref_cache()
+    return not resolver._get_usages_of_ref(ref)
+
+
+class _SlotAwareResolver(HistoricalResolver):
+    """A revision in which an unused, never-defined object number counts as not yet assignable."""
+
+    def is_ref_unassignable(self, ref: generic.Reference) -> bool:
+        return super().is_ref_unassignable(ref) or _unused_slot(self, ref)
+
+
+class SigFieldFillingRule(SigFieldModificationRule):
+    """pyHanko's signature-field rule, tolerating ``/M`` and signature values in unused slots."""
+
+    def __init__(self):
+        super().__init__(
+            always_modifiable=FORMFIELD_ALWAYS_MODIFIABLE | {ANNOTATION_DATE},
+            value_update_keys=VALUE_UPDATE_KEYS | {ANNOTATION_DATE},
+        )
+
+    def check_form_field(
+        self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
+    ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
+        old = _SlotAwareResolver(context.old.reader, context.old.revision)
+        slot_aware = FieldComparisonContext(context.field_specs, old, context.new)
+        yield from super().check_form_field(fq_name, spec, slot_aware)
+
+
+class SigFlagsFormRule(FormUpdatingRule):
+    """pyHanko's form rule, also letting ``/SigFlags`` gain bits (never lose them)."""
+
+    def __init__(self):
+        super().__init__(
+            field_rules=[
+                SigFieldCreationRule(),
+                SigFieldFillingRule(),
+                GenericFieldModificationRule(),
+            ],
+            ignored_acroform_keys=ACROFORM_EXEMPT_STRICT_COMPARISON | {"/SigFlags"},
+        )
+
+    def apply(
+        self, old: HistoricalResolver, new: HistoricalResolver
+    ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
+        before, after = _sig_flags(old), _sig_flags(new)
+        if before & after != before:
+            raise SuspiciousModification(f"/SigFlags lost bits: {before} changed to {after}")
+        yield from super().apply(old, new)
+
+
+def _sig_flags(resolver: HistoricalResolver) -> int:
+    acroform = resolver.root.get("/AcroForm")
+    if not isinstance(acroform, generic.DictionaryObject):
+        return 0
+    return int(acroform.get("/SigFlags", 0))
+
+
+class UnreferencedObjectRule(QualifiedWhitelistRule):
+    """Objects written under a number that no object refers to, before or after: invisible.
+
+    poppler leaves such objects behind (the blank appearance it replaced, re-written under the
+    next generation; a spare appearance stream in an unused slot). pyHanko already ignores new
+    unreferenced objects; this extends that to re-used object numbers, provided neither the old
+    revision nor the new one refers to any generation of that number.
+    """
+
+    def apply_qualified(
+        self, old: HistoricalResolver, new: HistoricalResolver
+    ) -> Iterable[tuple[ModificationLevel, ReferenceUpdate]]:
+        old._load_reverse_xref_cache()
+        new._load_reverse_xref_cache()
+        for ref in new.explicit_refs_in_revision():
+            if old.is_ref_unassignable(ref) or old._get_usages_of_ref(ref):
+                continue
+            if not any(new._get_usages_of_ref(g) for g in _generations_of(ref)):
+                yield ModificationLevel.LTA_UPDATES, ReferenceUpdate(ref)
+
+
+def _generations_of(ref: generic.Reference) -> list[generic.Reference]:
+    """``ref`` and every older generation of its object number."""
+    return [generic.Reference(ref.idnum, g) for g in range(ref.generation + 1)]
+
+
+MOUGEN_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[*DEFAULT_DIFF_POLICY.global_rules, UnreferencedObjectRule()],
+    form_rule=SigFlagsFormRule(),
+)
+"""pyHanko's default policy, with the tolerances above for multi-tool signing."""

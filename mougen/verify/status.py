@@ -1,0 +1,85 @@
+"""What a verification found: one report per signature and per file, with ETSI indications."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Indication(StrEnum):
+    """The main indication of ETSI EN 319 102-1 (clause 5.1.3)."""
+
+    TOTAL_PASSED = "TOTAL_PASSED"
+    TOTAL_FAILED = "TOTAL_FAILED"
+    INDETERMINATE = "INDETERMINATE"
+
+
+class Modification(StrEnum):
+    """How the file changed after a signature, in pyHanko's modification levels."""
+
+    NONE = "NONE"
+    LTA_UPDATES = "LTA_UPDATES"
+    FORM_FILLING = "FORM_FILLING"
+    ANNOTATIONS = "ANNOTATIONS"
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature: who signed which field when, and whether it holds up."""
+
+    field: str
+    signer: str | None
+    email: str | None
+    cert_sha256: str | None
+    signing_time: str | None
+    timestamp: str | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    revoked: bool
+    coverage: str
+    modification: Modification
+    changes: str | None
+    indication: Indication
+    sub_indication: str | None
+    revision: int
+    sub_filter: str | None
+
+    @property
+    def passed(self) -> bool:
+        """Whether this signature is valid, trusted and not undermined by a later change."""
+        return self.indication is Indication.TOTAL_PASSED
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One PDF: its signatures, the roles still unsigned, and the overall verdict."""
+
+    file: str
+    sha256: str
+    first_revision_sha256: str | None
+    signatures: list[SignatureReport] = field(default_factory=list)
+    missing_roles: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """Fully executed: every expected role signed and every signature passed."""
+        return (
+            bool(self.signatures)
+            and not self.missing_roles
+            and all(s.passed for s in self.signatures)
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "valid": self.valid,
+            "missing_roles": list(self.missing_roles),
+            "sha256": self.sha256,
+            "first_revision_sha256": self.first_revision_sha256,
+            "signatures": [s.to_json() for s in self.signatures],
+        }

@@ -1,0 +1,216 @@
+"""Validating one signed PDF: each signature, the changes after it, the roles still unsigned."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from asn1crypto import cms, crl, ocsp, x509
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.general import (
+    MultivaluedAttributeError,
+    NonexistentAttributeError,
+    find_unique_cms_attribute,
+)
+from pyhanko.sign.validation import (
+    DocumentSecurityStore,
+    EmbeddedPdfSignature,
+    PdfSignatureStatus,
+    validate_pdf_signature,
+)
+from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+
+from mougen.errors import PdfReadError
+from mougen.roles import ROLE_IDS
+from mougen.verify.judge import failed_report, judge
+from mougen.verify.policy import MOUGEN_DIFF_POLICY
+from mougen.verify.revision import first_revision_bytes_of
+from mougen.verify.status import FileReport, SignatureReport
+from mougen.verify.trust import load_crls, load_trust_roots
+
+# Councils' certificates carry digitalSignature, nonRepudiation or both; either will do.
+SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
+
+# pyHanko logs every rejected signature with a traceback; the report says it instead.
+logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+
+
+def verify_file(
+    path: Path,
+    trust: Sequence[Path] = (),
+    *,
+    crls: Sequence[Path] = (),
+    allow_fetch: bool = False,
+    expected_roles: Iterable[str] = ROLE_IDS,
+) -> FileReport:
+    """Verify every signature in the PDF at ``path`` against the trust roots in ``trust``.
+
+    Revocation data comes from the CRL files in ``crls``, from each signature's CMS and from
+    the document's DSS; nothing is fetched unless ``allow_fetch``. Raises :class:`PdfReadError`
+    when the file is not a PDF with signature fields.
+    """
+    return verify_bytes(
+        read_pdf(path),
+        str(path),
+        trust_roots=load_trust_roots(trust),
+        crls=load_crls(crls),
+        allow_fetch=allow_fetch,
+        expected_roles=expected_roles,
+    )
+
+
+def verify_bytes(
+    data: bytes,
+    name: str,
+    *,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Sequence[crl.CertificateList] = (),
+    allow_fetch: bool = False,
+    expected_roles: Iterable[str] = ROLE_IDS,
+) -> FileReport:
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages)."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        fields = list(enumerate_sig_fields(reader))
+        if not fields:
+            raise PdfReadError("no signature fields: not a signable PDF", name)
+        revinfo = _dss_revinfo(reader)
+        signatures = [
+            _check_field(reader, fq_name, field_ref, trust_roots, crls, revinfo, allow_fetch)
+            for fq_name, value, field_ref in fields
+            if value is not None
+        ]
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
+    signed = {s.field for s in signatures}
+    signatures.sort(key=lambda s: s.revision)
+    return FileReport(
+        file=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        first_revision_sha256=_first_revision_sha256(reader, data),
+        signatures=signatures,
+        missing_roles=[r for r in expected_roles if r not in signed],
+    )
+
+
+def read_pdf(path: Path) -> bytes:
+    """The bytes of the file at ``path``; :class:`PdfReadError` if unreadable or empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PdfReadError(f"cannot read ({exc.strerror})", path) from exc
+    if not data:
+        raise PdfReadError("empty file, not a PDF", path)
+    return data
+
+
+def _first_revision_sha256(reader: PdfFileReader, data: bytes) -> str | None:
+    first = first_revision_bytes_of(reader, data)
+    return hashlib.sha256(first).hexdigest() if first is not None else None
+
+
+class _RevocationInfo:
+    """CRLs, OCSP responses and certificates found in the document or a signature."""
+
+    def __init__(self, crls=(), ocsps=(), certs=()):
+        self.crls: list[crl.CertificateList] = list(crls)
+        self.ocsps: list[ocsp.OCSPResponse] = list(ocsps)
+        self.certs: list[x509.Certificate] = list(certs)
+
+    def __add__(self, other: _RevocationInfo) -> _RevocationInfo:
+        return _RevocationInfo(
+            self.crls + other.crls, self.ocsps + other.ocsps, self.certs + other.certs
+        )
+
+
+def _dss_revinfo(reader: PdfFileReader) -> _RevocationInfo:
+    """The validation data in the document security store (empty without a DSS)."""
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return _RevocationInfo()
+    return _RevocationInfo(
+        [crl.CertificateList.load(ref.get_object().data) for ref in dss.crls],
+        [ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps],
+        dss.load_certs(),
+    )
+
+
+def _archived_revinfo(signer_info: cms.SignerInfo) -> _RevocationInfo:
+    """The CRLs and OCSP responses in the signature's adbe-revocationInfoArchival attribute."""
+    try:
+        archival = find_unique_cms_attribute(
+            signer_info["signed_attrs"], "adobe_revocation_info_archival"
+        )
+    except (NonexistentAttributeError, MultivaluedAttributeError):
+        return _RevocationInfo()
+    return _RevocationInfo(list(archival["crl"] or ()), list(archival["ocsp"] or ()))
+
+
+def _revocation_policy(
+    cert: x509.Certificate, crls: Sequence[crl.CertificateList]
+) -> CertRevTrustPolicy:
+    """Check the signer against a CRL from its issuer whenever one is at hand.
+
+    pyHanko only consults CRLs for certificates that name a distribution point; programme-CA
+    certificates may name none, yet a CRL the auditor or the document supplies must count.
+    """
+    at_hand = any(c.issuer == cert.issuer for c in crls)
+    return CertRevTrustPolicy(
+        RevocationCheckingPolicy(
+            ee_certificate_rule=(
+                RevocationCheckingRule.CRL_REQUIRED
+                if at_hand
+                else RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+            ),
+            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+        )
+    )
+
+
+def _check_field(
+    reader: PdfFileReader,
+    fq_name: str,
+    field_ref,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Sequence[crl.CertificateList],
+    dss: _RevocationInfo,
+    allow_fetch: bool,
+) -> SignatureReport:
+    try:
+        embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
+        revinfo = dss + _archived_revinfo(embedded.signer_info)
+        _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
+    all_crls = [*crls, *revinfo.crls]
+    context = ValidationContext(
+        trust_roots=list(trust_roots),
+        other_certs=revinfo.certs,
+        crls=all_crls,
+        ocsps=revinfo.ocsps,
+        allow_fetching=allow_fetch,
+        revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
+    )
+    try:
+        status: PdfSignatureStatus = validate_pdf_signature(
+            embedded,
+            context,
+            diff_policy=MOUGEN_DIFF_POLICY,
+            key_usage_settings=SIGNING_KEY_USAGE,
+        )
+    except (SignatureValidationError, PdfError, ValueError) as exc:
+        return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
+    return judge(embedded, status)

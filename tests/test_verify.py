@@ -1,0 +1,175 @@
+"""mougen verify: verdicts, JSON, exit codes, the audit report, and unreadable input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mougen.roles import ROLE_IDS
+from mougen.verify import first_revision_bytes, verify_file
+from tests.pki import TestPki
+from tests.verify_docs import issued_pdf, sign, sign_all, write
+
+
+@pytest.fixture(scope="module")
+def pki() -> TestPki:
+    return TestPki()
+
+
+@pytest.fixture(scope="module")
+def signer(pki: TestPki):
+    return pki.signer("Dana Director", "dana@example.org")
+
+
+@pytest.fixture(scope="module")
+def issued() -> bytes:
+    return issued_pdf()
+
+
+@pytest.fixture(scope="module")
+def executed(issued: bytes, signer) -> bytes:
+    return sign_all(issued, signer)
+
+
+@pytest.fixture
+def root(tmp_path: Path, pki: TestPki) -> Path:
+    return pki.root.write_pem(tmp_path / "root.pem")
+
+
+def _json(result) -> list[dict]:
+    return json.loads(result.output)
+
+
+def test_fully_executed_file_passes(run_cli, tmp_path, root, executed, issued):
+    pdf = write(tmp_path / "signed.pdf", executed)
+    result = run_cli("verify", str(pdf), "--trust", str(root), "--json")
+    assert result.exit_code == 0, result.output
+    [report] = _json(result)
+    assert report["valid"] is True
+    assert report["missing_roles"] == []
+    assert report["sha256"] == hashlib.sha256(executed).hexdigest()
+    assert report["first_revision_sha256"] == hashlib.sha256(issued).hexdigest()
+    assert [s["field"] for s in report["signatures"]] == list(ROLE_IDS)
+    for s in report["signatures"]:
+        assert (s["signer"], s["email"]) == ("Dana Director", "dana@example.org")
+        assert s["intact"] and s["trusted"] and not s["revoked"]
+        assert s["indication"] == "TOTAL_PASSED" and s["sub_indication"] is None
+        assert s["modification"] in ("NONE", "FORM_FILLING")
+        assert len(s["cert_sha256"]) == 64
+    assert [s["revision"] for s in report["signatures"]] == [2, 3, 4]
+
+
+def test_human_output_is_a_table_and_verdict(run_cli, tmp_path, root, executed):
+    pdf = write(tmp_path / "signed.pdf", executed)
+    result = run_cli("verify", str(pdf), "--trust", str(root))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[1].split()[:4] == ["FIELD", "SIGNER", "SIGNED", "AT"]
+    assert sum("Dana Director" in line and "TOTAL_PASSED" in line for line in lines) == 3
+    assert lines[-1].strip().startswith("verdict: VALID")
+
+
+def test_without_trust_roots_nothing_is_trusted(run_cli, tmp_path, executed):
+    pdf = write(tmp_path / "signed.pdf", executed)
+    result = run_cli("verify", str(pdf), "--json")
+    assert result.exit_code == 1
+    [report] = _json(result)
+    assert report["valid"] is False
+    for s in report["signatures"]:
+        assert s["intact"] and not s["trusted"]
+        assert (s["indication"], s["sub_indication"]) == (
+            "INDETERMINATE",
+            "NO_CERTIFICATE_CHAIN_FOUND",
+        )
+
+
+def test_unsigned_roles_are_listed(run_cli, tmp_path, root, issued, signer):
+    pdf = write(tmp_path / "part.pdf", sign(issued, "dcs", signer))
+    result = run_cli("verify", str(pdf), "--trust", str(root), "--json")
+    assert result.exit_code == 1
+    [report] = _json(result)
+    assert report["missing_roles"] == ["lead-member", "chief-executive"]
+    assert report["signatures"][0]["indication"] == "TOTAL_PASSED"
+
+
+def test_first_revision_bytes_is_the_issued_pdf(tmp_path, executed, issued):
+    assert first_revision_bytes(write(tmp_path / "s.pdf", executed)) == issued
+
+
+def test_library_api(tmp_path, root, executed):
+    report = verify_file(write(tmp_path / "s.pdf", executed), [root])
+    assert report.valid
+    assert report.to_json()["signatures"][0]["signer"] == "Dana Director"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"just some text\n", b"", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", None],
+    ids=["text", "empty", "truncated", "no-fields"],
+)
+def test_unreadable_input_exits_2_with_one_line(run_cli, tmp_path, root, content, issued):
+    if content is None:  # a real PDF without signature fields
+        content = issued[: issued.index(b"%%EOF") + 6]
+    bad = write(tmp_path / "bad.pdf", content)
+    result = run_cli("verify", str(bad), "--trust", str(root))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"mougen: {bad}: ")
+    assert "Traceback" not in result.output
+
+
+def test_worst_exit_code_wins(run_cli, tmp_path, root, executed, issued, signer):
+    good = write(tmp_path / "good.pdf", executed)
+    part = write(tmp_path / "part.pdf", sign(issued, "dcs", signer))
+    bad = write(tmp_path / "bad.pdf", b"not a pdf")
+    assert run_cli("verify", str(good), str(part), "--trust", str(root)).exit_code == 1
+    result = run_cli("verify", str(good), str(part), str(bad), "--trust", str(root), "--json")
+    assert result.exit_code == 2
+    reports = json.loads(result.output[result.output.index("[") :])
+    assert [r["valid"] for r in reports] == [True, False, False]
+
+
+def test_bad_trust_or_crl_file_is_a_usage_error(run_cli, tmp_path, executed):
+    pdf = write(tmp_path / "s.pdf", executed)
+    junk = write(tmp_path / "junk.pem", b"not a certificate")
+    assert run_cli("verify", str(pdf), "--trust", str(junk)).exit_code == 2
+    assert run_cli("verify", str(pdf), "--crl", str(junk)).exit_code == 2
+    assert run_cli("verify", str(pdf), "--trust", str(tmp_path / "missing.pem")).exit_code == 2
+
+
+def test_audit_report_pdf(run_cli, tmp_path, root, executed, pki):
+    pdf = write(tmp_path / "signed.pdf", executed)
+    out = tmp_path / "audit.pdf"
+    result = run_cli("verify", str(pdf), "--trust", str(root), "--report", str(out))
+    assert result.exit_code == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert hashlib.sha256(executed).hexdigest() in text
+    assert (
+        pki.root.cert.fingerprint(
+            __import__("cryptography").hazmat.primitives.hashes.SHA256()
+        ).hex()
+        in text
+    )
+    assert text.count("TOTAL_PASSED") == 3
+    assert "Checked at" in text
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_audit_report_unwritable_leaves_nothing(run_cli, tmp_path, root, executed):
+    pdf = write(tmp_path / "signed.pdf", executed)
+    blocker = write(tmp_path / "not-a-folder", b"")
+    result = run_cli("verify", str(pdf), "--trust", str(root), "--report", str(blocker / "a.pdf"))
+    assert result.exit_code == 1
+    assert f"mougen: {blocker}: cannot create folder" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "not-a-folder",
+        "root.pem",
+        "signed.pdf",
+        "ws",
+    ]

@@ -1,0 +1,158 @@
+"""Signed PDFs for the verify tests: an issued stand-in MoU, signed with pyHanko by test signers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import AuthorityInformationAccessOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import DocumentSecurityStore
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from mougen.roles import ROLE_IDS
+from tests.pki import Issued, TestPki
+
+DER = serialization.Encoding.DER
+
+
+def issued_pdf() -> bytes:
+    """A one-page stand-in MoU with an empty signature field per role."""
+    page = io.BytesIO()
+    c = canvas.Canvas(page, pagesize=A4)
+    c.drawString(72, 780, "Memorandum of Understanding: sector-led improvement (test stand-in)")
+    c.save()
+    writer = IncrementalPdfFileWriter(io.BytesIO(page.getvalue()))
+    for i, role in enumerate(ROLE_IDS):
+        top = 700 - 110 * i
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(role, on_page=0, box=(72, top - 80, 352, top))
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def asn1_cert(issued: Issued) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(issued.cert.public_bytes(DER))
+
+
+def pyhanko_signer(issued: Issued) -> signers.SimpleSigner:
+    """A pyHanko signer holding ``issued``'s key and chain."""
+    key = issued.key.private_bytes(
+        DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    chain = [asn1_x509.Certificate.load(c.public_bytes(DER)) for c in issued.chain]
+    return signers.SimpleSigner(
+        signing_cert=asn1_cert(issued),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+
+
+def sign(
+    pdf: bytes,
+    field: str,
+    issued: Issued,
+    *,
+    pki: TestPki | None = None,
+    crl: bytes | None = None,
+    ocsp: bytes | None = None,
+) -> bytes:
+    """``pdf`` with ``field`` signed by ``issued`` (adbe.pkcs7.detached).
+
+    With ``crl`` or ``ocsp`` (DER), that revocation data is embedded in the signature's
+    adbe-revocationInfoArchival attribute, as pyHanko's ``embed_validation_info`` does.
+    """
+    meta = signers.PdfSignatureMetadata(
+        field_name=field, subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED
+    )
+    if crl or ocsp:
+        meta = signers.PdfSignatureMetadata(
+            field_name=field,
+            subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
+            embed_validation_info=True,
+            validation_context=_context(pki, crl, ocsp),
+        )
+    out = io.BytesIO()
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    signers.sign_pdf(writer, meta, signer=pyhanko_signer(issued), output=out)
+    return out.getvalue()
+
+
+def add_dss(pdf: bytes, *, crl: bytes | None = None, ocsp: bytes | None = None) -> bytes:
+    """``pdf`` with a DSS update holding ``crl`` and/or ``ocsp`` (DER) for its last signature."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    last = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[-1]
+    out = io.BytesIO(pdf)
+    DocumentSecurityStore.add_dss(
+        out,
+        last.pkcs7_content,
+        crls=[asn1_crl.CertificateList.load(crl)] if crl else None,
+        ocsps=[asn1_ocsp.OCSPResponse.load(ocsp)] if ocsp else None,
+    )
+    return out.getvalue()
+
+
+def ocsp_declaring_signer(pki: TestPki, name: str) -> Issued:
+    """A signer whose certificate names an OCSP responder, as certificates checked by OCSP do.
+
+    pyHanko consults OCSP responses only for certificates that declare a responder.
+    """
+    plain = pki.signer(name)
+    responder = x509.AccessDescription(
+        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier("http://ocsp.invalid/")
+    )
+    builder = x509.CertificateBuilder(
+        issuer_name=plain.cert.issuer,
+        subject_name=plain.cert.subject,
+        public_key=plain.key.public_key(),
+        serial_number=x509.random_serial_number(),
+        not_valid_before=plain.cert.not_valid_before_utc,
+        not_valid_after=plain.cert.not_valid_after_utc,
+        extensions=list(plain.cert.extensions),
+    ).add_extension(x509.AuthorityInformationAccess([responder]), critical=False)
+    return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
+
+
+def _context(pki: TestPki | None, crl: bytes | None, ocsp: bytes | None) -> ValidationContext:
+    """What the signing tool embeds; it does not judge it (we sign with revoked keys too)."""
+    roots = [asn1_cert(pki.root)] if pki else []
+    no_check = RevocationCheckingPolicy(
+        RevocationCheckingRule.NO_CHECK, RevocationCheckingRule.NO_CHECK
+    )
+    return ValidationContext(
+        trust_roots=roots,
+        crls=[asn1_crl.CertificateList.load(crl)] if crl else [],
+        ocsps=[asn1_ocsp.OCSPResponse.load(ocsp)] if ocsp else [],
+        allow_fetching=False,
+        revinfo_policy=CertRevTrustPolicy(no_check),
+    )
+
+
+def sign_all(pdf: bytes, issued: Issued) -> bytes:
+    """``pdf`` with every role's field signed in turn by ``issued``."""
+    for role in ROLE_IDS:
+        pdf = sign(pdf, role, issued)
+    return pdf
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
