@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -15,7 +16,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from mougen.document import read_docx
-from mougen.redline import diff_documents, write_docx
+from mougen.redline import Version, diff_documents, render_redline, summarize, write_docx
+from mougen.redline.pdf import marked_document
 from tests.seedtext import split_pandoc_notes, text_words
 from tests.tracked import REVISIONS, W, accepted_words, document_xml, rejected_words
 
@@ -235,3 +237,37 @@ def test_libreoffice_opens_the_redline_and_shows_the_changes(edited_pair, tmp_pa
     assert "Authorities will publish an annual statement" in flat  # inserted
     assert "The MoU sets out the agreed areas" in flat  # deleted, still shown
     assert flat.count(MOVED_TEXT) == 2  # at the old and the new place
+
+
+def test_pdf_redline_has_the_summary_and_both_sides_of_each_change(edited_pair, tmp_path):
+    old, new = edited_pair
+    data, summary = render_redline(Version("old.docx", old), Version("new.docx", new), ".pdf")
+    assert (summary.insertions, summary.deletions, summary.moves) == (3, 2, 1)
+    pdf = tmp_path / "red.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, check=True)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Summary of changes Changes from old.docx to new.docx." in flat
+    assert "Insertions: 3 Deletions: 2 Moves: 1 Formatting changes: 0" in flat
+    assert "1.4 (deleted)" in flat and "1.3 (changed)" in flat
+    assert "Systematically sharing knowledge about what works… (moved)" in flat
+    assert "Authorities will publish an annual statement of their improvement priorities." in flat
+    assert "The MoU sets out the agreed areas" in flat  # deleted, shown struck through
+    assert flat.count(MOVED_TEXT) == 3  # the summary, the old place and the new
+
+
+def test_marked_document_carries_the_revision_marks(edited_pair):
+    old, new = edited_pair
+    redline = diff_documents(read_docx(old), read_docx(new))
+    summary = summarize(redline, old="old", new="new")
+    doc = marked_document(redline, summary)
+    assert doc.blocks[0].text == "Summary of changes"
+    marks = Counter(p.revision for p in doc.paragraphs if p.revision)
+    assert marks == {"insert": 1, "delete": 1, "move-from": 1, "move-to": 1}
+    runs = [r for p in doc.paragraphs for r in p.runs if r.revision]
+    assert ("the", "delete") in {(r.text.strip(), r.revision) for r in runs}
+    assert ("a", "insert") in {(r.text.strip(), r.revision) for r in runs}
+    assert all(p.changed for p in doc.paragraphs if p.revision)
