@@ -31,11 +31,15 @@ OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
 
 pass_workspace = click.make_pass_decorator(Workspace)
 _file = click.Path(dir_okay=False, path_type=Path)
-_passphrase_file = click.option(
-    "--passphrase-file",
-    type=_file,
-    help=f"Read the passphrase or PIN from this file (else ${PASSPHRASE_ENV}, else a prompt).",
-)
+
+
+def _passphrase_file(what: str):
+    """The --passphrase-file option, its help naming the secret it reads."""
+    return click.option(
+        "--passphrase-file",
+        type=_file,
+        help=f"Read {what} from this file (else ${PASSPHRASE_ENV}, else a prompt).",
+    )
 
 
 @click.command()
@@ -47,7 +51,7 @@ _passphrase_file = click.option(
 @click.option("--token-label", help="The token to use (with --pkcs11-lib).")
 @click.option("--key-label", help="The key on the token (with --pkcs11-lib).")
 @click.option("--cert-label", help="The certificate on the token (default: --key-label).")
-@_passphrase_file
+@_passphrase_file("the PKCS#12 passphrase or the token PIN")
 @click.option(
     "--chain", type=_file, multiple=True, help="Embed issuer certificates from this PEM file."
 )
@@ -134,7 +138,7 @@ def ca() -> None:
 
 @ca.command("init")
 @click.option("--region", "region_id", required=True, help="The region id, e.g. south-east.")
-@_passphrase_file
+@_passphrase_file("the new CA key's passphrase")
 @pass_workspace
 def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None:
     """Create the programme CA of a region (never replaces an existing one)."""
@@ -152,7 +156,7 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
 @click.option("--email", help="The signatory's email (default: from the region config).")
 @click.option("--region", "region_id", help="The region, if the slug is in more than one.")
 @click.option("-o", "--output", required=True, type=_file, help="The PKCS#12 file to write.")
-@_passphrase_file
+@_passphrase_file("the CA key's passphrase")
 @click.option(
     "--out-passphrase-file",
     type=_file,
@@ -174,7 +178,7 @@ def ca_issue(
     """Issue a signing certificate for an authority's signatory, as a PKCS#12 file.
 
     The certificate names the signatory (CN and email), their council (O) and role (OU), and
-    may sign documents for two years. --passphrase-file unlocks the CA key.
+    may sign documents for two years.
     """
     region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
     ca_secret = read_passphrase(passphrase_file, PASSPHRASE_ENV, "Passphrase for the CA key")
