@@ -105,8 +105,8 @@ def _replace_cms(pdf: bytes, field: str, transform) -> bytes:
 
 
 def test_byte_changed_inside_signed_range(verify, executed, tmp_path, signer, pki):
-    at = executed.index(b"untitled")
-    flipped = executed[:at] + b"Untitled" + executed[at + 8 :]
+    at = executed.index(b"understanding 2018")
+    flipped = executed[:at] + b"understanding 2019" + executed[at + 18 :]
     code, report = verify(flipped)
     assert code == 1
     for s in report["signatures"]:

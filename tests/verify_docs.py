@@ -1,8 +1,10 @@
-"""Signed PDFs for the verify tests: an issued stand-in MoU, signed with pyHanko by test signers."""
+"""Signed PDFs for the verify tests: a rendered MoU, signed with pyHanko by test signers."""
 
 from __future__ import annotations
 
+import functools
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
@@ -22,30 +24,21 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
+from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
+from mougen.workspace import BUNDLED, Workspace
 from tests.pki import Issued, TestPki
 
 DER = serialization.Encoding.DER
+ISSUED_AT = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
+@functools.cache
 def issued_pdf() -> bytes:
-    """A one-page stand-in MoU with an empty signature field per role."""
-    page = io.BytesIO()
-    c = canvas.Canvas(page, pagesize=A4)
-    c.drawString(72, 780, "Memorandum of Understanding: sector-led improvement (test stand-in)")
-    c.save()
-    writer = IncrementalPdfFileWriter(io.BytesIO(page.getvalue()))
-    for i, role in enumerate(ROLE_IDS):
-        top = 700 - 110 * i
-        fields.append_signature_field(
-            writer, fields.SigFieldSpec(role, on_page=0, box=(72, top - 80, 352, top))
-        )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """The se-2018 MoU for Milton Keynes as ``render`` issues it: three empty signature fields."""
+    rendered = render_authority(Workspace(BUNDLED), "se-2018", "milton-keynes", when=ISSUED_AT)
+    return rendered.pdf
 
 
 def asn1_cert(issued: Issued) -> asn1_x509.Certificate:
@@ -73,19 +66,22 @@ def sign(
     pki: TestPki | None = None,
     crl: bytes | None = None,
     ocsp: bytes | None = None,
+    cades: bool = False,
 ) -> bytes:
-    """``pdf`` with ``field`` signed by ``issued`` (adbe.pkcs7.detached).
+    """``pdf`` with ``field`` signed by ``issued``: adbe.pkcs7.detached, or with ``cades``
+    ETSI.CAdES.detached (PAdES).
 
     With ``crl`` or ``ocsp`` (DER), that revocation data is embedded in the signature's
     adbe-revocationInfoArchival attribute, as pyHanko's ``embed_validation_info`` does.
     """
-    meta = signers.PdfSignatureMetadata(
-        field_name=field, subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED
+    subfilter = (
+        fields.SigSeedSubFilter.PADES if cades else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED
     )
+    meta = signers.PdfSignatureMetadata(field_name=field, subfilter=subfilter)
     if crl or ocsp:
         meta = signers.PdfSignatureMetadata(
             field_name=field,
-            subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
+            subfilter=subfilter,
             embed_validation_info=True,
             validation_context=_context(pki, crl, ocsp),
         )

@@ -101,10 +101,10 @@ class SigFlagsFormRule(FormUpdatingRule):
 
 
 def _sig_flags(resolver: HistoricalResolver) -> int:
-    acroform = resolver.root.get("/AcroForm")
-    if not isinstance(acroform, generic.DictionaryObject):
+    try:
+        return int(resolver.root["/AcroForm"]["/SigFlags"])
+    except (KeyError, TypeError):
         return 0
-    return int(acroform.get("/SigFlags", 0))
 
 
 class UnreferencedObjectRule(QualifiedWhitelistRule):
