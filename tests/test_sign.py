@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from mougen.roles import ROLE_IDS
+from mougen.signing import SignResult, load_pkcs12, sign_pdf
 from tests.pki import Issued, TestPki
 from tests.signing import issued_pdf, pdf_with_fields, pdfsig, pdftotext
 
@@ -120,6 +122,16 @@ def test_three_roles_sign_in_turn_and_every_signature_stays_valid(run_cli, kit: 
         assert status.modification_level <= ModificationLevel.FORM_FILLING
         assert status.signing_cert.subject.native["common_name"] == NAMES[role]
     subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
+
+
+def test_library_call_reports_what_it_wrote(kit: Kit):
+    signer = load_pkcs12(kit.p12["dcs"], PASSPHRASE.encode())
+    out = kit.dir / "signed.pdf"
+    result = sign_pdf(kit.pdf, "dcs", signer, out)
+    assert result == SignResult(
+        out, "dcs", NAMES["dcs"], "B-B", hashlib.sha256(out.read_bytes()).hexdigest()
+    )
+    assert out.read_bytes().startswith(kit.pdf.read_bytes())  # an incremental update
 
 
 def test_pdfsig_reports_each_signature_valid_and_trusted(run_cli, kit: Kit):
