@@ -7,7 +7,10 @@ import hashlib
 import json
 import multiprocessing
 import random
+import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,8 +19,11 @@ from mougen.tracker import Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
-from mougen.workspace import Workspace
+from mougen.tracker.rebuild import rebuild
+from mougen.workspace import BUNDLED, Workspace
 from tests.pgserver import PostgresUnavailable, start_server
+from tests.pki import TestPki
+from tests.signedarchive import ISSUED_AT, MOU, Archive, build_archive, trust
 
 WHEN = datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 
@@ -43,6 +49,19 @@ def db_url(request, tmp_path) -> str:
     if isinstance(server, PostgresUnavailable):
         pytest.skip(f"PostgreSQL cannot be started here: {server}")
     return server.database()
+
+
+@pytest.fixture
+def new_db_url(request, tmp_path, db_url):
+    """Make another fresh database on the same backend as ``db_url``."""
+    made = iter(range(1, 100))
+
+    def make() -> str:
+        if db_url.startswith("sqlite"):
+            return f"sqlite:///{tmp_path / f'another-{next(made)}.db'}"
+        return request.getfixturevalue("postgres").database()
+
+    return make
 
 
 @pytest.fixture
@@ -257,6 +276,20 @@ def test_rewritten_hash_is_caught_by_the_next_event(db_url):
     ]
 
 
+def test_appended_event_that_bypassed_the_chain_head_is_named(db_url):
+    _three_events(db_url)
+    with Tracker.open(db_url) as t:
+        newest = t.events()[-1]
+    forged = event_hash(4, WHEN, "signed", "se-2018/forged/dcs", {}, newest.hash)
+    _tamper(
+        db_url,
+        "INSERT INTO events (id, at, kind, subject, detail, prev_hash, hash) VALUES"
+        f" (4, '{WHEN.isoformat(sep=' ')}', 'signed', 'se-2018/forged/dcs', '{{}}',"
+        f" '{newest.hash}', '{forged}')",
+    )
+    assert _verify(db_url) == ["event 4: not in the chain head (inserted)"]
+
+
 def test_audit_log_lists_events_as_json(db_url, run_cli):
     _three_events(db_url)
     result = run_cli("--db", db_url, "audit", "log", "--json", "--limit", "2")
@@ -306,3 +339,109 @@ def test_concurrent_processes_record_each_item_once(db_url):
         assert len(t.issues()) == ITEMS and len(t.signatures()) == ITEMS
         assert [e.id for e in t.events()] == list(range(1, 2 * ITEMS + 1))
         assert t.verify_log() == []
+
+
+# -- rebuilding from the archive -------------------------------------------------------------
+
+SIGNING = {"milton-keynes": 3, "reading": 1}  # roles signed so far, per authority
+
+
+@pytest.fixture(scope="module")
+def built_archive(tmp_path_factory) -> tuple[Path, Archive]:
+    """An archive made once (signing is slow): issued/, signed/ and the trusted root."""
+    root = tmp_path_factory.mktemp("archive")
+    for sub in ("regions", "templates"):
+        shutil.copytree(BUNDLED / sub, root / sub)
+    pki = TestPki()
+    pki.root.write_pem(root / "root.pem")
+    return root, build_archive(Workspace(root), pki, SIGNING, tmp_path_factory.mktemp("packs"))
+
+
+@pytest.fixture
+def archived(workspace: Workspace, built_archive) -> Archive:
+    """The scratch workspace holding the built archive and trusting its root."""
+    source, archive = built_archive
+    for sub in ("issued", "signed"):
+        shutil.copytree(source / sub, workspace.root / sub, dirs_exist_ok=True)
+    trust(workspace, source / "root.pem")
+    return replace(
+        archive,
+        filed={
+            slug: [workspace.root / p.relative_to(source) for p in paths]
+            for slug, paths in archive.filed.items()
+        },
+    )
+
+
+def _records(t: Tracker) -> tuple[list, list]:
+    return t.issues(), [replace(s, recorded_at=None) for s in t.signatures()]
+
+
+def test_rebuild_records_the_archive_once(workspace, archived, db_url, new_db_url):
+    with Tracker.open(db_url) as t:
+        counts = rebuild(workspace, t)
+        assert (counts.manifests, counts.issues_added) == (2, 2)
+        assert (counts.files, counts.signatures, counts.signatures_added) == (4, 7, 4)
+        assert counts.problems == []
+        issued = t.find_issue(archived.issued["milton-keynes"])
+        digest = archived.issued["milton-keynes"]
+        assert issued.manifest == f"issued/{MOU}/milton-keynes/{digest}.json"
+        assert issued.issued_at == ISSUED_AT
+        by_role = {s.role: s for s in t.signatures(MOU) if s.authority == "milton-keynes"}
+        assert set(by_role) == {"dcs", "lead-member", "chief-executive"}
+        dcs = by_role["dcs"]
+        assert (dcs.signer_name, dcs.signer_email) == (
+            "dcs of milton-keynes",
+            "dcs@milton-keynes.example",
+        )
+        assert dcs.verdict == "TOTAL_PASSED" and dcs.signed_at is not None
+        # Seen in all three copies, recorded against the copy it first came back in.
+        first = archived.filed["milton-keynes"][0]
+        assert dcs.archive_path == first.relative_to(workspace.root).as_posix()
+        assert dcs.file_sha256 == first.stem
+        events = t.events()
+
+        again = rebuild(workspace, t)
+        assert (again.issues_added, again.signatures_added, again.signatures) == (0, 0, 7)
+        assert t.events() == events and t.verify_log() == []
+        before = _records(t)
+
+    with Tracker.open(new_db_url()) as lost:  # the database was lost: rebuild from scratch
+        rebuild(workspace, lost)
+        assert _records(lost) == before
+
+
+def test_rebuild_command_after_deleting_the_database(workspace, archived, run_cli):
+    assert run_cli("tracker", "rebuild").exit_code == 0
+    with Tracker.open(workspace.db_url) as t:
+        before = _records(t)
+    for db in workspace.root.glob("mougen.db*"):
+        db.unlink()
+    result = run_cli("tracker", "rebuild")
+    assert result.exit_code == 0, result.output
+    assert "2 manifests (2 new), 4 signed files, 7 signatures (4 new)" in result.output
+    with Tracker.open(workspace.db_url) as t:
+        assert _records(t) == before
+        assert t.verify_log() == []
+    again = run_cli("tracker", "rebuild")
+    assert "(0 new), 4 signed files, 7 signatures (0 new)" in again.output
+
+
+def test_rebuild_names_damaged_archive_files_and_keeps_the_rest(workspace, archived, run_cli):
+    bad_manifest = workspace.issued_dir / MOU / "reading" / f"{archived.issued['reading']}.json"
+    bad_manifest.write_text("{not json")
+    altered = archived.filed["milton-keynes"][2]
+    altered.write_bytes(altered.read_bytes() + b"\n% appended\n")
+    result = run_cli("tracker", "rebuild")
+    assert result.exit_code == 1
+    assert f"{bad_manifest}: manifest is not JSON" in result.output
+    assert f"{altered}: content does not match its name" in result.output
+    assert "Traceback" not in result.output
+    with Tracker.open(workspace.db_url) as t:
+        assert [i.authority for i in t.issues()] == ["milton-keynes"]
+        roles = sorted((s.authority, s.role) for s in t.signatures())
+        assert roles == [
+            ("milton-keynes", "dcs"),
+            ("milton-keynes", "lead-member"),
+            ("reading", "dcs"),
+        ]

@@ -8,6 +8,7 @@ import click
 
 from mougen.tracker import Tracker
 from mougen.tracker.migrate import upgrade_database
+from mougen.tracker.rebuild import rebuild as rebuild_from_archive
 from mougen.workspace import Workspace
 
 pass_workspace = click.make_pass_decorator(Workspace)
@@ -16,6 +17,23 @@ pass_workspace = click.make_pass_decorator(Workspace)
 @click.group()
 def tracker() -> None:
     """Look after the tracker database (an index of the archive)."""
+
+
+@tracker.command()
+@pass_workspace
+@click.pass_context
+def rebuild(ctx: click.Context, ws: Workspace) -> None:
+    """Rebuild the tracker from the archive: issued/ manifests and signed/ files."""
+    with Tracker.open(ws.db_url) as t:
+        counts = rebuild_from_archive(ws, t)
+    for problem in counts.problems:
+        click.echo(f"mougen: skipped {problem}", err=True)
+    click.echo(
+        f"Rebuilt from the archive: {counts.manifests} manifests ({counts.issues_added} new),"
+        f" {counts.files} signed files, {counts.signatures} signatures"
+        f" ({counts.signatures_added} new)."
+    )
+    ctx.exit(1 if counts.problems else 0)
 
 
 @tracker.command()

@@ -1,0 +1,129 @@
+"""Reading the archive (issued manifests and signed PDFs) as facts the tracker records.
+
+The archive is the ground truth: ``issued/<mou>/<authority>/<pdf sha256>.json`` is what
+pack sent out and ``signed/<mou>/<authority>/<sha256>.pdf`` is what collect filed. Paths
+the tracker stores are relative to the workspace, in POSIX form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import cms
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import EmbeddedPdfSignature
+
+from mougen.errors import MougenError, PdfReadError, UnknownItem
+from mougen.pki import region_trust_roots
+from mougen.verify import FileReport, SignatureReport, verify_file
+from mougen.workspace import Workspace
+
+
+def signature_sha256(signature: EmbeddedPdfSignature) -> str:
+    """The fingerprint of one signature: SHA-256 of its DER CMS ContentInfo.
+
+    The /Contents zero padding is not part of it, so the same signature copied into a
+    later revision (or another file) has the same fingerprint.
+    """
+    content_info = cms.ContentInfo.load(signature.pkcs7_content, strict=False)
+    return hashlib.sha256(content_info.dump()).hexdigest()
+
+
+def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
+    """The ``record_issue`` arguments for one issued manifest."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        issued_at = datetime.fromisoformat(manifest["generated_at"])
+        return {
+            "mou": manifest["mou"],
+            "authority": manifest["authority"],
+            "pdf_sha256": manifest["issued_pdf_sha256"],
+            "issued_at": issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC),
+            # Manifests do not name a person; the tool that wrote it is what we know.
+            "issued_by": manifest.get("issued_by") or f"mougen {manifest['tool_version']}",
+            "manifest": _relative(ws, path),
+        }
+    except OSError as exc:
+        raise MougenError(f"cannot read manifest ({exc.strerror})", path) from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise MougenError("manifest is not JSON", path) from None
+    except KeyError as exc:
+        raise MougenError(f"manifest has no {exc.args[0]!r}", path) from None
+    except (TypeError, ValueError) as exc:
+        raise MougenError(f"manifest is malformed ({exc})", path) from None
+
+
+def signed_file_signatures(ws: Workspace, path: Path) -> list[dict[str, Any]]:
+    """The ``record_signature`` arguments for each signature in one archived PDF."""
+    data = _read(path)
+    if hashlib.sha256(data).hexdigest() != path.stem:
+        raise MougenError("content does not match its name: changed inside the archive", path)
+    mou = path.parent.parent.name
+    report = verify_file(path, region_trust_roots(ws, _region(ws, mou, path)))
+    return signature_records(ws, path, data, report)
+
+
+def signature_records(
+    ws: Workspace, path: Path, data: bytes, report: FileReport
+) -> list[dict[str, Any]]:
+    """The ``record_signature`` arguments for each signature of an archived file's report."""
+    fingerprints = _fingerprints(data, path)
+    common = {
+        "mou": path.parent.parent.name,
+        "authority": path.parent.name,
+        "archive_path": _relative(ws, path),
+        "file_sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return [{**common, **_signature(s, fingerprints, path)} for s in report.signatures]
+
+
+def _signature(report: SignatureReport, fingerprints: dict[str, str], path: Path) -> dict[str, Any]:
+    if report.cert_sha256 is None:
+        raise MougenError(f"signature {report.field!r} has no readable certificate", path)
+    verdict = report.indication.value
+    return {
+        "role": report.field,
+        "signer_name": report.signer,
+        "signer_email": report.email,
+        "cert_sha256": report.cert_sha256,
+        "signed_at": _when(report.signing_time),
+        "timestamp_at": _when(report.timestamp),
+        "verdict": f"{verdict}/{report.sub_indication}" if report.sub_indication else verdict,
+        "signature_sha256": fingerprints[report.field],
+    }
+
+
+def _region(ws: Workspace, mou: str, path: Path) -> str:
+    try:
+        return ws.catalog.mou(mou).region.id
+    except UnknownItem as exc:
+        raise MougenError(f"filed under an unknown MoU: {exc.detail}", path) from None
+
+
+def _fingerprints(data: bytes, path: Path) -> dict[str, str]:
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        return {s.field_name: signature_sha256(s) for s in reader.embedded_signatures}
+    except (PdfError, ValueError) as exc:
+        raise PdfReadError(f"cannot read its signatures ({exc})", path) from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PdfReadError(f"cannot read ({exc.strerror})", path) from None
+
+
+def _when(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
+
+
+def _relative(ws: Workspace, path: Path) -> str:
+    return path.relative_to(ws.root).as_posix()

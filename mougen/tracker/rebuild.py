@@ -1,0 +1,74 @@
+"""Rebuilding the tracker from the archive, which loses nothing if the database is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mougen.errors import MougenError
+from mougen.tracker.archive import manifest_issue, signed_file_signatures
+from mougen.tracker.store import Tracker
+from mougen.workspace import Workspace
+
+T = TypeVar("T")
+
+
+@dataclass
+class RebuildCounts:
+    """What a rebuild found in the archive, what was new to the tracker, and what it skipped."""
+
+    manifests: int = 0
+    issues_added: int = 0
+    files: int = 0
+    signatures: int = 0
+    signatures_added: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def rebuild(ws: Workspace, tracker: Tracker) -> RebuildCounts:
+    """Record every version, issued manifest and archived signature the tracker lacks.
+
+    Running it again changes nothing: each issue and signature is keyed by its hash.
+    An unreadable archive file is reported in ``problems`` and the rest still recorded.
+    """
+    counts = RebuildCounts()
+    tracker.sync_versions(ws.catalog, ws.templates_dir)
+    for path in sorted(ws.issued_dir.glob("*/*/*.json")):
+        issue = _attempt(counts, manifest_issue, ws, path)
+        if issue is not None:
+            counts.manifests += 1
+            counts.issues_added += tracker.record_issue(**issue)
+    for signatures in _signed_files_in_signing_order(ws, counts):
+        counts.files += 1
+        for signature in signatures:
+            counts.signatures += 1
+            counts.signatures_added += tracker.record_signature(**signature)
+    return counts
+
+
+def _signed_files_in_signing_order(
+    ws: Workspace, counts: RebuildCounts
+) -> list[list[dict[str, Any]]]:
+    """Each archived file's signatures, fewest first within an authority.
+
+    A signature is recorded against the first file it is seen in; a file with fewer
+    signatures is an earlier step of the same signing round, as collect would have met it.
+    """
+    found = []
+    for path in sorted(ws.signed_dir.glob("*/*/*.pdf")):
+        signatures = _attempt(counts, signed_file_signatures, ws, path)
+        if signatures is not None:
+            found.append((path.parent, len(signatures), path.name, signatures))
+    return [signatures for *_, signatures in sorted(found, key=lambda f: f[:3])]
+
+
+def _attempt(
+    counts: RebuildCounts, read: Callable[[Workspace, Path], T], ws: Workspace, path: Path
+) -> T | None:
+    try:
+        return read(ws, path)
+    except MougenError as exc:
+        counts.problems.append(str(exc))
+        return None
