@@ -271,3 +271,46 @@ def test_marked_document_carries_the_revision_marks(edited_pair):
     assert ("the", "delete") in {(r.text.strip(), r.revision) for r in runs}
     assert ("a", "insert") in {(r.text.strip(), r.revision) for r in runs}
     assert all(p.changed for p in doc.paragraphs if p.revision)
+
+
+def without_footnoted_clause(source: bytes, *, reword_note: bool) -> bytes:
+    """se-2019-20 without clause 3.2 (the one with a footnote); the note itself reworded."""
+    doc = docx.Document(io.BytesIO(source))
+    cited = next(p for p in doc.paragraphs if p._p.find(f".//{W}footnoteReference") is not None)
+    cited._p.getparent().remove(cited._p)
+    out = io.BytesIO()
+    doc.save(out)
+    if not reword_note:
+        return out.getvalue()
+    reworded = io.BytesIO()
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(reworded, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/footnotes.xml":
+                data = data.replace(b"This is meant", b"This was meant")
+            dst.writestr(item, data)
+    return reworded.getvalue()
+
+
+@pytest.mark.parametrize("reword_note", [False, True])
+def test_deleted_footnote_reference_points_at_old_note(se_pair, tmp_path, reword_note):
+    """A deleted clause's footnote comes back on reject, even where NEW reworded its note."""
+    old = se_pair[1]
+    new = without_footnoted_clause(old, reword_note=reword_note)
+    red = redline(old, new)
+    with zipfile.ZipFile(io.BytesIO(red)) as z:
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+    ref = next(document_xml(red).iter(f"{W}footnoteReference"))
+    assert ref.getparent().getparent().tag == f"{W}del"
+    note = next(n for n in notes.iter(f"{W}footnote") if n.get(f"{W}id") == ref.get(f"{W}id"))
+    assert "".join(note.itertext()).strip().startswith("This is meant")
+    for name, data in (("old", old), ("red", red)):
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    full = ["pandoc", "-t", "plain", "--wrap=none"]
+    rejected = subprocess.run(
+        [*full, "--track-changes=reject", str(tmp_path / "red.docx")],
+        capture_output=True,
+        text=True,
+    ).stdout
+    original = subprocess.run([*full, str(tmp_path / "old.docx")], capture_output=True, text=True)
+    assert text_words(rejected) == text_words(original.stdout)

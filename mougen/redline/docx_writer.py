@@ -22,8 +22,9 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
-from mougen.document import Document, Paragraph
+from mougen.document import Paragraph
 from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
+from mougen.redline.footnotes import Footnotes
 
 _BLOCKS = (qn("w:p"), qn("w:tbl"))
 #: Run children that stand for one character of the model's text.
@@ -67,10 +68,12 @@ def write_docx(
 ) -> bytes:
     """The redline as DOCX bytes; ``old_docx``/``new_docx`` are the files ``redline`` compared."""
     package = docx.Document(io.BytesIO(new_docx))
-    old_body = docx.Document(io.BytesIO(old_docx)).element.body
+    old = docx.Document(io.BytesIO(old_docx))
+    old_body = old.element.body
     stamp = _Stamp(author, _iso(when or datetime.now(UTC)), _first_free_id(package, old_body))
-    writer = _BodyWriter(redline, old_body, package.element.body, stamp)
-    writer.replace_body()
+    notes = Footnotes(package, old)
+    _BodyWriter(redline, old_body, package.element.body, stamp, notes).replace_body()
+    notes.save()
     out = io.BytesIO()
     package.save(out)
     return out.getvalue()
@@ -107,26 +110,24 @@ class _Piece:
     """A bit of a source paragraph at ``start`` (length ``size`` in the model's text).
 
     ``run`` is the ``w:r`` it came from; a paragraph-level piece (a bookmark) has none.
-    ``mark`` is a footnote reference's mark as the model prints it.
     """
 
     start: int
     size: int
     run: etree._Element | None
     node: etree._Element
-    mark: str = ""
 
 
 class _BodyWriter:
     """Builds the merged body from the redline and the two source bodies."""
 
-    def __init__(self, redline: Redline, old_body, new_body, stamp: _Stamp):
+    def __init__(self, redline: Redline, old_body, new_body, stamp: _Stamp, notes: Footnotes):
         self.redline = redline
         self.old_blocks = [c for c in old_body.iterchildren() if c.tag in _BLOCKS]
         self.new_body = new_body
         self.new_blocks = [c for c in new_body.iterchildren() if c.tag in _BLOCKS]
         self.stamp = stamp
-        self.shared_notes = _shared_footnotes(redline.old, redline.new)
+        self.notes = notes
 
     def replace_body(self) -> None:
         merged = [el for block in self.redline.blocks for el in self.block(block)]
@@ -158,15 +159,14 @@ class _BodyWriter:
             old_tr = _child(old_tbl, "tr", r) if old_tbl is not None else None
             for c, (tc, cell) in enumerate(zip(tr.iterchildren(qn("w:tc")), row, strict=True)):
                 old_tc = _child(old_tr, "tc", c) if old_tr is not None else None
-                self.fill_cell(tc, old_tc, cell, deleted=diff.kind == "deleted")
+                self.fill_cell(tc, old_tc, cell)
         return tbl
 
-    def fill_cell(self, tc, old_tc, cell: tuple[ParagraphDiff, ...], *, deleted: bool) -> None:
+    def fill_cell(self, tc, old_tc, cell: tuple[ParagraphDiff, ...]) -> None:
+        """Replace the paragraphs of cell ``tc`` (a copy) with the cell's merged paragraphs."""
         new_ps = list(tc.iterchildren(qn("w:p")))
         old_ps = list(old_tc.iterchildren(qn("w:p"))) if old_tc is not None else []
-        if deleted:
-            old_ps, new_ps = new_ps, []
-        for p in tc.iterchildren(qn("w:p")):
+        for p in new_ps:
             tc.remove(p)
         for diff in cell:
             old = old_ps[diff.old_at] if diff.old_at is not None else None
@@ -212,8 +212,6 @@ class _BodyWriter:
         """The XML for one edit: the source pieces in range, wrapped as the route says."""
         side, wrapper, reformat = route
         lo, hi = edit.old if side == "old" else edit.new
-        deleted = wrapper == "del"
-        old_rpr = _rpr_at(pieces["old"], edit.old[0]) if reformat else None
         out: list[etree._Element] = []
         box: etree._Element | None = None
         for run_el, group in _group(pieces[side], lo, hi):
@@ -221,7 +219,11 @@ class _BodyWriter:
                 out.extend(copy.deepcopy(x.node) for x in group)
                 box = None
                 continue
-            r = self.run(run_el, group, deleted=deleted, old_rpr=old_rpr, reformat=reformat)
+            r = self.run(run_el, group, wrapper=wrapper, from_old=side == "old")
+            if reformat:
+                # Reformatted text is the same on both sides, so offsets map one to one.
+                at = edit.old[0] + max(group[0].start, lo) - lo
+                _record_old_format(r, self.stamp.revision("rPrChange"), _rpr_at(pieces["old"], at))
             if wrapper is None:
                 out.append(r)
                 continue
@@ -231,30 +233,29 @@ class _BodyWriter:
             box.append(r)
         return out
 
-    def run(self, source, group, *, deleted: bool, old_rpr, reformat: bool) -> etree._Element:
+    def run(self, source, group: list[_Piece], *, wrapper: str | None, from_old: bool):
+        """A run holding ``group`` with the source run's properties."""
         r = OxmlElement("w:r")
-        rpr = copy.deepcopy(source.find(qn("w:rPr")))
-        if reformat:
-            rpr = rpr if rpr is not None else OxmlElement("w:rPr")
-            change = self.stamp.revision("rPrChange")
-            change.append(_bare_rpr(old_rpr))
-            rpr.append(change)
+        rpr = source.find(qn("w:rPr"))
         if rpr is not None:
-            r.append(rpr)
+            r.append(copy.deepcopy(rpr))
         for piece in group:
-            r.append(self.run_child(piece, deleted=deleted))
+            child = self.run_child(piece.node, deleted=wrapper == "del", from_old=from_old)
+            if child is not None:
+                r.append(child)
         return r
 
-    def run_child(self, piece: _Piece, *, deleted: bool) -> etree._Element:
-        node = piece.node
-        if node.tag == qn("w:footnoteReference") and (
-            deleted and int(node.get(qn("w:id"))) not in self.shared_notes
-        ):
-            # The footnote exists only in OLD, whose footnotes part is not carried over.
-            return _text_node(piece.mark, deleted=True)
+    def run_child(self, node, *, deleted: bool, from_old: bool) -> etree._Element | None:
+        """A copy of a run's child; text becomes ``w:delText`` in a deletion."""
         if node.tag == qn("w:t"):
             return _text_node(node.text or "", deleted=deleted)
-        return copy.deepcopy(node)
+        out = copy.deepcopy(node)
+        if node.tag == qn("w:footnoteReference") and from_old:
+            note = self.notes.id_for_old(int(node.get(qn("w:id"))))
+            if note is None:
+                return None
+            out.set(qn("w:id"), str(note))
+        return out
 
     def _ppr_change(self, old_p) -> etree._Element:
         change = self.stamp.revision("pPrChange")
@@ -280,9 +281,9 @@ def _pieces(p, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:
                 for node in child.iterchildren():
                     if node.tag == qn("w:rPr"):
                         continue
-                    mark = next(marks, "") if node.tag == qn("w:footnoteReference") else ""
-                    size = len(mark) if mark else _size(node)
-                    out.append(_Piece(offset, size, child, node, mark))
+                    note = node.tag == qn("w:footnoteReference")
+                    size = len(next(marks, "")) if note else _size(node)
+                    out.append(_Piece(offset, size, child, node))
                     offset += size
             elif child.tag in _RUN_WRAPPERS:
                 walk(child)
@@ -337,13 +338,18 @@ def _rpr_at(pieces: list[_Piece], offset: int) -> etree._Element | None:
     return None
 
 
-def _bare_rpr(rpr: etree._Element | None) -> etree._Element:
-    """A copy of a run's properties without its own revision records."""
-    out = OxmlElement("w:rPr")
-    for child in rpr if rpr is not None else ():
+def _record_old_format(r, change: etree._Element, old_rpr: etree._Element | None) -> None:
+    """Add ``w:rPrChange`` holding the old properties to run ``r`` (last in its ``w:rPr``)."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        r.insert(0, rpr)
+    old = OxmlElement("w:rPr")
+    for child in old_rpr if old_rpr is not None else ():
         if child.tag not in (qn("w:rPrChange"), qn("w:ins"), qn("w:del")):
-            out.append(copy.deepcopy(child))
-    return out
+            old.append(copy.deepcopy(child))
+    change.append(old)
+    rpr.append(change)
 
 
 def _mark_paragraph(ppr: etree._Element, mark: etree._Element) -> None:
@@ -378,12 +384,6 @@ def _mark_row(tr: etree._Element, mark: etree._Element) -> None:
 
 def _child(parent, name: str, index: int):
     return list(parent.iterchildren(qn(f"w:{name}")))[index]
-
-
-def _shared_footnotes(old: Document, new: Document) -> set[int]:
-    """Ids of OLD's footnotes that NEW holds with the same text (safe to reference)."""
-    new_notes = {f.id: [p.text for p in f.paragraphs] for f in new.footnotes}
-    return {f.id for f in old.footnotes if new_notes.get(f.id) == [p.text for p in f.paragraphs]}
 
 
 def _first_free_id(package, old_body) -> int:
