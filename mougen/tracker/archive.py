@@ -39,12 +39,11 @@ def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
     """The ``record_issue`` arguments for one issued manifest."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        issued_at = datetime.fromisoformat(manifest["generated_at"])
         return {
             "mou": manifest["mou"],
             "authority": manifest["authority"],
             "pdf_sha256": manifest["issued_pdf_sha256"],
-            "issued_at": issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC),
+            "issued_at": _aware(datetime.fromisoformat(manifest["generated_at"])),
             # Manifests do not name a person; the tool that wrote it is what we know.
             "issued_by": manifest.get("issued_by") or f"mougen {manifest['tool_version']}",
             "manifest": _relative(ws, path),
@@ -122,7 +121,12 @@ def _read(path: Path) -> bytes:
 
 
 def _when(iso: str | None) -> datetime | None:
-    return datetime.fromisoformat(iso) if iso else None
+    return _aware(datetime.fromisoformat(iso)) if iso else None
+
+
+def _aware(moment: datetime) -> datetime:
+    """The time itself, or taken as UTC if it was written without a zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _relative(ws: Workspace, path: Path) -> str:

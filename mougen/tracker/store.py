@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -206,7 +206,9 @@ class Tracker:
                 with session.begin_nested():
                     session.add(row)
             except IntegrityError:
-                return False
+                if _stored(session, row):
+                    return False
+                raise  # some other constraint: a bug, not a duplicate
             _append(session, kind, subject, _columns(row))
         return True
 
@@ -235,6 +237,12 @@ def _append(session: Session, kind: str, subject: str, detail: dict[str, Any]) -
         )
     )
     head.event_id, head.hash = event_id, digest
+
+
+def _stored(session: Session, row: Base) -> bool:
+    """Whether a row with this row's primary key is already in the database."""
+    key = inspect(type(row)).primary_key_from_instance(row)
+    return session.get(type(row), key) is not None
 
 
 def _merge(session: Session, wanted: MouVersionRow) -> list[str]:
