@@ -15,10 +15,12 @@ from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from mougen.pki import ca_cert_path, configured_signatory, init_ca, issue_certificate, load_ca
 from mougen.roles import ROLE_IDS
+from mougen.signing import load_pkcs12, sign_pdf
 from mougen.verify import first_revision_bytes
 from tests.nss import NssSigner
-from tests.pki import TestPki
+from tests.pki import Issued, TestPki
 from tests.verify_docs import asn1_cert, issued_pdf, sign, write
 
 
@@ -156,3 +158,33 @@ def test_poppler_agrees_a_byte_flip_is_invalid(tmp_path, signers, nss, run_cli, 
     assert code == 1
     assert {s["sub_indication"] for s in report["signatures"]} == {"HASH_FAILURE"}
     assert "Signature is Valid" not in nss["dcs"].check(flipped)
+
+
+def test_mougen_sign_and_pdfsig_verify_against_the_region_ca(run_cli, workspace, tmp_path):
+    """mougen sign (PAdES, visible stamp) and pdfsig in one file; the region CA trusted unasked."""
+    init_ca(workspace, "south-east", b"ca passphrase")
+    ca = load_ca(workspace, "south-east", b"ca passphrase")
+    pdf = write(tmp_path / "issued.pdf", issued_pdf())
+    for role, tool in zip(ROLE_IDS, "MPM", strict=True):
+        _, who = configured_signatory(
+            workspace, "milton-keynes", role, name=f"Signatory {role}", email=f"{role}@mk.example"
+        )
+        cert = issue_certificate(ca, who)
+        issued = Issued(cert.cert, cert.key, [cert.ca_cert])
+        out = tmp_path / f"{role}.pdf"
+        if tool == "M":
+            p12 = issued.write_p12(tmp_path / f"{role}.p12", b"p12 passphrase")
+            sign_pdf(pdf, role, load_pkcs12(p12, b"p12 passphrase"), out)
+        else:
+            ca_pem = ca_cert_path(workspace, "south-east")
+            NssSigner(tmp_path / f"nss-{role}", issued, [ca_pem]).sign(pdf, role, out)
+        pdf = out
+    result = run_cli("verify", str(pdf), "--json")
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.output)
+    assert [s["email"] for s in report["signatures"]] == [f"{r}@mk.example" for r in ROLE_IDS]
+    assert [s["sub_filter"] for s in report["signatures"]] == [
+        "ETSI.CAdES.detached",
+        "adbe.pkcs7.detached",
+        "ETSI.CAdES.detached",
+    ]

@@ -1,0 +1,98 @@
+"""Benchmark: verifying signed MoUs offline, mougen verify against ``pyhanko sign validate``.
+
+Renders the se-2018 MoU for Milton Keynes, issues the three signatories certificates from a
+programme CA and signs all three fields with ``mougen.signing``; copies that PDF 100 times
+and verifies every copy in this one process (all three signatures, difference analysis,
+trust), then runs pyHanko's own CLI (``pyhanko sign validate``, from pyhanko-cli) on each
+file in turn and prints both rates in files per second.
+
+Run: .venv/bin/python benchmarks/verify_throughput.py [--files N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
+from mougen.render import render_authority
+from mougen.roles import ROLE_IDS
+from mougen.signing import load_pkcs12, sign_pdf
+from mougen.verify.trust import load_trust_roots
+from mougen.verify.validate import verify_bytes
+from mougen.workspace import BUNDLED, Workspace
+
+REGION, MOU, AUTHORITY = "south-east", "se-2018", "milton-keynes"
+PASSPHRASE = b"benchmark only"  # throwaway keys made for this run
+
+
+def signed_mou(root: Path) -> tuple[Path, Path]:
+    """A fully signed MoU and the CA certificate it chains to, made in ``root``."""
+    for sub in ("regions", "templates"):
+        shutil.copytree(BUNDLED / sub, root / sub)
+    ws = Workspace(root)
+    ca_cert = init_ca(ws, REGION, PASSPHRASE)
+    ca = load_ca(ws, REGION, PASSPHRASE)
+    pdf = root / "issued.pdf"
+    pdf.write_bytes(render_authority(ws, MOU, AUTHORITY).pdf)
+    for role in ROLE_IDS:
+        _, who = configured_signatory(ws, AUTHORITY, role, name=f"{role} signatory")
+        p12 = root / f"{role}.p12"
+        write_pkcs12(issue_certificate(ca, who), p12, PASSPHRASE)
+        out = root / f"{role}.pdf"
+        sign_pdf(pdf, role, load_pkcs12(p12, PASSPHRASE), out)
+        pdf = out
+    return pdf, ca_cert
+
+
+def time_mougen(files: list[Path], ca_cert: Path) -> float:
+    """Files per second through ``verify_bytes``; every file must be fully executed."""
+    roots = load_trust_roots([ca_cert])
+    start = time.perf_counter()
+    for path in files:
+        report = verify_bytes(path.read_bytes(), str(path), trust_roots=roots)
+        if not report.valid:
+            sys.exit(f"benchmark: mougen rejected {path}: {report.to_json()}")
+    return len(files) / (time.perf_counter() - start)
+
+
+def time_pyhanko_cli(files: list[Path], ca_cert: Path) -> float:
+    """Files per second through one ``pyhanko sign validate`` process per file."""
+    pyhanko = Path(sys.executable).with_name("pyhanko")
+    cmd = [str(pyhanko), "sign", "validate", "--no-strict-syntax", "--trust-replace"]
+    start = time.perf_counter()
+    for path in files:
+        done = subprocess.run(
+            [*cmd, "--trust", str(ca_cert), str(path)], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            sys.exit(f"benchmark: pyhanko rejected {path}: {done.stdout}{done.stderr}")
+    return len(files) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        signed, ca_cert = signed_mou(root / "ws")
+        files = []
+        for i in range(args.files):
+            copy = root / f"copy-{i:03}.pdf"
+            shutil.copyfile(signed, copy)
+            files.append(copy)
+        mougen_rate = time_mougen(files, ca_cert)
+        pyhanko_rate = time_pyhanko_cli(files, ca_cert)
+    print(f"{args.files} PDFs, 3 signatures each, offline:")
+    print(f"  mougen verify (one process):          {mougen_rate:7.1f} files/s")
+    print(f"  pyhanko sign validate (per file CLI): {pyhanko_rate:7.1f} files/s")
+
+
+if __name__ == "__main__":
+    main()
