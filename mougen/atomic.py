@@ -10,11 +10,16 @@ from pathlib import Path
 from mougen.errors import OutputError
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    ``mode`` is the file's permission (mkstemp's own 0600 would hide documents from
+    colleagues); pass 0o600 for anything secret.
+    """
     ensure_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -63,8 +63,7 @@ def init_ca(ws: Workspace, region_id: str, passphrase: bytes) -> Path:
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
-    write_bytes(key_path, key_pem)
-    key_path.chmod(0o600)  # the key is encrypted, but still nobody else's business
+    write_bytes(key_path, key_pem, mode=0o600)  # encrypted, but still nobody else's business
     write_bytes(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return cert_path
 

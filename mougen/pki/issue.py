@@ -105,8 +105,7 @@ def write_pkcs12(issued: IssuedCertificate, path: Path, passphrase: bytes) -> No
         [issued.ca_cert],
         serialization.BestAvailableEncryption(passphrase),
     )
-    write_bytes(path, data)
-    path.chmod(0o600)  # it holds a private key, however well encrypted
+    write_bytes(path, data, mode=0o600)  # it holds a private key, however well encrypted
 
 
 def _subject(who: Signatory) -> x509.Name:
