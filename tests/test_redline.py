@@ -17,6 +17,7 @@ from lxml import etree
 
 from mougen.document import read_docx
 from mougen.redline import Version, diff_documents, render_redline, summarize, write_docx
+from mougen.redline.diff import diff_paragraphs
 from mougen.redline.pdf import marked_document
 from tests.seedtext import split_pandoc_notes, text_words
 from tests.tracked import REVISIONS, W, accepted_words, document_xml, rejected_words
@@ -314,3 +315,32 @@ def test_deleted_footnote_reference_points_at_old_note(se_pair, tmp_path, reword
     ).stdout
     original = subprocess.run([*full, str(tmp_path / "old.docx")], capture_output=True, text=True)
     assert text_words(rejected) == text_words(original.stdout)
+
+
+def test_rewritten_clause_reads_as_one_deletion_and_one_insertion(se_pair):
+    """Short kept words ("the") between two changes are folded in, as Word's compare does."""
+    old, new = (read_docx(x).blocks[3] for x in se_pair)
+    edits = [
+        (e.op, old.text[slice(*e.old)], new.text[slice(*e.new)]) for e in diff_paragraphs(old, new)
+    ]
+    changes = [e for e in edits if e[0] != "equal"]
+    assert changes == [
+        ("insert", "", "1.1. "),
+        ("delete", "2018", ""),
+        ("insert", "", "2019-20"),
+        ("delete", changes[3][1], ""),
+        ("insert", "", "Programme, the regional improvement alliance in the south east."),
+    ]
+    assert changes[3][1].startswith("Programme. It has not been endorsed")
+
+
+def test_summary_counts_renumbered_clauses_apart(se_pair):
+    redline_ = diff_documents(*(read_docx(x) for x in se_pair))
+    summary = summarize(redline_, old="se-2018", new="se-2019-20")
+    renumbered = [p for p in redline_.paragraphs if p.renumbered]
+    assert summary.renumbered == len(renumbered) > 20
+    assert "5. Local and Regional" in [p.new.text for p in renumbered]
+    listed = {c.clause for c in summary.clauses}
+    assert "5.1." not in listed  # "3. Sector led improvement..." only renumbered
+    assert {"3.", "4.", "3.4.9."} <= listed
+    assert summary.moves == 0

@@ -30,6 +30,8 @@ PAIR_SIMILARITY = 0.5
 MOVE_SIMILARITY = 0.75
 #: Paragraphs shorter than this (in words) are never taken for moves: "Locally:" recurs.
 MOVE_MIN_WORDS = 4
+#: Kept words (at most this many) between two longer changes are folded into them.
+FOLD_WORDS = 2
 
 Op = Literal["equal", "format", "insert", "delete"]
 Kind = Literal["same", "changed", "inserted", "deleted", "moved-from", "moved-to"]
@@ -140,7 +142,7 @@ def diff_paragraphs(old: Paragraph, new: Paragraph) -> tuple[Edit, ...]:
     a, b = tokens(old), tokens(new)
     matcher = SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
     edits: list[Edit] = []
-    for tag, i1, i2, j1, j2 in _fold_spaces(matcher.get_opcodes(), a):
+    for tag, i1, i2, j1, j2 in _fold_short_equalities(matcher.get_opcodes(), a, b):
         if tag == "equal":
             edits.extend(_kept(a[i1:i2], b[j1:j2]))
         else:
@@ -345,18 +347,37 @@ def _movable(block: Block) -> bool:
 # --- word edits ------------------------------------------------------------------------
 
 
-def _fold_spaces(opcodes, a: Sequence[Token]):
-    """Fold kept whitespace between two changes into the change, so edits read as phrases."""
-    out: list[list] = []
-    for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        inner = 0 < k < len(opcodes) - 1
-        if tag == "equal" and inner and all(t.text.isspace() for t in a[i1:i2]):
-            tag = "replace"
-        if out and tag != "equal" and out[-1][0] != "equal":
-            out[-1][2], out[-1][4] = i2, j2
-        else:
-            out.append([tag, i1, i2, j1, j2])
-    return out
+def _fold_short_equalities(opcodes, a: Sequence[Token], b: Sequence[Token]):
+    """Fold short kept stretches between two longer changes into them.
+
+    "the" kept between a rewritten clause's old and new halves reads better as part of
+    one deletion and one insertion, as Word's own comparison shows it.
+    """
+    while True:
+        out: list[list] = []
+        for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+            inner = 0 < k < len(opcodes) - 1
+            if tag == "equal" and inner and _minor(a[i1:i2], opcodes[k - 1], opcodes[k + 1], a, b):
+                tag = "replace"
+            if out and tag != "equal" and out[-1][0] != "equal":
+                out[-1][2], out[-1][4] = i2, j2
+            else:
+                out.append([tag, i1, i2, j1, j2])
+        if len(out) == len(opcodes):  # nothing more to fold: the changes have grown
+            return out
+        opcodes = out
+
+
+def _minor(kept: Sequence[Token], before, after, a: Sequence[Token], b: Sequence[Token]) -> bool:
+    """Whether a kept stretch is whitespace, or a word or two shorter than both changes."""
+    words = sum(not t.text.isspace() for t in kept)
+    size = _chars(kept)
+    changes = [max(_chars(a[op[1] : op[2]]), _chars(b[op[3] : op[4]])) for op in (before, after)]
+    return words == 0 or (words <= FOLD_WORDS and all(size < c for c in changes))
+
+
+def _chars(tokens: Sequence[Token]) -> int:
+    return sum(t.end - t.start for t in tokens)
 
 
 def _kept(a: Sequence[Token], b: Sequence[Token]) -> list[Edit]:
