@@ -445,3 +445,18 @@ def test_rebuild_names_damaged_archive_files_and_keeps_the_rest(workspace, archi
             ("milton-keynes", "lead-member"),
             ("reading", "dcs"),
         ]
+
+
+def test_rebuild_verifies_against_the_given_trust_roots(workspace, archived, run_cli, tmp_path):
+    region = workspace.regions_dir / "south-east.yaml"
+    region.write_text(region.read_text().replace("  trust_roots: [root.pem]\n", ""))
+    untrusted, trusted = (f"sqlite:///{tmp_path / name}" for name in ("u.db", "t.db"))
+    assert run_cli("--db", untrusted, "tracker", "rebuild").exit_code == 0
+    root = str(workspace.root / "root.pem")
+    assert run_cli("--db", trusted, "tracker", "rebuild", "--trust", root).exit_code == 0
+    with Tracker.open(untrusted) as t:
+        assert {s.verdict for s in t.signatures()} == {"INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"}
+    with Tracker.open(trusted) as t:
+        assert {s.verdict for s in t.signatures()} == {"TOTAL_PASSED"}
+    missing = run_cli("tracker", "rebuild", "--trust", str(tmp_path / "nope.pem"))
+    assert missing.exit_code == 1 and "nope.pem" in missing.output

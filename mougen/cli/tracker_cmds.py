@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -20,12 +21,29 @@ def tracker() -> None:
 
 
 @tracker.command()
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PEM",
+    help="Another trust root (repeatable); each region's own roots are trusted.",
+)
+@click.option(
+    "--crl",
+    "crls",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A CRL to check revocation against (repeatable).",
+)
 @pass_workspace
 @click.pass_context
-def rebuild(ctx: click.Context, ws: Workspace) -> None:
+def rebuild(
+    ctx: click.Context, ws: Workspace, trust: tuple[Path, ...], crls: tuple[Path, ...]
+) -> None:
     """Rebuild the tracker from the archive: issued/ manifests and signed/ files."""
     with Tracker.open(ws.db_url) as t:
-        counts = rebuild_from_archive(ws, t)
+        counts = rebuild_from_archive(ws, t, trust=trust, crls=crls)
     for problem in counts.problems:
         click.echo(f"mougen: skipped {problem}", err=True)
     click.echo(

@@ -10,18 +10,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import cms
+from asn1crypto import cms, crl, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import EmbeddedPdfSignature
 
 from mougen.errors import MougenError, PdfReadError, UnknownItem
 from mougen.pki import region_trust_roots
-from mougen.verify import FileReport, SignatureReport, verify_file
+from mougen.verify import FileReport, SignatureReport, verify_bytes
+from mougen.verify.trust import load_trust_roots
 from mougen.workspace import Workspace
 
 
@@ -58,13 +60,23 @@ def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
         raise MougenError(f"manifest is malformed ({exc})", path) from None
 
 
-def signed_file_signatures(ws: Workspace, path: Path) -> list[dict[str, Any]]:
-    """The ``record_signature`` arguments for each signature in one archived PDF."""
+def signed_file_signatures(
+    ws: Workspace,
+    path: Path,
+    *,
+    trust: Sequence[x509.Certificate] = (),
+    crls: Sequence[crl.CertificateList] = (),
+) -> list[dict[str, Any]]:
+    """The ``record_signature`` arguments for each signature in one archived PDF.
+
+    Signatures are verified afresh against the region's trust roots and ``trust``.
+    """
     data = _read(path)
     if hashlib.sha256(data).hexdigest() != path.stem:
         raise MougenError("content does not match its name: changed inside the archive", path)
-    mou = path.parent.parent.name
-    report = verify_file(path, region_trust_roots(ws, _region(ws, mou, path)))
+    region = _region(ws, path.parent.parent.name, path)
+    roots = [*load_trust_roots(region_trust_roots(ws, region)), *trust]
+    report = verify_bytes(data, str(path), trust_roots=roots, crls=crls)
     return signature_records(ws, path, data, report)
 
 

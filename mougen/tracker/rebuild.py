@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mougen.errors import MougenError
 from mougen.tracker.archive import manifest_issue, signed_file_signatures
 from mougen.tracker.store import Tracker
+from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.workspace import Workspace
 
 T = TypeVar("T")
@@ -27,12 +29,19 @@ class RebuildCounts:
     problems: list[str] = field(default_factory=list)
 
 
-def rebuild(ws: Workspace, tracker: Tracker) -> RebuildCounts:
+def rebuild(
+    ws: Workspace, tracker: Tracker, *, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+) -> RebuildCounts:
     """Record every version, issued manifest and archived signature the tracker lacks.
 
-    Running it again changes nothing: each issue and signature is keyed by its hash.
-    An unreadable archive file is reported in ``problems`` and the rest still recorded.
+    Signatures are verified against the region's trust roots plus the PEM files in
+    ``trust``, with the CRL files in ``crls``, as collect does. Running it again changes
+    nothing: each issue and signature is keyed by its hash. An unreadable archive file is
+    reported in ``problems`` and the rest still recorded.
     """
+    read_signatures = partial(
+        signed_file_signatures, trust=load_trust_roots(trust), crls=load_crls(crls)
+    )
     counts = RebuildCounts()
     tracker.sync_versions(ws.catalog, ws.templates_dir)
     for path in sorted(ws.issued_dir.glob("*/*/*.json")):
@@ -40,7 +49,7 @@ def rebuild(ws: Workspace, tracker: Tracker) -> RebuildCounts:
         if issue is not None:
             counts.manifests += 1
             counts.issues_added += tracker.record_issue(**issue)
-    for signatures in _signed_files_in_signing_order(ws, counts):
+    for signatures in _signed_files_in_signing_order(ws, counts, read_signatures):
         counts.files += 1
         for signature in signatures:
             counts.signatures += 1
@@ -49,7 +58,7 @@ def rebuild(ws: Workspace, tracker: Tracker) -> RebuildCounts:
 
 
 def _signed_files_in_signing_order(
-    ws: Workspace, counts: RebuildCounts
+    ws: Workspace, counts: RebuildCounts, read: Callable[[Workspace, Path], list[dict[str, Any]]]
 ) -> list[list[dict[str, Any]]]:
     """Each archived file's signatures, fewest first within an authority.
 
@@ -58,7 +67,7 @@ def _signed_files_in_signing_order(
     """
     found = []
     for path in sorted(ws.signed_dir.glob("*/*/*.pdf")):
-        signatures = _attempt(counts, signed_file_signatures, ws, path)
+        signatures = _attempt(counts, read, ws, path)
         if signatures is not None:
             found.append((path.parent, len(signatures), path.name, signatures))
     return [signatures for *_, signatures in sorted(found, key=lambda f: f[:3])]
