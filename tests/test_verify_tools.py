@@ -150,6 +150,21 @@ def test_changing_a_poppler_signed_widget_beyond_its_date_is_refused(
     assert {s["modification"] for s in report["signatures"]} == {"OTHER"}
 
 
+def test_dropping_the_date_of_a_signed_widget_is_harmless(run_cli, tmp_path, root, signers, nss):
+    signed = _sign_in_turn("PPP", signers, nss, tmp_path)
+
+    def drop_date(writer):
+        widget = writer.root["/AcroForm"]["/Fields"][0]
+        del widget["/M"]
+        writer.update_container(widget)
+
+    code, report = _verify(
+        run_cli, write(tmp_path / "x.pdf", _after_signing(signed, drop_date)), root
+    )
+    assert code == 0, report
+    assert report["signatures"][0]["modification"] == "FORM_FILLING"
+
+
 def test_poppler_agrees_a_byte_flip_is_invalid(tmp_path, signers, nss, run_cli, root):
     signed = _sign_in_turn("PPE", signers, nss, tmp_path)
     at = signed.index(b"understanding 2018")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mougen.verify.status import FileReport, SignatureReport
+from mougen.verify.status import FileReport, Modification, SignatureReport
 
 _HEADER = ("FIELD", "SIGNER", "SIGNED AT", "INTACT", "TRUSTED", "REVOKED", "CHANGES", "INDICATION")
 
@@ -17,8 +17,11 @@ def render_text(report: FileReport) -> str:
             "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in rows
         ]
+        # The reason a change after signing was refused, which the table cannot hold.
         lines += [
-            f"  {s.field}: {s.changes}" for s in report.signatures if s.changes and not s.passed
+            f"  {s.field}: {s.changes}"
+            for s in report.signatures
+            if s.changes and s.modification is Modification.OTHER
         ]
     if report.missing_roles:
         lines.append("  unsigned: " + ", ".join(report.missing_roles))

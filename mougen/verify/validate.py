@@ -92,14 +92,15 @@ def verify_bytes(
             for fq_name, value, field_ref in fields
             if value is not None
         ]
+        first_revision = first_revision_bytes_of(reader, data)
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
     signed = {s.field for s in signatures}
     signatures.sort(key=lambda s: s.revision)
     return FileReport(
         file=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        first_revision_sha256=_first_revision_sha256(reader, data),
+        sha256=_sha256(data),
+        first_revision_sha256=_sha256(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
     )
@@ -116,9 +117,8 @@ def read_pdf(path: Path) -> bytes:
     return data
 
 
-def _first_revision_sha256(reader: PdfFileReader, data: bytes) -> str | None:
-    first = first_revision_bytes_of(reader, data)
-    return hashlib.sha256(first).hexdigest() if first is not None else None
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class _RevocationInfo:
