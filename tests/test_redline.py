@@ -16,7 +16,14 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from mougen.document import read_docx
-from mougen.redline import Version, diff_documents, render_redline, summarize, write_docx
+from mougen.redline import (
+    ClauseChange,
+    Version,
+    diff_documents,
+    render_redline,
+    summarize,
+    write_docx,
+)
 from mougen.redline.diff import diff_paragraphs
 from mougen.redline.pdf import marked_document
 from tests.seedtext import split_pandoc_notes, text_words
@@ -342,5 +349,7 @@ def test_summary_counts_renumbered_clauses_apart(se_pair):
     assert "5. Local and Regional" in [p.new.text for p in renumbered]
     listed = {c.clause for c in summary.clauses}
     assert "5.1." not in listed  # "3. Sector led improvement..." only renumbered
-    assert {"3.", "4.", "3.4.9."} <= listed
+    # The two new protocols (sections 3 and 4) are one run of inserted clauses.
+    assert ClauseChange("3.", "inserted", "4.3.6.", 33) in summary.clauses
+    assert "3. to 4.3.6. (inserted, 33 paragraphs)" in summary.text()
     assert summary.moves == 0

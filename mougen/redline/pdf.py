@@ -67,7 +67,7 @@ def summary_paragraphs(summary: Summary) -> tuple[Paragraph, ...]:
     heading = Paragraph("Heading 1", (Run("Summary of changes"),))
     intro = Paragraph("Normal", (Run(f"Changes from {summary.old} to {summary.new}."),))
     counts = tuple(Paragraph("Normal", (Run(line),)) for line in summary.count_lines)
-    listed = Paragraph("Normal", (Run(f"Clauses changed: {len(summary.clauses)}"),))
+    listed = Paragraph("Normal", (Run(summary.clauses_heading),))
     items = tuple(
         Paragraph("List Bullet", (Run(line),), label="•") for line in summary.clause_lines
     )

@@ -17,14 +17,27 @@ from mougen.redline.tokens import clause_number, words
 
 Change = Literal["inserted", "deleted", "changed", "moved", "reformatted"]
 _FIRST_WORDS = 6
+#: Changes that, clause after clause, are listed as one run.
+_GROUPED = ("inserted", "deleted")
 
 
 @dataclass(frozen=True)
 class ClauseChange:
-    """One changed clause: its number (or first words) and what happened to it."""
+    """A changed clause (its number, or first words) and what happened to it.
+
+    A run of clauses inserted or deleted together is one entry: ``clause`` is the
+    first, ``through`` the last and ``paragraphs`` how many there are.
+    """
 
     clause: str
     change: Change
+    through: str | None = None
+    paragraphs: int = 1
+
+    def __str__(self) -> str:
+        if self.through is None:
+            return f"{self.clause} ({self.change})"
+        return f"{self.clause} to {self.through} ({self.change}, {self.paragraphs} paragraphs)"
 
 
 @dataclass(frozen=True)
@@ -58,12 +71,17 @@ class Summary:
     @property
     def clause_lines(self) -> tuple[str, ...]:
         """Each changed clause as "2.1. (changed)"."""
-        return tuple(f"{c.clause} ({c.change})" for c in self.clauses)
+        return tuple(str(c) for c in self.clauses)
+
+    @property
+    def clauses_heading(self) -> str:
+        """The line that introduces the list of changed clauses."""
+        return f"Clauses changed: {sum(c.paragraphs for c in self.clauses)}"
 
     def text(self) -> str:
         """The summary as terminal text."""
         lines = [f"Changes from {self.old} to {self.new}", *self.count_lines]
-        lines.append(f"Clauses changed: {len(self.clauses)}")
+        lines.append(self.clauses_heading)
         lines.extend(f"  - {line}" for line in self.clause_lines)
         return "\n".join(lines)
 
@@ -92,8 +110,11 @@ class _Tally:
     def __init__(self) -> None:
         self.insertions = self.deletions = self.moves = self.format_changes = self.renumbered = 0
         self.clauses: list[ClauseChange] = []
+        self.walked = 0
+        self.last_noted = -1  # the walk count at the latest listed clause
 
     def add(self, diff: ParagraphDiff) -> None:
+        self.walked += 1
         ops = [e.op for e in diff.edits]
         self.format_changes += int(diff.restyled and diff.kind != "moved-from")
         if diff.kind == "inserted":
@@ -119,7 +140,14 @@ class _Tally:
             self.note(diff, "changed" if text_changed else "reformatted")
 
     def note(self, diff: ParagraphDiff, change: Change) -> None:
-        self.clauses.append(ClauseChange(_name(diff), change))
+        last = self.clauses[-1] if self.clauses else None
+        follows = self.last_noted == self.walked - 1
+        if last is not None and follows and last.change == change and change in _GROUPED:
+            grown = ClauseChange(last.clause, change, _name(diff), last.paragraphs + 1)
+            self.clauses[-1] = grown
+        else:
+            self.clauses.append(ClauseChange(_name(diff), change))
+        self.last_noted = self.walked
 
 
 def _name(diff: ParagraphDiff) -> str:
