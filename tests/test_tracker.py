@@ -290,8 +290,12 @@ def test_appended_event_that_bypassed_the_chain_head_is_named(db_url):
     assert _verify(db_url) == ["event 4: not in the chain head (inserted)"]
 
 
-def test_audit_log_lists_events_as_json(db_url, run_cli):
+def test_audit_log_lists_events(db_url, run_cli):
+    assert "No events recorded yet." in run_cli("--db", db_url, "audit", "log").output
     _three_events(db_url)
+    table = run_cli("--db", db_url, "audit", "log").output.splitlines()
+    assert [line.split()[0] for line in table] == ["1", "2", "3"]
+    assert "issued" in table[0] and "se-2018/authority-0" in table[0]
     result = run_cli("--db", db_url, "audit", "log", "--json", "--limit", "2")
     assert result.exit_code == 0
     events = json.loads(result.output)

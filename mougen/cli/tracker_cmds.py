@@ -87,6 +87,8 @@ def log(ctx: click.Context, ws: Workspace, verify: bool, as_json: bool, limit: i
     if as_json:
         click.echo(json.dumps([e.as_json() for e in events], indent=2))
         return
+    if not events:
+        click.echo("No events recorded yet.")
     for e in events:
         stamp = e.at.strftime("%Y-%m-%d %H:%M:%S")
         click.echo(f"{e.id:>6}  {stamp}  {e.kind:<8}  {e.subject}  {e.hash[:12]}")
