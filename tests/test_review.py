@@ -172,3 +172,14 @@ def test_redline_of_a_docx_with_tracked_changes_is_refused(run_cli, tmp_path):
     result = run_cli("redline", str(first), "se-2019-20", "-o", str(tmp_path / "again.docx"))
     assert result.exit_code == 1
     assert "holds tracked changes" in result.output
+
+
+def test_the_new_version_supersedes_the_old_in_reviews(run_cli):
+    """Once the next version is open, the old one is no longer due for review."""
+    assert start(run_cli).exit_code == 0
+    result = run_cli("reviews", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["mou"]: row for row in json.loads(result.output)}
+    assert rows["se-2019-20"]["superseded_by"] == "se-2021"
+    assert rows["se-2019-20"]["due"] is False
+    assert rows["se-2021"]["review_after"] == "2022-03"
