@@ -119,13 +119,22 @@ class UnreferencedObjectRule(QualifiedWhitelistRule):
     def apply_qualified(
         self, old: HistoricalResolver, new: HistoricalResolver
     ) -> Iterable[tuple[ModificationLevel, ReferenceUpdate]]:
+        reused = [ref for ref in new.explicit_refs_in_revision() if _reused_number(old, ref)]
+        if not reused:
+            return  # the usual case; spare the scans of both revisions below
         old._load_reverse_xref_cache()
         new._load_reverse_xref_cache()
-        for ref in new.explicit_refs_in_revision():
-            if old.is_ref_unassignable(ref) or old._get_usages_of_ref(ref):
+        for ref in reused:
+            if old._get_usages_of_ref(ref):
                 continue
             if not any(new._get_usages_of_ref(g) for g in _generations_of(ref)):
                 yield ModificationLevel.LTA_UPDATES, ReferenceUpdate(ref)
+
+
+def _reused_number(old: HistoricalResolver, ref: generic.Reference) -> bool:
+    """Whether ``ref`` is new, under an object number the old revision already had in range."""
+    in_range = not old.is_ref_unassignable(ref)
+    return in_range and old.reader.xrefs.get_historical_ref(ref, old.revision) is None
 
 
 def _generations_of(ref: generic.Reference) -> list[generic.Reference]:
