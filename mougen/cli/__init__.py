@@ -7,7 +7,17 @@ from pathlib import Path
 import click
 
 from mougen import __version__
-from mougen.cli import config_cmds, render_cmds, report_cmds, sign_cmds, tracker_cmds, verify_cmds
+from mougen.cli import (
+    collect_cmds,
+    config_cmds,
+    demo_cmds,
+    render_cmds,
+    report_cmds,
+    review_cmds,
+    sign_cmds,
+    tracker_cmds,
+    verify_cmds,
+)
 from mougen.errors import MougenError
 from mougen.workspace import Workspace
 
@@ -44,7 +54,17 @@ def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
     ctx.obj = Workspace.locate(workspace, db)
 
 
-for _module in (config_cmds, render_cmds, report_cmds, sign_cmds, tracker_cmds, verify_cmds):
+for _module in (
+    collect_cmds,
+    config_cmds,
+    demo_cmds,
+    render_cmds,
+    report_cmds,
+    review_cmds,
+    sign_cmds,
+    tracker_cmds,
+    verify_cmds,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -1,0 +1,33 @@
+"""The demonstration command: the whole round on the bundled data in a new workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mougen.demo import run_demo
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Packs to build in parallel.",
+)
+def demo(directory: Path, jobs: int) -> None:
+    """Run a whole signing round on the bundled regions in a new workspace DIRECTORY.
+
+    Packs for every authority of every MoU version, a programme CA for the South East,
+    Milton Keynes' three signatories signing se-2019-20 in turn, collect, verify, the
+    dashboard, and the se-2018 -> se-2019-20 redline.
+    """
+    run_demo(directory, click.echo, jobs=jobs)
+    click.echo(f"Done. Explore it with: mougen --workspace {directory} status se-2019-20")
+
+
+COMMANDS = (demo,)

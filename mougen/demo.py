@@ -1,0 +1,80 @@
+"""The demonstration round: every step of mougen on the bundled data, in a new workspace.
+
+It issues every pack of every MoU version, gives the South East a programme CA, has
+Milton Keynes' three signatories sign the version in force in turn, collects and
+verifies the result, and writes the se-2018 -> se-2019-20 redline and the dashboard.
+Keys and passphrases are made for the run and never leave memory or a temporary folder.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mougen.collect import collect_inbox
+from mougen.pack import build_packs
+from mougen.pack.issued import record_issued
+from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
+from mougen.redline import load_version, write_redline
+from mougen.reports import dashboard_html, reviews
+from mougen.roles import ROLE_IDS
+from mougen.signing import load_pkcs12, sign_pdf
+from mougen.tracker import Tracker
+from mougen.verify import verify_file
+from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workspace import Workspace, init_workspace
+
+SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
+
+
+def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Workspace:
+    """Run the demonstration round in the new workspace ``target``, reporting through ``say``."""
+    ws = init_workspace(target)
+    when = datetime.now(UTC).replace(microsecond=0)
+    packs = target / "packs"
+    for mou_id, entry in sorted(ws.catalog.entries.items()):
+        results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)
+        record_issued(ws, results, when)
+        say(f"packed   {mou_id}: {len(results)} authorities -> {packs / mou_id}")
+    returned = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
+    with Tracker.open(ws.db_url) as tracker:
+        [outcome] = collect_inbox(ws, returned.parent, tracker)
+        say(f"collected {returned.name} -> {outcome.archived.relative_to(target)}")
+        report = verify_file(outcome.archived, workspace_trust_roots(ws))
+        verdict = "fully executed" if report.valid else "NOT fully executed"
+        say(f"verified {', '.join(s.signer or '?' for s in report.signatures)}: {verdict}")
+        html = dashboard_html(ws, tracker, None, when.date(), when)
+    (target / "dashboard.html").write_text(html, encoding="utf-8")
+    say(f"report   {target / 'dashboard.html'}")
+    due = [r.mou for r in reviews(ws, when.date()) if r.due]
+    say(f"reviews  due now: {', '.join(due) or 'none'}")
+    redline = target / "redlines" / "se-2018--se-2019-20.docx"
+    old, new = load_version(ws, "se-2018"), load_version(ws, "se-2019-20")
+    summary = write_redline(old, new, redline)
+    write_redline(old, new, redline.with_suffix(".pdf"))
+    say(
+        f"redline  {redline} (+ .pdf): {summary.insertions} insertions, "
+        f"{summary.deletions} deletions, {summary.moves} moves"
+    )
+    return ws
+
+
+def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> Path:
+    """Make a CA, issue the three signatories' certificates, and sign in order into ``inbox``."""
+    region = ws.catalog.mou(SIGNING_MOU).region.id
+    ca_pass = secrets.token_urlsafe(24).encode()
+    init_ca(ws, region, ca_pass)
+    ca = load_ca(ws, region, ca_pass)
+    pdf = packs / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}" / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}.pdf"
+    with tempfile.TemporaryDirectory() as keys:
+        for step, role in enumerate(ROLE_IDS, start=1):
+            _, who = configured_signatory(ws, SIGNING_AUTHORITY, role)
+            p12, p12_pass = Path(keys) / f"{role}.p12", secrets.token_urlsafe(24).encode()
+            write_pkcs12(issue_certificate(ca, who), p12, p12_pass)
+            out = (inbox / "returned.pdf") if step == len(ROLE_IDS) else Path(keys) / f"{step}.pdf"
+            sign_pdf(pdf, role, load_pkcs12(p12, p12_pass), out)
+            pdf = out
+    return pdf

@@ -1,0 +1,53 @@
+"""The demonstration round: every step on the bundled data, end to end, in a new workspace."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from mougen.tracker import Tracker
+from mougen.verify import verify_file
+from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workspace import Workspace
+
+
+@pytest.mark.slow
+def test_demo_runs_the_whole_round(run_cli, tmp_path):
+    target = tmp_path / "demo"
+    result = run_cli("demo", str(target))
+    assert result.exit_code == 0, result.output
+    assert len(list((target / "packs").glob("*/*.zip"))) == 103
+    [filed] = (target / "signed" / "se-2019-20" / "milton-keynes").glob("*.pdf")
+
+    ws = Workspace(target)
+    report = verify_file(filed, workspace_trust_roots(ws))
+    assert report.valid
+    assert [s.signer for s in report.signatures] == [
+        "Michael Bracey",
+        "Cllr Zoe Nolan",
+        "Carole Mills",
+    ]
+    with Tracker.open(ws.db_url) as tracker:
+        assert len(tracker.issues()) == 103
+        assert tracker.verify_log() == []
+    assert "fully executed" in result.output
+    redline = target / "redlines" / "se-2018--se-2019-20.docx"
+    accepted = subprocess.run(
+        ["pandoc", "--track-changes=accept", "-t", "plain", str(redline)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Third party disclosure protocol" in accepted
+    assert "1/19" in (target / "dashboard.html").read_text(encoding="utf-8")
+    assert not list((target / "inbox").iterdir()), "the returned file moved into the archive"
+
+
+def test_demo_refuses_a_folder_in_use(run_cli, tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    result = run_cli("demo", str(tmp_path / "busy"))
+    assert result.exit_code == 1
+    assert "not empty" in result.output
+    assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
