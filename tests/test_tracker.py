@@ -8,6 +8,8 @@ import json
 import multiprocessing
 import random
 import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -173,6 +175,15 @@ def test_sync_versions_records_changes_once(tracker, workspace: Workspace):
         ["review_after"],
     )
     assert tracker.verify_log() == []
+
+
+def test_sqlite_tracker_is_in_wal_mode(tmp_path):
+    path = tmp_path / "wal.db"
+    Tracker.open(f"sqlite:///{path}").close()
+    with closing(sqlite3.connect(path)) as plain:  # the stdlib driver, not SQLAlchemy
+        assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        tables = {row[0] for row in plain.execute("SELECT name FROM sqlite_master")}
+    assert {"mou_versions", "issued_pdfs", "signatures", "events", "chain_head"} <= tables
 
 
 # -- migrations -----------------------------------------------------------------------------
