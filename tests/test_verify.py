@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from mougen.roles import ROLE_IDS
 from mougen.verify import first_revision_bytes, verify_file
 from tests.pki import TestPki
-from tests.verify_docs import issued_pdf, sign, sign_all, write
+from tests.verify_docs import issued_pdf, ocsp_declaring_signer, sign, sign_all, write
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +175,42 @@ def test_audit_report_unwritable_leaves_nothing(run_cli, tmp_path, root, execute
         "signed.pdf",
         "ws",
     ]
+
+
+class _Responder(http.server.BaseHTTPRequestHandler):
+    """An OCSP responder that counts requests and answers none."""
+
+    hits = 0
+
+    def do_POST(self):
+        type(self).hits += 1
+        self.send_error(404)
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def responder():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Responder)
+    _Responder.hits = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/ocsp", _Responder
+    server.shutdown()
+
+
+def test_offline_unless_allow_fetch(run_cli, tmp_path, root, pki, issued, responder):
+    url, counter = responder
+    pdf = write(tmp_path / "s.pdf", sign(issued, "dcs", ocsp_declaring_signer(pki, "On Line", url)))
+    offline = run_cli("verify", str(pdf), "--trust", str(root), "--json")
+    assert counter.hits == 0
+    assert _json(offline)[0]["signatures"][0]["indication"] == "TOTAL_PASSED"
+    run_cli("verify", str(pdf), "--trust", str(root), "--json", "--allow-fetch")
+    assert counter.hits >= 1
+
+
+def test_no_files_is_a_usage_error(run_cli):
+    assert run_cli("verify").exit_code == 2

@@ -106,14 +106,14 @@ def add_dss(pdf: bytes, *, crl: bytes | None = None, ocsp: bytes | None = None) 
     return out.getvalue()
 
 
-def ocsp_declaring_signer(pki: TestPki, name: str) -> Issued:
-    """A signer whose certificate names an OCSP responder, as certificates checked by OCSP do.
+def ocsp_declaring_signer(pki: TestPki, name: str, url: str = "http://ocsp.invalid/") -> Issued:
+    """A signer whose certificate names an OCSP responder (``url``), as OCSP-checked ones do.
 
     pyHanko consults OCSP responses only for certificates that declare a responder.
     """
     plain = pki.signer(name)
     responder = x509.AccessDescription(
-        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier("http://ocsp.invalid/")
+        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(url)
     )
     builder = x509.CertificateBuilder(
         issuer_name=plain.cert.issuer,
