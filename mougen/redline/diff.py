@@ -9,14 +9,15 @@ The comparison works in three passes:
 2. A paragraph left deleted whose words mostly reappear in one left inserted
    (``MOVE_SIMILARITY``) is a move; if it was also edited, the edits travel with it.
 3. Paired paragraphs are compared word by word; kept words whose formatting changed are
-   marked as reformatted.
+   marked as reformatted, and a word or two kept between two longer changes is folded
+   into them so a rewritten phrase reads as one deletion and one insertion.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -35,6 +36,11 @@ FOLD_WORDS = 2
 
 Op = Literal["equal", "format", "insert", "delete"]
 Kind = Literal["same", "changed", "inserted", "deleted", "moved-from", "moved-to"]
+Side = Literal["old", "new"]
+#: Edits a move does not show at one of its ends: the source shows the words kept and
+#: deleted, the destination the words kept and inserted, so accepting (or rejecting)
+#: every change yields each word once.
+_HIDDEN = {("moved-from", "insert"), ("moved-to", "delete")}
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,13 @@ class ParagraphDiff:
             return False
         old_no, new_no = clause_number(self.old), clause_number(self.new)
         return old_no != new_no and _without_number(self.old) == _without_number(self.new)
+
+    def shown(self) -> Iterator[tuple[Edit, Side]]:
+        """The edits shown at this place, each with the side its text comes from."""
+        for edit in self.edits:
+            if (self.kind, edit.op) not in _HIDDEN:
+                from_old = edit.op == "delete" or self.kind == "moved-from"
+                yield edit, "old" if from_old else "new"
 
     @property
     def paragraph(self) -> Paragraph:

@@ -31,30 +31,9 @@ _BLOCKS = (qn("w:p"), qn("w:tbl"))
 _ONE_CHAR = {qn(f"w:{t}") for t in ("tab", "ptab", "br", "cr", "noBreakHyphen")}
 _RUN_WRAPPERS = {qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml")}
 _BOOKMARKS = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
-#: Where each kind of edit goes, by kind of paragraph: (source side, wrapper, reformat?).
-#: ``None`` for the wrapper leaves the runs bare; a missing op is not shown there.
-_ROUTES: dict[str, dict[str, tuple[str, str | None, bool]]] = {
-    "same": {"equal": ("new", None, False)},
-    "changed": {
-        "equal": ("new", None, False),
-        "format": ("new", None, True),
-        "insert": ("new", "ins", False),
-        "delete": ("old", "del", False),
-    },
-    "inserted": {"insert": ("new", "ins", False)},
-    "deleted": {"delete": ("old", "del", False)},
-    "moved-from": {
-        "equal": ("old", "moveFrom", False),
-        "format": ("old", "moveFrom", False),
-        "delete": ("old", "del", False),
-    },
-    "moved-to": {
-        "equal": ("new", "moveTo", False),
-        "format": ("new", "moveTo", True),
-        "insert": ("new", "ins", False),
-    },
-}
-#: The paragraph-mark revision of a whole paragraph, by kind.
+#: The wrapper of an edit's runs, by op; kept words in a move take the move's own.
+_WRAPPERS = {"insert": "ins", "delete": "del"}
+#: The revision of a whole paragraph's mark (and of the words a move keeps), by kind.
 _MARKS = {"inserted": "ins", "deleted": "del", "moved-from": "moveFrom", "moved-to": "moveTo"}
 
 
@@ -188,29 +167,26 @@ class _BodyWriter:
             ppr.append(self._ppr_change(old_p))
         move_range = None
         if diff.move is not None:
-            side = "moveFrom" if diff.kind == "moved-from" else "moveTo"
-            move_range = self.stamp.revision(f"{side}RangeStart", name=f"move{diff.move}")
+            move_tag = _MARKS[diff.kind]
+            move_range = self.stamp.revision(f"{move_tag}RangeStart", name=f"move{diff.move}")
             p.append(move_range)
         pieces = {
             "old": _pieces(old_p, diff.old, bookmarks=False) if old_p is not None else [],
             "new": _pieces(new_p, diff.new, bookmarks=True) if new_p is not None else [],
         }
-        for edit in diff.edits:
-            route = _ROUTES[diff.kind].get(edit.op)
-            if route is not None:
-                p.extend(self.span(edit, route, pieces))
+        for edit, side in diff.shown():
+            p.extend(self.span(edit, side, _wrapper(diff, edit), pieces))
         if not keep_old and diff.new is not None:
             end = len(diff.new.text)
             p.extend(
                 copy.deepcopy(x.node) for x in pieces["new"] if x.start >= end and x.run is None
             )
         if move_range is not None:
-            p.append(self.stamp.range_end(f"{side}RangeEnd", move_range))
+            p.append(self.stamp.range_end(f"{move_tag}RangeEnd", move_range))
         return p
 
-    def span(self, edit: Edit, route, pieces) -> list[etree._Element]:
-        """The XML for one edit: the source pieces in range, wrapped as the route says."""
-        side, wrapper, reformat = route
+    def span(self, edit: Edit, side: str, wrapper: str | None, pieces) -> list[etree._Element]:
+        """The XML for one edit: the source pieces in range, in ``wrapper`` (if any)."""
         lo, hi = edit.old if side == "old" else edit.new
         out: list[etree._Element] = []
         box: etree._Element | None = None
@@ -220,7 +196,7 @@ class _BodyWriter:
                 box = None
                 continue
             r = self.run(run_el, group, wrapper=wrapper, from_old=side == "old")
-            if reformat:
+            if edit.op == "format" and side == "new":
                 # Reformatted text is the same on both sides, so offsets map one to one.
                 at = edit.old[0] + max(group[0].start, lo) - lo
                 _record_old_format(r, self.stamp.revision("rPrChange"), _rpr_at(pieces["old"], at))
@@ -266,6 +242,13 @@ class _BodyWriter:
                 ppr.append(copy.deepcopy(child))
         change.append(ppr)
         return change
+
+
+def _wrapper(diff: ParagraphDiff, edit: Edit) -> str | None:
+    """The revision element an edit's runs go in (None: bare runs)."""
+    if edit.op in _WRAPPERS:
+        return _WRAPPERS[edit.op]
+    return _MARKS[diff.kind] if diff.move is not None else None
 
 
 def _pieces(p, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:

@@ -12,34 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from mougen.document import Cell, Document, Paragraph, Revision, Run, Table
-from mougen.redline.diff import ParagraphDiff, Redline, TableDiff
+from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
 from mougen.redline.summary import Summary
 from mougen.redline.tokens import slice_runs
 from mougen.render.pdf import write_pdf as lay_out
 
-#: The mark each kind of edit gets, by kind of paragraph (a missing op is not shown there),
-#: and the side of the comparison its words come from.
-_MARKS: dict[str, dict[str, tuple[str, Revision | None]]] = {
-    "same": {"equal": ("new", None)},
-    "changed": {
-        "equal": ("new", None),
-        "format": ("new", "format"),
-        "insert": ("new", "insert"),
-        "delete": ("old", "delete"),
-    },
-    "inserted": {"insert": ("new", "insert")},
-    "deleted": {"delete": ("old", "delete")},
-    "moved-from": {
-        "equal": ("old", "move-from"),
-        "format": ("old", "move-from"),
-        "delete": ("old", "delete"),
-    },
-    "moved-to": {
-        "equal": ("new", "move-to"),
-        "format": ("new", "move-to"),
-        "insert": ("new", "insert"),
-    },
-}
 _WHOLE: dict[str, Revision] = {
     "inserted": "insert",
     "deleted": "delete",
@@ -85,13 +62,21 @@ def _block(block: ParagraphDiff | TableDiff, notes: set[int]) -> Paragraph | Tab
     return replace(source, rows=rows)  # type: ignore[type-var]
 
 
+def _mark(diff: ParagraphDiff, edit: Edit) -> Revision | None:
+    """How an edit's words are marked: inserted, deleted, moved, reformatted or not at all."""
+    if edit.op == "insert":
+        return "insert"
+    if edit.op == "delete":
+        return "delete"
+    if diff.move is not None:
+        return _WHOLE[diff.kind]  # words kept in a moved paragraph are marked as moved
+    return "format" if edit.op == "format" else None
+
+
 def _paragraph(diff: ParagraphDiff, notes: set[int]) -> Paragraph:
     runs: list[Run] = []
-    for edit in diff.edits:
-        route = _MARKS[diff.kind].get(edit.op)
-        if route is None:
-            continue
-        side, mark = route
+    for edit, side in diff.shown():
+        mark = _mark(diff, edit)
         source = diff.old if side == "old" else diff.new
         lo, hi = edit.old if side == "old" else edit.new
         for run in slice_runs(source, lo, hi):  # type: ignore[arg-type]
