@@ -259,8 +259,10 @@ def _verify(url: str) -> list[str]:
         ("UPDATE events SET at = at WHERE id = 2", None),
         ("DELETE FROM events WHERE id = 2", "event 2 missing"),
         ("DELETE FROM events WHERE id = 3", "event 3 missing"),
+        ("DELETE FROM events WHERE id >= 2", "event 2-3 missing"),
+        ("DELETE FROM chain_head", "chain head missing"),
     ],
-    ids=["edited", "untouched", "deleted", "deleted-newest"],
+    ids=["edited", "untouched", "deleted", "deleted-newest", "deleted-tail", "deleted-head"],
 )
 def test_tampering_is_named(db_url, run_cli, statement, named):
     _three_events(db_url)

@@ -30,20 +30,18 @@ def recomputed(event: EventRecord) -> str:
     return event_hash(event.id, event.at, event.kind, event.subject, event.detail, event.prev_hash)
 
 
-def check_chain(events: Iterable[EventRecord], head: tuple[int, str]) -> list[str]:
+def check_chain(events: Iterable[EventRecord], head: tuple[int, str] | None) -> list[str]:
     """Problems in a log read in id order, each naming an event; empty if the chain is intact.
 
-    ``head`` is the (event id, hash) the chain head says is newest, which is
-    what shows that events were cut off the end or added behind its back.
+    ``head`` is the (event id, hash) the chain head says is newest, which is what shows
+    that events were cut off the end or added behind its back; None if it is gone.
     """
-    problems: list[str] = []
+    problems = [] if head is not None else ["chain head missing: its row was deleted"]
+    head_id, head_hash = head or (None, None)
     prev_id, prev_hash = 0, GENESIS
     for event in events:
         if event.id != prev_id + 1:
-            missing = (
-                f"{prev_id + 1}" if event.id == prev_id + 2 else f"{prev_id + 1}-{event.id - 1}"
-            )
-            problems.append(f"event {missing} missing: deleted from the log")
+            problems.append(f"event {_span(prev_id + 1, event.id - 1)} missing: deleted")
         elif event.prev_hash != prev_hash:
             problems.append(
                 f"event {event.id}: prev_hash does not match event {prev_id}"
@@ -51,12 +49,15 @@ def check_chain(events: Iterable[EventRecord], head: tuple[int, str]) -> list[st
             )
         if recomputed(event) != event.hash:
             problems.append(f"event {event.id}: content does not match its hash (edited)")
-        if event.id > head[0]:
+        if head_id is not None and event.id > head_id:
             problems.append(f"event {event.id}: not in the chain head (inserted)")
         prev_id, prev_hash = event.id, event.hash
-    head_id, head_hash = head
-    if prev_id < head_id:
-        problems.append(f"event {head_id} missing: the chain head names it (deleted)")
+    if head_id is not None and prev_id < head_id:
+        problems.append(f"event {_span(prev_id + 1, head_id)} missing: the chain head names it")
     elif prev_id == head_id and prev_hash != head_hash:
         problems.append(f"event {head_id}: hash does not match the chain head (edited)")
     return problems
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"

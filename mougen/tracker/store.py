@@ -179,10 +179,11 @@ class Tracker:
         """Problems in the event hash chain, each naming an event; empty if it is intact."""
         with self._reading() as session:
             # A share lock holds writers off, so the log read next ends at this head.
-            head = session.get_one(ChainHeadRow, HEAD_ID, with_for_update={"read": True})
+            head = session.get(ChainHeadRow, HEAD_ID, with_for_update={"read": True})
             rows = session.scalars(select(EventRow).order_by(EventRow.id))
             return check_chain(
-                (_to_record(row, EventRecord) for row in rows), (head.event_id, head.hash)
+                (_to_record(row, EventRecord) for row in rows),
+                (head.event_id, head.hash) if head is not None else None,
             )
 
     # -- internals -------------------------------------------------------------------------
