@@ -104,6 +104,7 @@ def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):
     with Tracker.open(workspace.db_url) as tracker:
         issue = tracker.find_issue(manifest["issued_pdf_sha256"])
     assert (issue.mou, issue.authority) == ("se-2018", "milton-keynes")
+    assert issue.issued_by == manifest["issued_by"] != ""
     again = run_cli(
         "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
     )

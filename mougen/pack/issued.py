@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -13,7 +12,6 @@ from mougen.workspace import Workspace
 
 def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) -> int:
     """Record each pack's issued PDF; returns how many were new to the tracker."""
-    issued_by = getpass.getuser()
     with Tracker.open(ws.db_url) as tracker:
         tracker.sync_versions(ws.catalog, ws.templates_dir)
         return sum(
@@ -22,7 +20,7 @@ def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) 
                 authority=r.authority,
                 pdf_sha256=r.pdf_sha256,
                 issued_at=when,
-                issued_by=issued_by,
+                issued_by=r.manifest["issued_by"],
                 manifest=str(r.record.relative_to(ws.root)),
             )
             for r in results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from datetime import datetime
@@ -10,6 +11,14 @@ from pathlib import Path
 from mougen import __version__
 from mougen.config import Authority
 from mougen.config.catalog import MouEntry
+
+
+def issued_by() -> str:
+    """Who is issuing: the account running mougen (the manifest records it for rebuilds)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid, as in some containers
+        return "unknown"
 
 
 def sha256(data: bytes) -> str:
@@ -36,6 +45,7 @@ def build_manifest(
         "issued_pdf_sha256": sha256(files[issued_pdf]),
         "template": template.name,
         "template_sha256": sha256(template.read_bytes()),
+        "issued_by": issued_by(),
         "tool": "mougen",
         "tool_version": __version__,
         "generated_at": when.isoformat(),
