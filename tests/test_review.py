@@ -183,3 +183,14 @@ def test_the_new_version_supersedes_the_old_in_reviews(run_cli):
     assert rows["se-2019-20"]["superseded_by"] == "se-2021"
     assert rows["se-2019-20"]["due"] is False
     assert rows["se-2021"]["review_after"] == "2022-03"
+
+
+def test_the_opened_version_can_be_packed_as_a_new_round(run_cli, tmp_path):
+    assert start(run_cli).exit_code == 0
+    packed = run_cli("pack", "se-2021", "--authority", "kent", "-o", str(tmp_path / "packs"))
+    assert packed.exit_code == 0, packed.output
+    result = run_cli("status", "se-2021", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {row["mou"] for row in rows} == {"se-2021"}
+    assert len(rows) == 19 and not any(row["complete"] for row in rows)
