@@ -217,34 +217,48 @@ def test_new_package_parts_carry_over(se_pair):
     ]
 
 
-@pytest.mark.slow
-def test_libreoffice_opens_the_redline_and_shows_the_changes(edited_pair, tmp_path):
+def soffice_convert(source: Path, fmt: str) -> Path:
+    """``source`` converted by LibreOffice headless (private profile); skips without soffice."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("soffice not installed (Debian package libreoffice-writer-nogui)")
-    (tmp_path / "red.docx").write_bytes(redline(*edited_pair))
+    profile = f"-env:UserInstallation=file://{source.parent / 'lo-profile'}"
+    args = ["--headless", "--convert-to", fmt, "--outdir", str(source.parent), str(source)]
     subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "red.docx"),
-        ],
+        [soffice, profile, *args],
         capture_output=True,
         check=True,
         timeout=120,
     )
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "red.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return source.with_suffix(f".{fmt}")
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_redline_and_shows_the_changes(edited_pair, tmp_path):
+    (tmp_path / "red.docx").write_bytes(redline(*edited_pair))
+    pdf = soffice_convert(tmp_path / "red.docx", "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = " ".join(text.split())
     assert "Authorities will publish an annual statement" in flat  # inserted
     assert "The MoU sets out the agreed areas" in flat  # deleted, still shown
     assert flat.count(MOVED_TEXT) == 2  # at the old and the new place
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_each_revision_as_a_tracked_change(edited_pair, tmp_path):
+    """Opened in LibreOffice, each change is one tracked change (ODF's changed regions)."""
+    (tmp_path / "red.docx").write_bytes(redline(*edited_pair))
+    odt = soffice_convert(tmp_path / "red.docx", "odt")
+    with zipfile.ZipFile(odt) as z:
+        content = etree.fromstring(z.read("content.xml"))
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    kinds = Counter(
+        etree.QName(child).localname
+        for region in content.iter(f"{{{text_ns}}}changed-region")
+        for child in region
+    )
+    # "a" for "the", the new paragraph, the words added to the moved paragraph and its two ends.
+    assert kinds == {"insertion": 4, "deletion": 3}
 
 
 def test_pdf_redline_has_the_summary_and_both_sides_of_each_change(edited_pair, tmp_path):
