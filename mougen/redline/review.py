@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +52,11 @@ def start_review(
         entry.source, _with_successor(original.decode("utf-8"), entry, new_id, start, review)
     )
     try:
-        shutil.copyfile(ws.template_path(mou_id), template)
+        write_bytes(template, _read(ws.template_path(mou_id)))
         catalog = load_catalog(ws.regions_dir)
-    except (MougenError, OSError) as exc:
+    except MougenError:
         write_bytes(entry.source, original)
         template.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise MougenError(f"cannot copy the template: {exc.strerror}", template) from None
         raise
     _record_in_tracker(ws, catalog)
     return NextVersion(new_id, template, entry.source)
@@ -71,6 +68,13 @@ def predecessor(ws: Workspace, mou_id: str) -> str:
     if entry.mou.supersedes is None:
         raise UnknownItem(f"{mou_id} does not supersede another version", entry.source)
     return entry.mou.supersedes
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MougenError(f"cannot read: {exc.strerror}", path) from None
 
 
 def _month(option: str, value: str) -> YearMonth:
