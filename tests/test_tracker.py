@@ -476,4 +476,5 @@ def test_rebuild_verifies_against_the_given_trust_roots(workspace, archived, run
     with Tracker.open(trusted) as t:
         assert {s.verdict for s in t.signatures()} == {"TOTAL_PASSED"}
     missing = run_cli("tracker", "rebuild", "--trust", str(tmp_path / "nope.pem"))
-    assert missing.exit_code == 1 and "nope.pem" in missing.output
+    assert missing.exit_code == 2 and "nope.pem" in missing.output
+    assert len(missing.output.strip().splitlines()) == 1

@@ -31,6 +31,11 @@ class _Group(click.Group):
         except MougenError as exc:
             click.echo(f"mougen: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # One line, like every other error, instead of click's usage block.
+            where = exc.ctx.command_path if exc.ctx else "mougen"
+            click.echo(f"{where}: {exc.format_message()} (see {where} --help)", err=True)
+            ctx.exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,30 +6,16 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.collect import collect_inbox
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 
-pass_workspace = click.make_pass_decorator(Workspace)
-
 
 @click.command()
 @click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--trust",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PEM",
-    help="Another trust root (repeatable); region CAs are trusted.",
-)
-@click.option(
-    "--crl",
-    "crls",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="A CRL to check revocation against (repeatable).",
-)
+@trust_option
+@crl_option
 @pass_workspace
 def collect(ws: Workspace, inbox: Path, trust: tuple[Path, ...], crls: tuple[Path, ...]) -> None:
     """Verify each PDF in INBOX, match it to the issued document, and file it under signed/.

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.options import pass_workspace
 from mougen.workspace import Workspace, init_workspace
-
-pass_workspace = click.make_pass_decorator(Workspace)
 
 
 @click.command()

@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.options import jobs_option
 from mougen.demo import run_demo
 
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Packs to build in parallel.",
-)
+@jobs_option(default=2)
 def demo(directory: Path, jobs: int) -> None:
     """Run a whole signing round on the bundled regions in a new workspace DIRECTORY.
 

@@ -10,13 +10,12 @@ import click
 from tqdm import tqdm
 
 from mougen import atomic
+from mougen.cli.options import authorities_option, jobs_option, pass_workspace
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
 from mougen.render import render_authority
 from mougen.workspace import Workspace
-
-pass_workspace = click.make_pass_decorator(Workspace)
 
 date_option = click.option(
     "--date",
@@ -44,14 +43,7 @@ def _parties(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> list[str]:
 
 @click.command()
 @click.argument("mou_id")
-@click.option(
-    "--authority",
-    "-a",
-    "slugs",
-    multiple=True,
-    metavar="SLUG",
-    help="Authority to render (repeatable; default: every party).",
-)
+@authorities_option
 @click.option(
     "--output",
     "-o",
@@ -77,14 +69,7 @@ def render(
 
 @click.command()
 @click.argument("mou_id")
-@click.option(
-    "--authority",
-    "-a",
-    "slugs",
-    multiple=True,
-    metavar="SLUG",
-    help="Authority to pack for (repeatable; default: every party).",
-)
+@authorities_option
 @click.option(
     "--output",
     "-o",
@@ -93,14 +78,7 @@ def render(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write packs into.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Packs to build in parallel.",
-)
+@jobs_option(default=1)
 @date_option
 @pass_workspace
 def pack(

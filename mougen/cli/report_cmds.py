@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from mougen.atomic import write_bytes
+from mougen.cli.options import pass_workspace
 from mougen.reports.chase import chase, write_chase_csv
 from mougen.reports.check import check_workspace
 from mougen.reports.dashboard import dashboard_html
@@ -18,8 +19,6 @@ from mougen.reports.status import StatusRow, completion, status, write_status_cs
 from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
-
-pass_workspace = click.make_pass_decorator(Workspace)
 
 
 class _Days(click.ParamType):

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from pyhanko.sign.signers import Signer
 
+from mougen.cli.options import pass_workspace
 from mougen.pki import (
     ca_cert_path,
     configured_signatory,
@@ -29,7 +30,6 @@ from mougen.workspace import Workspace
 
 OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
 
-pass_workspace = click.make_pass_decorator(Workspace)
 _file = click.Path(dir_okay=False, path_type=Path)
 
 

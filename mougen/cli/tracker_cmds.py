@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.tracker import Tracker
 from mougen.tracker.migrate import upgrade_database
 from mougen.tracker.rebuild import rebuild as rebuild_from_archive
 from mougen.workspace import Workspace
-
-pass_workspace = click.make_pass_decorator(Workspace)
 
 
 @click.group()
@@ -21,21 +20,8 @@ def tracker() -> None:
 
 
 @tracker.command()
-@click.option(
-    "--trust",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PEM",
-    help="Another trust root (repeatable); each region's own roots are trusted.",
-)
-@click.option(
-    "--crl",
-    "crls",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="A CRL to check revocation against (repeatable).",
-)
+@trust_option
+@crl_option
 @pass_workspace
 @click.pass_context
 def rebuild(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from mougen.atomic import write_bytes
+from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
@@ -17,29 +18,13 @@ from mougen.verify.validate import read_pdf, verify_bytes
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
 
-pass_workspace = click.make_pass_decorator(Workspace)
-
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--trust",
-    "trust",
-    multiple=True,
-    type=_EXISTING_FILE,
-    metavar="PEM",
-    help="Trust root certificate (PEM or DER); repeatable. Added to the region CAs.",
-)
-@click.option(
-    "--crl",
-    "crls",
-    multiple=True,
-    type=_EXISTING_FILE,
-    metavar="FILE",
-    help="CRL to check revocation against (PEM or DER); repeatable.",
-)
+@trust_option
+@crl_option
 @click.option(
     "--allow-fetch",
     is_flag=True,
