@@ -17,8 +17,9 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> Path:
     colleagues); pass 0o600 for anything secret.
     """
     ensure_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -26,7 +27,8 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write: {exc.strerror}", path) from None
     return path
 

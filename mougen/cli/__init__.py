@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from mougen import __version__
-from mougen.cli import (
-    collect_cmds,
-    config_cmds,
-    demo_cmds,
-    render_cmds,
-    report_cmds,
-    review_cmds,
-    sign_cmds,
-    tracker_cmds,
-    verify_cmds,
-)
 from mougen.errors import MougenError
 from mougen.workspace import Workspace
 
+#: Each command and where it is defined. A command's module is imported only when that
+#: command runs, so ``mougen regions`` does not wait for pyHanko, reportlab and SQLAlchemy.
+COMMANDS = {
+    "audit": "mougen.cli.tracker_cmds:audit",
+    "ca": "mougen.cli.sign_cmds:ca",
+    "chase": "mougen.cli.report_cmds:chase_cmd",
+    "check": "mougen.cli.report_cmds:check_cmd",
+    "collect": "mougen.cli.collect_cmds:collect",
+    "demo": "mougen.cli.demo_cmds:demo",
+    "init": "mougen.cli.config_cmds:init",
+    "pack": "mougen.cli.render_cmds:pack",
+    "redline": "mougen.cli.review_cmds:redline",
+    "regions": "mougen.cli.config_cmds:regions",
+    "render": "mougen.cli.render_cmds:render",
+    "report": "mougen.cli.report_cmds:report_cmd",
+    "review": "mougen.cli.review_cmds:review",
+    "reviews": "mougen.cli.report_cmds:reviews_cmd",
+    "sign": "mougen.cli.sign_cmds:sign",
+    "status": "mougen.cli.report_cmds:status_cmd",
+    "tracker": "mougen.cli.tracker_cmds:tracker",
+    "verify": "mougen.cli.verify_cmds:verify",
+}
+
 
 class _Group(click.Group):
-    """A command group that turns a :class:`MougenError` into one line and its exit code."""
+    """The command group: commands loaded on demand, and every error as one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -57,21 +79,6 @@ class _Group(click.Group):
 def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
     """Assemble, sign, verify, track and revise regional sector-led improvement MoUs."""
     ctx.obj = Workspace.locate(workspace, db)
-
-
-for _module in (
-    collect_cmds,
-    config_cmds,
-    demo_cmds,
-    render_cmds,
-    report_cmds,
-    review_cmds,
-    sign_cmds,
-    tracker_cmds,
-    verify_cmds,
-):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main() -> None:

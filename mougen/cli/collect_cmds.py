@@ -36,6 +36,3 @@ def collect(ws: Workspace, inbox: Path, trust: tuple[Path, ...], crls: tuple[Pat
     click.echo(f"{accepted} filed, {len(outcomes) - accepted} rejected, from {inbox}")
     if accepted < len(outcomes):
         raise SystemExit(1)
-
-
-COMMANDS = (collect,)

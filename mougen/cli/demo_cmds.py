@@ -22,6 +22,3 @@ def demo(directory: Path, jobs: int) -> None:
     """
     run_demo(directory, click.echo, jobs=jobs)
     click.echo(f"Done. Explore it with: mougen --workspace {directory} status se-2019-20")
-
-
-COMMANDS = (demo,)

@@ -104,6 +104,3 @@ def pack(
         )
     new = record_issued(ws, results, when)
     click.echo(f"{len(results)} packs for {mou_id} in {out_dir} ({new} newly recorded as issued)")
-
-
-COMMANDS = (render, pack)

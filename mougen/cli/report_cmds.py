@@ -170,6 +170,3 @@ def check_cmd(ws: Workspace) -> None:
         raise click.exceptions.Exit(1)
     count = len(ws.catalog.entries)
     click.echo(f"OK: {len(ws.catalog.files)} region files, {count} MoU versions and templates.")
-
-
-COMMANDS = (status_cmd, reviews_cmd, chase_cmd, report_cmd, check_cmd)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.options import pass_workspace
 from mougen.redline import Summary, load_version, write_redline
 from mougen.redline.review import predecessor, start_review
 from mougen.workspace import Workspace
-
-pass_workspace = click.make_pass_decorator(Workspace)
 
 
 def _when(_ctx, _param, value: str | None) -> datetime | None:
@@ -109,6 +108,3 @@ def review_diff(ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author:
     summary = write_redline(load_version(ws, old_id), load_version(ws, mou_id), out, author=author)
     click.echo(summary.text())
     click.echo(f"Wrote {out}")
-
-
-COMMANDS = (redline, review)

@@ -189,6 +189,3 @@ def ca_issue(
     write_pkcs12(issue_certificate(authority_ca, who), output, out_secret)
     click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): {output}")
     click.echo(f"Trust root: {ca_cert_path(ws, region)}")
-
-
-COMMANDS = (sign, ca)

@@ -88,6 +88,3 @@ def _report_check(problems: list[str], count: int, as_json: bool) -> None:
             click.echo(f"mougen: audit log: {problem}", err=True)
     else:
         click.echo(f"Event log intact: {count} events, hash chain verified.")
-
-
-COMMANDS = (tracker, audit)

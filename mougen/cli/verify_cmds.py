@@ -87,6 +87,3 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
 
 def _as_json(result) -> dict:
     return result if isinstance(result, dict) else result.to_json()
-
-
-COMMANDS = (verify,)

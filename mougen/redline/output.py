@@ -45,8 +45,5 @@ def write_redline(
     if fmt not in FORMATS:
         raise OutputError("a redline is written as .docx or .pdf", out)
     data, summary = render_redline(old, new, fmt, author=author, when=when)
-    try:
-        write_bytes(out, data)
-    except OSError as exc:  # a folder that cannot hold even the temporary file
-        raise OutputError(f"cannot write: {exc.strerror}", out) from None
+    write_bytes(out, data)
     return summary
