@@ -8,11 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from mougen.roles import ROLES
-
-try:
-    from seedtext import strip_footnote_words, text_words
-except ImportError:  # tests/ imported as a package
-    from tests.seedtext import strip_footnote_words, text_words
+from tests.seedtext import strip_footnote_words, text_words
 
 
 def pdftotext(pdf: Path, *, raw: bool = True) -> str:

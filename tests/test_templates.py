@@ -23,24 +23,14 @@ from docx.table import Table
 from docxtpl import DocxTemplate
 from lxml import etree
 
-try:
-    from seedtext import (
-        MOU_IDS,
-        footnote_words,
-        seed_words,
-        split_pandoc_notes,
-        strip_footnote_words,
-        text_words,
-    )
-except ImportError:  # tests/ imported as a package
-    from tests.seedtext import (
-        MOU_IDS,
-        footnote_words,
-        seed_words,
-        split_pandoc_notes,
-        strip_footnote_words,
-        text_words,
-    )
+from tests.seedtext import (
+    MOU_IDS,
+    footnote_words,
+    seed_words,
+    split_pandoc_notes,
+    strip_footnote_words,
+    text_words,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SIG_BOOKMARKS = ("sig_dcs", "sig_lead_member", "sig_chief_executive")

@@ -50,3 +50,15 @@ def jobs_option(default: int) -> click.decorators.FC:
         show_default=True,
         help="Packs to build in parallel.",
     )
+
+
+def output_dir_option(help_text: str) -> click.decorators.FC:
+    """``--output/-o DIR``: the folder a command writes into (created if need be)."""
+    return click.option(
+        "--output",
+        "-o",
+        "out_dir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )

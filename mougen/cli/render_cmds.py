@@ -10,7 +10,12 @@ import click
 from tqdm import tqdm
 
 from mougen import atomic
-from mougen.cli.options import authorities_option, jobs_option, pass_workspace
+from mougen.cli.options import (
+    authorities_option,
+    jobs_option,
+    output_dir_option,
+    pass_workspace,
+)
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
@@ -44,14 +49,7 @@ def _parties(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> list[str]:
 @click.command()
 @click.argument("mou_id")
 @authorities_option
-@click.option(
-    "--output",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write into.",
-)
+@output_dir_option("Folder to write into.")
 @date_option
 @pass_workspace
 def render(
@@ -70,14 +68,7 @@ def render(
 @click.command()
 @click.argument("mou_id")
 @authorities_option
-@click.option(
-    "--output",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write packs into.",
-)
+@output_dir_option("Folder to write packs into.")
 @jobs_option(default=1)
 @date_option
 @pass_workspace

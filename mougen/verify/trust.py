@@ -47,8 +47,3 @@ def _read(path: Path, what: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise MougenError(f"cannot read {what} ({exc.strerror})", path) from exc
-
-
-def sha256_fingerprint(cert: x509.Certificate) -> str:
-    """The certificate's SHA-256 fingerprint, as lower-case hex."""
-    return cert.sha256.hex()
