@@ -272,6 +272,11 @@ def test_pdf_redline_has_the_summary_and_both_sides_of_each_change(edited_pair, 
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(text.split())
+    summary_page, body = text.split("\f", 1)
+    assert "Summary of changes" in summary_page
+    assert "The MoU sets out the agreed areas" in body and "Summary" not in body, (
+        "the summary has a page of its own"
+    )
     assert "Summary of changes Changes from old.docx to new.docx." in flat
     assert "Insertions: 3 Deletions: 2 Moves: 1 Formatting changes: 0" in flat
     assert "1.4 (deleted)" in flat and "1.3 (changed)" in flat

@@ -45,6 +45,7 @@ class Paragraph:
     item); numbers typed into the text itself stay in the runs. ``anchor`` is the
     role id whose signature goes on this paragraph. ``revision`` marks a whole
     paragraph as inserted, deleted or moved in a redline (the PDF draws a change bar).
+    ``page_break_before`` starts the paragraph on a new page.
     """
 
     style: str
@@ -54,6 +55,7 @@ class Paragraph:
     label: str | None = None
     anchor: str | None = None
     revision: Revision | None = None
+    page_break_before: bool = False
 
     @property
     def changed(self) -> bool:

@@ -104,6 +104,7 @@ class _Reader:
             level=level,
             label=label,
             anchor=_anchor_of(p),
+            page_break_before=self._page_break_before(p, style_id),
         )
 
     def run(self, r: etree._Element) -> list[Run]:
@@ -115,7 +116,7 @@ class _Reader:
                 out.append(Run(child.text or "", *fmt))
             elif tag in ("tab", "ptab"):
                 out.append(Run("\t", *fmt))
-            elif tag in ("br", "cr"):
+            elif tag in ("br", "cr") and child.get(qn("w:type")) != "page":
                 out.append(Run("\n", *fmt))
             elif tag == "noBreakHyphen":
                 out.append(Run("\u2011", *fmt))
@@ -186,6 +187,17 @@ class _Reader:
             if jc is not None:
                 return _ALIGN.get(jc.get(qn("w:val")))
         return None
+
+    def _page_break_before(self, p: etree._Element, style_id: str | None) -> bool:
+        # A page break typed into a paragraph is taken to start it: MoU templates put
+        # breaks between paragraphs, and the model has no page break inside a run.
+        if any(br.get(qn("w:type")) == "page" for br in p.iter(qn("w:br"))):
+            return True
+        for ppr in (p.find(qn("w:pPr")), _ppr_of(self.style_elements.get(style_id))):
+            flag = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
+            if flag is not None:
+                return _on(flag)
+        return False
 
     def _page_size(self) -> tuple[float, float]:
         section = self.doc.sections[0]

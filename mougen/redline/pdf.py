@@ -36,6 +36,10 @@ def marked_document(redline: Redline, summary: Summary) -> Document:
     """The merged document with revision marks, the summary of changes in front."""
     notes = {f.id for f in redline.new.footnotes}
     body = [_block(block, notes) for block in redline.blocks]
+    if body and isinstance(body[0], Paragraph):
+        body[0] = replace(body[0], page_break_before=True)
+    else:  # a document that opens with a table: an empty paragraph carries the break
+        body.insert(0, Paragraph("Normal", page_break_before=True))
     return replace(redline.new, blocks=(*summary_paragraphs(summary), *body))
 
 

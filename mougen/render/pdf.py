@@ -14,7 +14,15 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus import Paragraph as RLParagraph
 
 from mougen.document import Document, Footnote, Paragraph
@@ -81,9 +89,10 @@ class _Layout:
 
     def paragraph(self, paragraph: Paragraph, *, in_table: bool = False) -> list:
         """The flowables for one paragraph: itself, and a citation mark if it has footnotes."""
-        flowable = self.styled(paragraph, in_table=in_table)
+        flowables = [PageBreak()] if paragraph.page_break_before and not in_table else []
+        flowables.append(self.styled(paragraph, in_table=in_table))
         cited = tuple(r.footnote for r in paragraph.runs if r.footnote is not None)
-        return [flowable, _Citation(cited, self)] if cited else [flowable]
+        return [*flowables, _Citation(cited, self)] if cited else flowables
 
     def styled(self, paragraph: Paragraph, *, in_table: bool):
         style = style_for(paragraph.style, paragraph.level)
