@@ -173,6 +173,22 @@ def test_passphrase_from_a_hidden_prompt(run_cli, kit: Kit):
     assert PASSPHRASE not in result.output
 
 
+def test_no_passphrase_and_no_terminal_is_one_clear_line(run_cli, kit: Kit):
+    out = kit.dir / "signed.pdf"
+    result = sign(run_cli, kit, "dcs", kit.pdf, out, input="")
+    assert result.exit_code == 1
+    assert "no passphrase given" in result.stderr and "Aborted" not in result.output
+    assert not out.exists()
+
+
+def test_a_missing_key_file_is_named_before_any_passphrase_is_asked(run_cli, kit: Kit):
+    out = kit.dir / "signed.pdf"
+    args = ["sign", str(kit.pdf), "--role", "dcs", "--p12", str(kit.dir / "nope.p12")]
+    result = run_cli(*args, "-o", str(out), input="")
+    assert result.exit_code == 2
+    assert "nope.p12" in result.output and "Passphrase" not in result.output
+
+
 def test_passphrase_is_never_an_argument(run_cli, kit: Kit):
     out = kit.dir / "signed.pdf"
     result = sign(run_cli, kit, "dcs", kit.pdf, out, "--passphrase", PASSPHRASE)

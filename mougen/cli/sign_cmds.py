@@ -31,6 +31,8 @@ from mougen.workspace import Workspace
 OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
 
 _file = click.Path(dir_okay=False, path_type=Path)
+# Checked before any passphrase is asked for, so nobody types a secret for a missing file.
+_existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _passphrase_file(what: str):
@@ -46,8 +48,12 @@ def _passphrase_file(what: str):
 @click.argument("pdf", type=_file)
 @click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The field to sign.")
 @click.option("-o", "--output", required=True, type=_file, help="Where to write the signed PDF.")
-@click.option("--p12", type=_file, help="Sign with the key and certificate in this PKCS#12 file.")
-@click.option("--pkcs11-lib", type=_file, help="Sign with a token through this PKCS#11 library.")
+@click.option(
+    "--p12", type=_existing, help="Sign with the key and certificate in this PKCS#12 file."
+)
+@click.option(
+    "--pkcs11-lib", type=_existing, help="Sign with a token through this PKCS#11 library."
+)
 @click.option("--token-label", help="The token to use (with --pkcs11-lib).")
 @click.option("--key-label", help="The key on the token (with --pkcs11-lib).")
 @click.option("--cert-label", help="The certificate on the token (default: --key-label).")

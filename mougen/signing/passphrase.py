@@ -32,5 +32,10 @@ def read_passphrase(
     from_env = os.environ.get(env_var)
     if from_env:
         return from_env.encode()
-    typed = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    try:
+        typed = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    except click.Abort:  # end of input, as when run with no terminal
+        raise MougenError(
+            f"no passphrase given: use a passphrase file or {env_var}, or type it when asked"
+        ) from None
     return typed.encode()
