@@ -53,6 +53,7 @@ def write_folder(target: Path, files: dict[str, bytes]) -> Path:
     ensure_dir(target.parent)
     staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
+        staged.chmod(0o755)  # mkdtemp's 0700 would hide the pack from colleagues
         for name, data in files.items():
             (staged / name).write_bytes(data)
         return _swap_in(staged, target)

@@ -76,6 +76,13 @@ def test_cover_sheet_says_who_signs_how_and_the_hash(workspace, tmp_path):
     ]
 
 
+def test_packs_are_readable_by_colleagues(workspace, tmp_path):
+    [result] = build_packs(workspace, "em-2015", ["rutland"], tmp_path / "packs", WHEN)
+    assert result.folder.stat().st_mode & 0o777 == 0o755
+    assert {p.stat().st_mode & 0o777 for p in result.folder.iterdir()} == {0o644}
+    assert result.zip.stat().st_mode & 0o777 == 0o644
+
+
 def test_rebuilding_replaces_packs_whole_and_identically(workspace, tmp_path):
     out = tmp_path / "packs"
     [first] = build_packs(workspace, "em-2015", ["rutland"], out, WHEN)
