@@ -49,6 +49,11 @@ class Workspace:
     def db_url(self) -> str:
         return self.db_url_override or f"sqlite:///{self.root / 'mougen.db'}"
 
+    @property
+    def has_tracker(self) -> bool:
+        """Whether there is a tracker to consult (a check should not create one)."""
+        return self.db_url_override is not None or (self.root / "mougen.db").exists()
+
     @cached_property
     def catalog(self) -> Catalog:
         return load_catalog(self.regions_dir)

@@ -253,3 +253,53 @@ def test_inbox_that_is_not_a_folder(run_cli, tmp_path):
     result = run_cli("collect", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
     assert "nowhere" in result.output and "Traceback" not in result.output
+
+
+def test_verify_checks_provenance_where_the_workspace_has_a_tracker(
+    run_cli, workspace, issued, pki, tmp_path
+):
+    region = workspace.regions_dir / "south-east.yaml"
+    region.write_text(
+        region.read_text().replace(
+            "dcs: {name: Michael Bracey}", "dcs: {name: Michael Bracey, email: m.bracey@mk.example}"
+        )
+    )
+    right = _sign(
+        pki, issued["milton-keynes"], "dcs", tmp_path / "right.pdf", email="m.bracey@mk.example"
+    )
+    wrong = _sign(
+        pki, issued["milton-keynes"], "dcs", tmp_path / "wrong.pdf", email="imposter@mk.example"
+    )
+    unissued = build_pack(workspace, MOU, "surrey", tmp_path / "unrecorded", WHEN)
+    stray = _sign(pki, unissued.folder / f"{MOU}--surrey.pdf", "dcs", tmp_path / "stray.pdf")
+    trust = ("--trust", str(tmp_path / "root.pem"))
+
+    result = run_cli("verify", str(right), str(wrong), str(stray), *trust, "--json")
+    by_file = {Path(e["file"]).name: e for e in json.loads(result.output)}
+    assert by_file["right.pdf"]["issued"] == {"mou": MOU, "authority": "milton-keynes"}
+    assert by_file["right.pdf"]["provenance_problems"] == []
+    assert "m.bracey@mk.example" in by_file["wrong.pdf"]["provenance_problems"][0]
+    assert by_file["wrong.pdf"]["valid"] is False
+    assert by_file["stray.pdf"]["issued"] is None and by_file["stray.pdf"]["valid"] is False
+
+    text = run_cli("verify", str(wrong), *trust).output
+    assert "provenance: issued as se-2018 for milton-keynes; dcs signed by" in text
+    assert run_cli("verify", str(stray), *trust).exit_code == 1
+
+
+def test_verify_outside_a_tracked_workspace_checks_signatures_only(run_cli, issued, pki, tmp_path):
+    signed = _sign(pki, issued["kent"], "dcs", tmp_path / "kent.pdf")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli(
+        "--workspace",
+        str(elsewhere),
+        "verify",
+        str(signed),
+        "--trust",
+        str(tmp_path / "root.pem"),
+        "--json",
+    )
+    [entry] = json.loads(result.output)
+    assert "issued" not in entry and entry["missing_roles"] == ["lead-member", "chief-executive"]
+    assert not (elsewhere / "mougen.db").exists(), "verify does not create a tracker"

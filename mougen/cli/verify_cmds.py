@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,14 +13,15 @@ import click
 from mougen.atomic import write_bytes
 from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
+from mougen.tracker import Tracker
+from mougen.verify.provenance import Provenance, provenance
 from mougen.verify.report_pdf import audit_report_pdf
+from mougen.verify.status import FileReport
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.validate import read_pdf, verify_bytes
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
-
-_EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
@@ -41,6 +44,9 @@ _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
+    Where the workspace has a tracker, each file must also be the very document it
+    issued, signed by the signatories configured for that authority.
+
     Exit status: 0 when every file is fully executed (all three roles signed, every
     signature valid and trusted, nothing disallowed changed after it); 1 when a file is
     invalid or incomplete; 2 when a file cannot be read as a PDF.
@@ -50,40 +56,56 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
         revocation_lists = load_crls(crls)
     except MougenError as exc:
         raise click.BadParameter(str(exc)) from None
-    results, code = [], 0
-    for path in files:
-        try:
-            report_ = verify_bytes(
-                read_pdf(path),
-                str(path),
-                trust_roots=roots,
-                crls=revocation_lists,
-                allow_fetch=allow_fetch,
-            )
-        except MougenError as exc:
-            click.echo(f"mougen: {exc}", err=True)
-            results.append(
-                {
-                    "file": str(path),
-                    "valid": False,
-                    "error": exc.detail,
-                    "missing_roles": [],
-                    "signatures": [],
-                }
-            )
-            code = max(code, exc.exit_code)
-            continue
-        results.append(report_)
-        code = max(code, 0 if report_.valid else 1)
-        if not as_json:
-            click.echo(render_text(report_))
+    with contextlib.ExitStack() as stack:
+        tracker = stack.enter_context(Tracker.open(ws.db_url)) if ws.has_tracker else None
+        checked = [
+            _check(ws, path, roots, revocation_lists, allow_fetch, tracker) for path in files
+        ]
+    texts = [c.text for c in checked if c.text]
     if as_json:
-        click.echo(json.dumps([_as_json(r) for r in results], indent=2))
+        click.echo(json.dumps([c.entry for c in checked], indent=2))
+    elif texts:
+        click.echo("\n".join(texts))
     if report is not None:
-        checked = [r for r in results if not isinstance(r, dict)]
-        write_bytes(report, audit_report_pdf(checked, roots, datetime.now(UTC)))
-    click.get_current_context().exit(code)
+        readable = [c.report for c in checked if c.report is not None]
+        write_bytes(report, audit_report_pdf(readable, roots, datetime.now(UTC)))
+    click.get_current_context().exit(max(c.code for c in checked))
 
 
-def _as_json(result) -> dict:
-    return result if isinstance(result, dict) else result.to_json()
+@dataclass(frozen=True)
+class _Checked:
+    """One file's outcome: its report (None if unreadable), JSON entry, text and exit code."""
+
+    report: FileReport | None
+    entry: dict
+    text: str | None
+    code: int
+
+
+def _check(ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker) -> _Checked:
+    try:
+        report = verify_bytes(
+            read_pdf(path), str(path), trust_roots=roots, crls=crls, allow_fetch=allow_fetch
+        )
+    except MougenError as exc:
+        click.echo(f"mougen: {exc}", err=True)
+        entry = {
+            "file": str(path),
+            "valid": False,
+            "error": exc.detail,
+            "missing_roles": [],
+            "signatures": [],
+        }
+        return _Checked(None, entry, None, exc.exit_code)
+    entry, text = report.to_json(), render_text(report)
+    found = provenance(report, tracker, ws.catalog) if tracker is not None else None
+    if found is not None:
+        entry |= found.to_json()
+        text += "\n" + _provenance_line(found)
+    entry["valid"] = report.valid and (found is None or found.holds)
+    return _Checked(report, entry, text, 0 if entry["valid"] else 1)
+
+
+def _provenance_line(found: Provenance) -> str:
+    issued = f"issued as {found.mou} for {found.authority}" if found.mou else "NOT issued here"
+    return f"  provenance: {issued}" + "".join(f"; {p}" for p in found.problems)

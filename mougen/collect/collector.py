@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mougen import atomic
-from mougen.collect.checks import Rejection, expected_signers, issued_document, signatures_hold
+from mougen.collect.checks import Rejection, issued_and_rightly_signed, signatures_hold
 from mougen.collect.filing import file_signed
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
@@ -68,8 +68,7 @@ def _collect_one(ws, path: Path, tracker: Tracker, roots, crls) -> Outcome:
         data = read_pdf(path)
         report = verify_bytes(data, str(path), trust_roots=roots, crls=crls)
         signatures_hold(report)
-        issue = issued_document(report, tracker)
-        expected_signers(report, ws.catalog.mou(issue.mou), issue.authority)
+        issue = issued_and_rightly_signed(report, tracker, ws.catalog)
     except (Rejection, MougenError) as exc:
         reason = exc.detail if isinstance(exc, MougenError) else str(exc)
         atomic.write_bytes(_rejection_note(path), f"{path.name}: {reason}\n".encode())
