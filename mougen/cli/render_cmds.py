@@ -87,8 +87,7 @@ def pack(
         total=len(parties),
         desc=f"Packing {mou_id}",
         unit="pack",
-        file=click.get_text_stream("stderr"),
-        disable=None,
+        disable=None,  # shown on a terminal, silent in scripts and logs
     ) as bar:
         results = build_packs(
             ws, mou_id, parties, out_dir, when, jobs=jobs, progress=lambda _: bar.update()
