@@ -33,6 +33,7 @@ SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
 def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Workspace:
     """Run the demonstration round in the new workspace ``target``, reporting through ``say``."""
     ws = init_workspace(target)
+    target = ws.root  # resolved, so archive paths can be shown relative to it
     when = datetime.now(UTC).replace(microsecond=0)
     packs = target / "packs"
     for mou_id, entry in sorted(ws.catalog.entries.items()):

@@ -44,6 +44,14 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path):
     assert not list((target / "inbox").iterdir()), "the returned file moved into the archive"
 
 
+@pytest.mark.slow
+def test_demo_in_a_relative_folder(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("demo", "demo")
+    assert result.exit_code == 0, result.output
+    assert "collected returned.pdf -> signed/se-2019-20/milton-keynes/" in result.output
+
+
 def test_demo_refuses_a_folder_in_use(run_cli, tmp_path):
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
