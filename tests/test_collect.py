@@ -282,6 +282,9 @@ def test_verify_checks_provenance_where_the_workspace_has_a_tracker(
     assert by_file["wrong.pdf"]["valid"] is False
     assert by_file["stray.pdf"]["issued"] is None and by_file["stray.pdf"]["valid"] is False
 
+    unsigned = run_cli("verify", str(issued["kent"]), *trust, "--json")
+    assert json.loads(unsigned.output)[0]["issued"] == {"mou": MOU, "authority": "kent"}
+
     text = run_cli("verify", str(wrong), *trust).output
     assert "provenance: issued as se-2018 for milton-keynes; dcs signed by" in text
     assert run_cli("verify", str(stray), *trust).exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 import click
@@ -83,4 +84,7 @@ def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
 
 def main() -> None:
     """The console-script entry point."""
+    # pyHanko logs each rejected signature with a traceback, and each offline B-LT
+    # signature with a warning; mougen's own one-line messages and reports say it instead.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     cli(prog_name="mougen")

@@ -1,7 +1,7 @@
 """Signing an MoU's signature fields: the signer's key, the visible stamp, the PAdES signature."""
 
 from mougen.signing.keys import load_chain, load_pkcs12, pkcs11_signer
-from mougen.signing.ltv import load_crl, validation_context
+from mougen.signing.ltv import validation_context
 from mougen.signing.passphrase import PASSPHRASE_ENV, read_passphrase
 from mougen.signing.signer import SignResult, check_can_sign, common_name, sign_pdf
 
@@ -11,7 +11,6 @@ __all__ = [
     "check_can_sign",
     "common_name",
     "load_chain",
-    "load_crl",
     "load_pkcs12",
     "pkcs11_signer",
     "read_passphrase",

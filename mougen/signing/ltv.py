@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asn1crypto import crl, pem
 from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator import ValidationContext
 
-from mougen.errors import MougenError
+from mougen.verify.trust import load_crls
 
 
 def validation_context(
@@ -23,22 +22,6 @@ def validation_context(
     return ValidationContext(
         trust_roots=[c for c in certs if c.self_signed],
         other_certs=certs,
-        crls=[load_crl(path) for path in crl_files],
+        crls=load_crls(crl_files),
         allow_fetching=allow_fetch,
     )
-
-
-def load_crl(path: Path) -> crl.CertificateList:
-    """A CRL from a DER or PEM file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MougenError(f"cannot read: {exc.strerror}", path) from None
-    if pem.detect(data):
-        _, _, data = pem.unarmor(data)
-    try:
-        parsed = crl.CertificateList.load(data)
-        _ = parsed.native  # parse now, so a bad file is reported here and not mid-signing
-    except ValueError:
-        raise MougenError("not a CRL file", path) from None
-    return parsed

@@ -23,6 +23,7 @@ from mougen.atomic import write_bytes
 from mougen.errors import OutputError, PdfReadError, SigningError
 from mougen.roles import role as find_role
 from mougen.signing.stamp import stamp_params, stamp_style
+from mougen.verify.validate import read_pdf
 
 #: Key usages that allow a certificate to sign documents (either one will do).
 SIGNING_USAGES = frozenset({"digital_signature", "non_repudiation"})
@@ -111,10 +112,7 @@ def check_can_sign(cert: x509.Certificate, when: datetime) -> None:
 
 
 def _open_pdf(pdf: Path) -> IncrementalPdfFileWriter:
-    try:
-        data = pdf.read_bytes()
-    except OSError as exc:
-        raise PdfReadError(f"cannot read: {exc.strerror}", pdf) from None
+    data = read_pdf(pdf)
     try:
         return IncrementalPdfFileWriter(BytesIO(data), strict=False)
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:

@@ -35,7 +35,8 @@ class Provenance:
 
 def provenance(report: FileReport, tracker: Tracker, catalog: Catalog) -> Provenance:
     """Match ``report``'s unsigned revision to an issued PDF, and its signers to config."""
-    first = report.first_revision_sha256
+    # An unsigned file is its own first revision.
+    first = report.first_revision_sha256 if report.signatures else report.sha256
     issue = tracker.find_issue(first) if first else None
     if issue is None:
         problem = (
