@@ -84,6 +84,8 @@ def test_pack_sign_with_two_tools_collect_verify(run_cli, workspace, issued, pki
     assert verify.exit_code == 0, verify.output
     [report] = json.loads(verify.output)
     assert report["valid"] and report["missing_roles"] == []
+    recorded = {s.signature_sha256 for s in _signatures(workspace)}
+    assert {s["signature_sha256"] for s in report["signatures"]} == recorded
 
     status = run_cli("status", MOU, "--json")
     row = next(r for r in json.loads(status.output) if r["authority"] == "milton-keynes")

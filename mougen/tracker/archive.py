@@ -8,33 +8,19 @@ the tracker stores are relative to the workspace, in POSIX form.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import cms, crl, x509
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import EmbeddedPdfSignature
+from asn1crypto import crl, x509
 
 from mougen.errors import MougenError, PdfReadError, UnknownItem
 from mougen.pki import region_trust_roots
 from mougen.verify import FileReport, SignatureReport, verify_bytes
 from mougen.verify.trust import load_trust_roots
 from mougen.workspace import Workspace
-
-
-def signature_sha256(signature: EmbeddedPdfSignature) -> str:
-    """The fingerprint of one signature: SHA-256 of its DER CMS ContentInfo.
-
-    The /Contents zero padding is not part of it, so the same signature copied into a
-    later revision (or another file) has the same fingerprint.
-    """
-    content_info = cms.ContentInfo.load(signature.pkcs7_content, strict=False)
-    return hashlib.sha256(content_info.dump()).hexdigest()
 
 
 def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
@@ -84,19 +70,18 @@ def signature_records(
     ws: Workspace, path: Path, data: bytes, report: FileReport
 ) -> list[dict[str, Any]]:
     """The ``record_signature`` arguments for each signature of an archived file's report."""
-    fingerprints = _fingerprints(data, path)
     common = {
         "mou": path.parent.parent.name,
         "authority": path.parent.name,
         "archive_path": _relative(ws, path),
         "file_sha256": hashlib.sha256(data).hexdigest(),
     }
-    return [{**common, **_signature(s, fingerprints, path)} for s in report.signatures]
+    return [{**common, **_signature(s, path)} for s in report.signatures]
 
 
-def _signature(report: SignatureReport, fingerprints: dict[str, str], path: Path) -> dict[str, Any]:
-    if report.cert_sha256 is None:
-        raise MougenError(f"signature {report.field!r} has no readable certificate", path)
+def _signature(report: SignatureReport, path: Path) -> dict[str, Any]:
+    if report.cert_sha256 is None or report.signature_sha256 is None:
+        raise MougenError(f"signature {report.field!r} is unreadable", path)
     verdict = report.indication.value
     return {
         "role": report.field,
@@ -106,7 +91,7 @@ def _signature(report: SignatureReport, fingerprints: dict[str, str], path: Path
         "signed_at": _when(report.signing_time),
         "timestamp_at": _when(report.timestamp),
         "verdict": f"{verdict}/{report.sub_indication}" if report.sub_indication else verdict,
-        "signature_sha256": fingerprints[report.field],
+        "signature_sha256": report.signature_sha256,
     }
 
 
@@ -115,14 +100,6 @@ def _region(ws: Workspace, mou: str, path: Path) -> str:
         return ws.catalog.mou(mou).region.id
     except UnknownItem as exc:
         raise MougenError(f"filed under an unknown MoU: {exc.detail}", path) from None
-
-
-def _fingerprints(data: bytes, path: Path) -> dict[str, str]:
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        return {s.field_name: signature_sha256(s) for s in reader.embedded_signatures}
-    except (PdfError, ValueError) as exc:
-        raise PdfReadError(f"cannot read its signatures ({exc})", path) from None
 
 
 def _read(path: Path) -> bytes:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
-from asn1crypto import x509
+from asn1crypto import cms, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
@@ -29,6 +30,7 @@ def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> Signatu
     timestamp = status.timestamp_validity
     return SignatureReport(
         **_signer_fields(embedded.signer_cert),
+        signature_sha256=signature_sha256(embedded),
         field=embedded.field_name,
         signing_time=_iso(status.signer_reported_dt),
         timestamp=_iso(timestamp.timestamp) if timestamp is not None else None,
@@ -46,6 +48,16 @@ def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> Signatu
     )
 
 
+def signature_sha256(embedded: EmbeddedPdfSignature) -> str:
+    """The fingerprint of one signature: SHA-256 of its DER CMS ContentInfo.
+
+    The /Contents zero padding is not part of it, so the same signature copied into a
+    later revision (or another file) has the same fingerprint.
+    """
+    content_info = cms.ContentInfo.load(embedded.pkcs7_content, strict=False)
+    return hashlib.sha256(content_info.dump()).hexdigest()
+
+
 def failed_report(
     reader: PdfFileReader,
     fq_name: str,
@@ -61,6 +73,7 @@ def failed_report(
     signer = _signer_fields(_try_signer_cert(embedded))
     return SignatureReport(
         **signer,
+        signature_sha256=_try_fingerprint(embedded),
         field=fq_name,
         signing_time=None,
         timestamp=None,
@@ -133,6 +146,13 @@ def _signer_fields(cert: x509.Certificate | None) -> dict[str, str | None]:
         "email": subject.get("email_address") or next(iter(emails), None),
         "cert_sha256": cert.sha256.hex(),
     }
+
+
+def _try_fingerprint(embedded: EmbeddedPdfSignature | None) -> str | None:
+    try:
+        return signature_sha256(embedded) if embedded is not None else None
+    except ValueError:  # a blanked or corrupt CMS has no fingerprint to speak of
+        return None
 
 
 def _try_signer_cert(embedded: EmbeddedPdfSignature | None) -> x509.Certificate | None:

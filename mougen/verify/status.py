@@ -32,6 +32,9 @@ class SignatureReport:
     signer: str | None
     email: str | None
     cert_sha256: str | None
+    #: SHA-256 of the signature's DER CMS: the same signature copied into another file
+    #: (a later revision, a parallel copy) has the same fingerprint.
+    signature_sha256: str | None
     signing_time: str | None
     timestamp: str | None
     intact: bool
