@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from mougen.config.catalog import MouEntry
@@ -19,11 +20,22 @@ from mougen.workspace import Workspace
 
 @dataclass(frozen=True)
 class Rendered:
-    """One rendered MoU: the DOCX to read, the signable PDF, and the model between them."""
+    """One rendered MoU: the DOCX to read, the model read from it, and the signable PDF.
+
+    The PDF is laid out when first asked for, so callers that need only the words (the
+    review calendar, checks, redlines) do not pay for the layout.
+    """
 
     docx: bytes
-    pdf: bytes
     document: Document
+    title: str
+    when: datetime
+
+    @cached_property
+    def pdf(self) -> bytes:
+        """The PDF, with an empty signature field over each role's signature line."""
+        laid_out = write_pdf(self.document, title=self.title, when=self.when)
+        return add_signature_fields(laid_out.pdf, laid_out.placements)
 
 
 def render_authority(
@@ -42,7 +54,7 @@ def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = No
 
 
 def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime | None) -> Rendered:
-    """Render a template with a context: the DOCX, its model, and the PDF with fields."""
+    """Render a template with a context: the DOCX and its model (the PDF on demand)."""
     when = when or datetime.now(UTC).replace(microsecond=0)
     docx = render_docx(template, context, when)
     document = read_docx(docx, template)
@@ -54,5 +66,4 @@ def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime 
             + ")",
             template,
         )
-    laid_out = write_pdf(document, title=entry.mou.title, when=when)
-    return Rendered(docx, add_signature_fields(laid_out.pdf, laid_out.placements), document)
+    return Rendered(docx, document, entry.mou.title, when)

@@ -36,8 +36,9 @@ def _version_problems(ws: Workspace, mou_id: str) -> list[str]:
     if not entry.parties:
         return [f"{entry.source}: mous: {mou_id}: parties: none listed"]
     try:
-        # A real party, not placeholders: the config must supply every variable used.
-        render_authority(ws, mou_id, entry.parties[0].slug)
+        # A real party, not placeholders: the config must supply every variable used,
+        # and the PDF must lay out with its fields.
+        _ = render_authority(ws, mou_id, entry.parties[0].slug).pdf
         return version_date_problems(ws, mou_id)
     except MougenError as exc:
         return [str(exc)]
