@@ -14,6 +14,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from mougen.atomic import write_bytes
 from mougen.errors import MougenError, OutputError
+from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ca import RegionCa
 from mougen.pki.certs import key_usage, new_key
 from mougen.pki.lookup import authority as find_authority
@@ -21,6 +22,11 @@ from mougen.roles import role as find_role
 from mougen.workspace import Workspace
 
 CERT_VALIDITY = timedelta(days=2 * 365)
+
+
+#: Adobe's "Authentic Documents Trust" document-signing purpose (1.2.840.113583.1.1.5),
+#: which Acrobat accepts for signing; emailProtection keeps S/MIME-minded tools content.
+ADOBE_AUTHENTIC_DOCUMENTS = x509.ObjectIdentifier("1.2.840.113583.1.1.5")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Signatory:
     email: str | None
     council: str
     role_title: str
+    binding: ProgrammeBinding
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,8 @@ def configured_signatory(
     if not chosen_name:
         raise MougenError(f"no {role_id} signatory name is configured for {slug}; give --name")
     chosen_email = email or configured.email
-    return region.region.id, Signatory(chosen_name, chosen_email, auth.council, role.title)
+    binding = ProgrammeBinding(region.region.id, slug, role_id)
+    return region.region.id, Signatory(chosen_name, chosen_email, auth.council, role.title, binding)
 
 
 def issue_certificate(ca: RegionCa, who: Signatory) -> IssuedCertificate:
@@ -77,17 +85,20 @@ def issue_certificate(ca: RegionCa, who: Signatory) -> IssuedCertificate:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(key_usage(ca=False), critical=True)
         .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            x509.ExtendedKeyUsage(
+                [ADOBE_AUTHENTIC_DOCUMENTS, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=False,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), False
         )
     )
+    alt_names: list[x509.GeneralName] = [x509.UniformResourceIdentifier(who.binding.uri)]
     if who.email:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.RFC822Name(who.email)]), critical=False
-        )
+        alt_names.append(x509.RFC822Name(who.email))
+    builder = builder.add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
     return IssuedCertificate(builder.sign(ca.key, hashes.SHA256()), key, ca.cert)
 
 

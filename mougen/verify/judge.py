@@ -140,7 +140,8 @@ def _signer_fields(cert: x509.Certificate | None) -> dict[str, str | None]:
     if cert is None:
         return {"signer": None, "email": None, "cert_sha256": None}
     subject = cert.subject.native
-    emails = cert.subject_alt_name_value.native if cert.subject_alt_name_value else []
+    alt_names = cert.subject_alt_name_value or []
+    emails = [n.native for n in alt_names if n.name == "rfc822_name"]
     return {
         "signer": subject.get("common_name"),
         "email": subject.get("email_address") or next(iter(emails), None),
