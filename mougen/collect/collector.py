@@ -75,7 +75,7 @@ def _collect_one(ws, path: Path, tracker: Tracker, roots, crls) -> Outcome:
         return Outcome(path, reason=reason)
     archived = file_signed(ws, issue.mou, issue.authority, data)
     for record in signature_records(ws, archived, data, report):
-        tracker.record_signature(**record)
+        tracker.record_signature(record)
     path.unlink(missing_ok=True)
     _rejection_note(path).unlink(missing_ok=True)
     roles = tuple(s.field for s in report.signatures)
