@@ -36,7 +36,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     if readonly and not path.exists():
         engine = create_engine("sqlite://", poolclass=StaticPool)
     elif path.exists() and not _writable(path):
-        engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+        engine = create_engine(f"sqlite:///file:{path}?{_read_only_mode(path)}&uri=true")
         event.listen(engine, "connect", _sqlite_connect_read_only)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -58,6 +58,15 @@ def sqlite_path(url: str) -> Path | None:
 def is_read_only(engine: Engine) -> bool:
     """Whether ``engine`` was opened read-only by :func:`make_engine`."""
     return "mode=ro" in str(engine.url)
+
+
+def _read_only_mode(path: Path) -> str:
+    # A WAL database is read through its -shm index, which a reader cannot create in a
+    # folder it may not write. With no -wal file beside it, every committed change is in
+    # the main file, so it can be read as it stands (immutable: no locks, no index).
+    if path.with_name(path.name + "-wal").exists() and path.with_name(path.name + "-shm").exists():
+        return "mode=ro"
+    return "mode=ro&immutable=1"
 
 
 def _writable(path: Path) -> bool:
