@@ -478,3 +478,19 @@ def test_rebuild_verifies_against_the_given_trust_roots(workspace, archived, run
     missing = run_cli("tracker", "rebuild", "--trust", str(tmp_path / "nope.pem"))
     assert missing.exit_code == 2 and "nope.pem" in missing.output
     assert len(missing.output.strip().splitlines()) == 1
+
+
+def test_signature_facts_read_back_from_json_and_from_the_tracker(tracker):
+    facts = signature()
+    assert SignatureFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+    tracker.record_signature(facts)
+    [record] = tracker.signatures()
+    assert SignatureFacts.from_json(record.to_json()) == facts
+
+
+def test_the_tracker_logs_events_at_the_time_its_clock_gives(db_url):
+    with Tracker.open(db_url, clock=lambda: WHEN) as t:
+        t.record_issue(**issue())
+        t.record_signature(signature())
+        assert [e.at for e in t.events()] == [WHEN, WHEN]
+        assert t.signatures()[0].recorded_at == WHEN
