@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mougen.collect import collect_inbox
+from mougen.errors import MougenError
 from mougen.pack import build_packs
 from mougen.pack.issued import record_issued
 from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
@@ -43,6 +44,8 @@ def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Work
     returned = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
     with Tracker.open(ws.db_url) as tracker:
         [outcome] = collect_inbox(ws, returned.parent, tracker)
+        if outcome.archived is None:
+            raise MougenError(f"the demonstration's signed MoU was rejected: {outcome.reason}")
         say(f"collected {returned.name} -> {outcome.archived.relative_to(target)}")
         report = verify_file(outcome.archived, workspace_trust_roots(ws))
         verdict = "fully executed" if report.valid else "NOT fully executed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import traceback
+from typing import Any
 
 import click
 
@@ -58,7 +59,7 @@ class _Group(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MougenError as exc:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +37,10 @@ from mougen.tracker.schema import (
     SignatureRow,
 )
 
-R = TypeVar("R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 #: Where the tracker takes the time from.
 Clock = Callable[[], datetime]
