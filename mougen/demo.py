@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from mougen.collect import collect_inbox
@@ -31,11 +31,15 @@ from mougen.workspace import Workspace, init_workspace
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
 
 
-def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Workspace:
-    """Run the demonstration round in the new workspace ``target``, reporting through ``say``."""
+def run_demo(
+    target: Path, say: Callable[[str], None], *, when: datetime, jobs: int = 1
+) -> Workspace:
+    """Run the demonstration round in the new workspace ``target``, reporting through ``say``.
+
+    ``when`` is the date the packs, the dashboard and the review calendar are made as of.
+    """
     ws = init_workspace(target)
     target = ws.root  # resolved, so archive paths can be shown relative to it
-    when = datetime.now(UTC).replace(microsecond=0)
     packs = target / "packs"
     for mou_id, entry in sorted(ws.catalog.entries.items()):
         results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)

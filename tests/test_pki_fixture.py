@@ -1,4 +1,4 @@
-"""The test PKI itself (the shared ``pki`` fixture of conftest.py): chains, validity windows and revocation data are what tests expect."""
+"""The test PKI itself (conftest.py's `pki` fixture): chains, validity windows, revocation."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -65,7 +65,11 @@ def test_reading_commands_work_in_a_read_only_workspace(read_only, tmp_path):
     assert audit.returncode == 0 and "intact" in audit.stdout, audit.stderr
     report = _mougen(read_only.root, "report", MOU, "--html", str(tmp_path / "d.html"))
     assert report.returncode == 0 and (tmp_path / "d.html").is_file(), report.stderr
-    for result in (status, chase, audit, report):
+    # verify looks the file up in the tracker: a file that is no PDF fails as such (2).
+    (tmp_path / "x.pdf").write_text("not a PDF")
+    verify = _mougen(read_only.root, "verify", str(tmp_path / "x.pdf"))
+    assert verify.returncode == 2, verify.stderr
+    for result in (status, chase, audit, report, verify):
         assert "readonly" not in result.stderr
     assert _tree(read_only.root) == before
 

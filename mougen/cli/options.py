@@ -125,9 +125,9 @@ class DateTimeParam(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def date_option(help_text: str) -> Callable[[F], F]:
-    """``--date DATE`` (also ``--today``): the moment a command stamps or reports as of."""
-    return click.option("--date", "--today", "when", type=DateTimeParam(), help=help_text)
+def date_option(help_text: str, *aliases: str) -> Callable[[F], F]:
+    """``--date DATE``: the moment a command stamps or reports as of (see resolve_when)."""
+    return click.option("--date", *aliases, "when", type=DateTimeParam(), help=help_text)
 
 
 def resolve_when(when: datetime | None) -> datetime:

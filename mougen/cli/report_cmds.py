@@ -143,7 +143,7 @@ def _warn_unaddressed(rows: list[ChaseRow]) -> None:
     help="Write the dashboard to this HTML file.",
 )
 @json_option
-@date_option(_AS_OF)
+@date_option(_AS_OF, "--today")
 @pass_workspace
 def report_cmd(
     ws: Workspace, mou_id: str | None, html_path: Path, as_json: bool, when: datetime | None
@@ -167,7 +167,7 @@ def report_cmd(
     metavar="DAYS",
     help="Only versions whose review is due within DAYS (such as 90d), or already due.",
 )
-@date_option(_AS_OF)
+@date_option(_AS_OF, "--today")
 @pass_workspace
 def reviews_cmd(ws: Workspace, as_json: bool, within: int | None, when: datetime | None) -> None:
     """Show when each MoU version is due for review, and what supersedes it."""
