@@ -12,6 +12,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from mougen.textcolumns import aligned
 from mougen.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,12 +95,9 @@ def echo_json(data: Any) -> None:
 
 
 def echo_table(rows: Sequence[Sequence[str]]) -> None:
-    """Print rows (the first is the header) as left-aligned columns two spaces apart."""
-    if not rows:
-        return
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    """Print rows (the first is the header) as aligned columns (see ``textcolumns``)."""
+    for line in aligned(rows):
+        click.echo(line)
 
 
 json_option = click.option(

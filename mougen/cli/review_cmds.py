@@ -90,11 +90,15 @@ def review_start(ws: Workspace, mou_id: str, new_id: str, commences: str, review
 )
 @click.option("--pdf", is_flag=True, help="Write a PDF redline instead of tracked changes.")
 @click.option("--author", default="mougen", show_default=True, help="Author of the changes.")
+@date_option("Date of the changes (ISO 8601; default: SOURCE_DATE_EPOCH, or now).")
 @pass_workspace
-def review_diff(ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author: str) -> None:
+def review_diff(
+    ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author: str, when: datetime | None
+) -> None:
     """Write the redline of MOU_ID against the version it supersedes."""
     old_id = predecessor(ws, mou_id)
     out = out or ws.root / "redlines" / f"{old_id}--{mou_id}{'.pdf' if pdf else '.docx'}"
-    summary = write_redline(load_version(ws, old_id), load_version(ws, mou_id), out, author=author)
+    old, new = load_version(ws, old_id), load_version(ws, mou_id)
+    summary = write_redline(old, new, out, author=author, when=resolve_when(when))
     click.echo(summary.text())
     click.echo(f"Wrote {out}")

@@ -20,7 +20,13 @@ from pathlib import Path
 #: Keep docs/architecture.md in step when this changes.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors"),  # the version, and the one error type
-    ("roles", "digest", "zipfiles", "atomic"),  # small shared vocabularies and helpers
+    (
+        "roles",
+        "digest",
+        "zipfiles",
+        "textcolumns",
+        "atomic",
+    ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths
     ("document", "pki"),  # the document model; the programme CA and trust roots
