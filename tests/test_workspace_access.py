@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -102,14 +103,25 @@ def test_reading_commands_work_in_a_read_only_workspace(read_only, tmp_path):
     assert _tree(read_only.root) == before
 
 
-def test_pack_in_a_read_only_workspace_refuses_before_writing(read_only, tmp_path):
-    before = _tree(read_only.root)
+def test_pack_refuses_a_read_only_workspace_or_tracker_before_writing(
+    read_only, workspace, tmp_path
+):
+    # The same read-only tracker named with --db from a writable copy of the workspace.
+    writable = tmp_path / "writable"
+    shutil.copytree(workspace.root, writable, ignore=shutil.ignore_patterns("mougen.db*"))
+    _set_writable(writable, True)
+    before = _tree(read_only.root), _tree(writable)
     out = tmp_path / "packs"
-    [result] = _mougen(read_only.root, ["pack", MOU, "-a", "kent", "-o", str(out)])
-    assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "read-only" in result.stderr, result.stderr
+    pack = ["pack", MOU, "-a", "kent", "-o", str(out)]
+    in_place, by_url = _mougen(
+        read_only.root, pack, [*pack, "-w", str(writable), "--db", read_only.db_url]
+    )
+    for result in (in_place, by_url):
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1 and "read-only" in result.stderr, result.stderr
+    assert "tracker" in by_url.stderr
     assert not out.exists()
-    assert _tree(read_only.root) == before
+    assert (_tree(read_only.root), _tree(writable)) == before
 
 
 def test_a_reader_creates_no_tracker(workspace, run_cli):

@@ -18,6 +18,7 @@ from mougen.cli.options import (
     resolve_when,
     warn,
 )
+from mougen.cli.tracking import check_recordable
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
@@ -71,6 +72,7 @@ def pack(
 ) -> None:
     """Build a sign-off pack per authority: DOCX, PDF, cover sheet, manifest, zip."""
     when = resolve_when(when)
+    check_recordable(ws)
     parties = _parties(ws, mou_id, slugs)
     with tqdm(
         total=len(parties),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mougen.errors import OutputError
 from mougen.tracker import Tracker
+from mougen.tracker.database import sqlite_path, writable
 from mougen.workspace import Workspace
 
 
@@ -11,7 +13,19 @@ def open_tracker(ws: Workspace, *, write: bool = False) -> Tracker:
     read-only workspace it reads what is there, and with none it reads an empty one.
     A writer is refused, before anything is written, by a workspace it cannot write."""
     if write:
-        ws.check_writable()
+        check_recordable(ws)
     else:
         ws.require()
     return Tracker.open(ws.db_url, readonly=not write)
+
+
+def check_recordable(ws: Workspace) -> None:
+    """Refuse, before anything is written, a workspace or tracker this process cannot write.
+
+    Commands that write documents and then record them call this first, so a read-only
+    place never leaves documents that look issued but were never recorded.
+    """
+    ws.check_writable()
+    path = sqlite_path(ws.db_url)
+    if path is not None and path.exists() and not writable(path):
+        raise OutputError("read-only: this command records into the tracker", path)

@@ -35,7 +35,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         return create_engine(url)
     if readonly and not path.exists():
         engine = create_engine("sqlite://", poolclass=StaticPool)
-    elif path.exists() and not _writable(path):
+    elif path.exists() and not writable(path):
         engine = create_engine(f"sqlite:///file:{path}?{_read_only_mode(path)}&uri=true")
         event.listen(engine, "connect", _sqlite_connect_read_only)
         event.listen(engine, "begin", _sqlite_begin)
@@ -69,8 +69,8 @@ def _read_only_mode(path: Path) -> str:
     return "mode=ro&immutable=1"
 
 
-def _writable(path: Path) -> bool:
-    # SQLite writes beside the file too (its -wal and -shm files).
+def writable(path: Path) -> bool:
+    """Whether this process may write the SQLite file (and beside it: -wal and -shm)."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
