@@ -130,6 +130,17 @@ def test_debug_prints_the_cause_of_a_user_error(tmp_path):
     assert debug.exit_code == 1 and "Traceback" in debug.stderr and "ConfigError" in debug.stderr
 
 
+def test_debug_shows_the_cause_a_one_line_error_hid(workspace):
+    url = "postgresql+psycopg://u:secret@127.0.0.1:1/x"  # nothing listens on port 1
+    args = ["-w", str(workspace.root), "--db", url, "audit", "log"]
+    plain = CliRunner().invoke(cli, args)
+    assert plain.exit_code == 1 and len(plain.stderr.splitlines()) == 1
+    debug = CliRunner().invoke(cli, ["--debug", *args])
+    assert debug.exit_code == 1 and "caused by:" in debug.stderr
+    assert "OperationalError" in debug.stderr  # SQLAlchemy's, behind mougen's one line
+    assert "secret" not in debug.stderr
+
+
 def test_usage_errors_carry_the_mougen_prefix(run_cli):
     result = run_cli("status", "--json", "--csv")
     assert result.exit_code == 2

@@ -85,9 +85,19 @@ class _Group(click.Group):
 
 
 def _explain(ctx: click.Context, exc: BaseException) -> None:
-    """With ``--debug``, the whole chain of causes behind an error, on stderr."""
-    if ctx.meta.get(_DEBUG):
-        click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+    """With ``--debug``, the whole chain of causes behind an error, on stderr.
+
+    Errors raised ``from None`` keep their one line short; the cause they hid is
+    still their ``__context__``, and is shown here, innermost last.
+    """
+    if not ctx.meta.get(_DEBUG):
+        return
+    link: BaseException | None = exc
+    while link is not None:
+        click.echo("".join(traceback.format_exception(link, chain=False)).rstrip(), err=True)
+        link = link.__cause__ or link.__context__
+        if link is not None:
+            click.echo("caused by:", err=True)
 
 
 def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
