@@ -55,8 +55,8 @@ def redline(
 
     MoU ids are rendered for --authority, or with placeholders for the authority.
     """
-    versions = [load_version(ws, spec, authority) for spec in (old, new)]
-    summary = write_redline(*versions, out, author=author, when=resolve_when(when))
+    before, after = (load_version(ws, spec, authority) for spec in (old, new))
+    summary = write_redline(before, after, out, author=author, when=resolve_when(when))
     _report(summary, out, as_text=as_text, as_json=as_json)
 
 
