@@ -186,6 +186,23 @@ class Tracker:
                 (head.event_id, head.hash) if head is not None else None,
             )
 
+    # -- other modules' tables --------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction, holding the chain head, for tables other modules keep here.
+
+        Log each change in it with :func:`log_event`, so the change and its event commit together.
+        """
+        with self._writing() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session, for tables other modules keep here."""
+        with self._reading() as session:
+            yield session
+
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager
@@ -216,6 +233,11 @@ class Tracker:
     def _all(self, query: Any, record: type[R]) -> list[R]:
         with self._reading() as session:
             return [_to_record(row, record) for row in session.scalars(query)]
+
+
+def log_event(session: Session, kind: str, subject: str, detail: dict[str, Any]) -> None:
+    """Append an event to the chain inside :meth:`Tracker.transaction`."""
+    _append(session, kind, subject, detail)
 
 
 def _append(session: Session, kind: str, subject: str, detail: dict[str, Any]) -> None:
