@@ -16,7 +16,7 @@ from mougen.mail import Mailer, outbox_dir
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
-from mougen.tracker import SignatureRecord, Tracker
+from mougen.tracker import Tracker
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web import emails
@@ -72,14 +72,15 @@ class SigningRound:
     # -- state -----------------------------------------------------------------------------
 
     def state(self, mou: str, slug: str) -> AuthorityState:
-        """The authority's current document (the most-signed file) and the next role."""
-        files: dict[str, list[SignatureRecord]] = {}
-        for s in self.tracker.signatures(mou):
-            if s.authority == slug:
-                files.setdefault(s.file_sha256, []).append(s)
-        if files:
-            newest = max(files.values(), key=lambda sigs: (len(sigs), sigs[-1].recorded_at))
-            document, signed = newest[0].file_sha256, tuple(s.role for s in newest)
+        """The authority's current document and the next role to sign it.
+
+        Each signature is recorded once, with the file it first arrived in; the newest
+        arrival is the file that carries every signature so far.
+        """
+        signatures = [s for s in self.tracker.signatures(mou) if s.authority == slug]
+        if signatures:
+            newest = max(signatures, key=lambda s: s.recorded_at)
+            document, signed = newest.file_sha256, tuple({s.role: None for s in signatures})
         else:
             document, signed = self._issued_sha(mou, slug), ()
         pending = [r for r in self.settings.signing_order if r not in signed]
