@@ -34,7 +34,8 @@ def add_signatory_emails(ws: Workspace, slugs: tuple[str, ...] = (AUTHORITY, OTH
             existing = authority.get("signatories") or {}
             authority["signatories"] = {
                 role: {
-                    "name": (existing.get(role) or {}).get("name") or f"{role} of {authority['slug']}",
+                    "name": (existing.get(role) or {}).get("name")
+                    or f"{role} of {authority['slug']}",
                     "email": email(authority["slug"], role),
                 }
                 for role in ROLE_IDS

@@ -76,10 +76,12 @@ def invite(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> None:
     """Email each authority's signatory whose turn it is a personal link (issuing the pack
     first if need be). Authorities with a link still open are skipped."""
     with Tracker.open(ws.db_url) as tracker:
-        sent = SigningRound(ws, tracker).invite(mou_id, list(slugs), _cli_actor())
-    for s in sent:
+        done = SigningRound(ws, tracker).invite(mou_id, list(slugs), _cli_actor())
+    for s in done.sent:
         click.echo(f"invited {s.authority} {s.role} <{s.email}>")
-    click.echo(f"{len(sent)} invitation(s) sent")
+    for skipped in done.skipped:
+        click.echo(f"mougen: not invited: {skipped}", err=True)
+    click.echo(f"{len(done.sent)} invitation(s) sent")
 
 
 def _duration(_ctx, _param, value: str) -> timedelta:

@@ -3,4 +3,4 @@
 from mougen.mail.sender import Mailer, outbox_dir
 from mougen.mail.settings import SmtpSettings, smtp_settings
 
-__all__ = ["Mailer", "SmtpSettings", "smtp_settings", "outbox_dir"]
+__all__ = ["Mailer", "SmtpSettings", "outbox_dir", "smtp_settings"]

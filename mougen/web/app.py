@@ -41,7 +41,9 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     app.jinja_loader = jinja2.ChoiceLoader(
         [
             jinja2.PackageLoader("mougen.web", "templates"),
-            jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+            jinja2.PrefixLoader(
+                {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
+            ),
         ]
     )
     app.jinja_env.undefined = jinja2.ChainableUndefined

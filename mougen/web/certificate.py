@@ -78,4 +78,3 @@ def _line(signature) -> HistoryLine:
         signed_at=signature.timestamp or signature.signing_time or "unknown",
         verdict=verdict,
     )
-

@@ -67,6 +67,9 @@ def completion(
     message = _message(to, f"Fully executed: {entry.mou.title} ({authority.name})", body)
     message.add_attachment(executed, "application", "pdf", filename=executed_name)
     message.add_attachment(
-        certificate, "application", "pdf", filename=executed_name.replace(".pdf", "--certificate.pdf")
+        certificate,
+        "application",
+        "pdf",
+        filename=executed_name.replace(".pdf", "--certificate.pdf"),
     )
     return message

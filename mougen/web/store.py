@@ -89,7 +89,14 @@ class WebStore:
     # -- links -----------------------------------------------------------------------------
 
     def new_link(
-        self, mou: str, authority: str, role: str, document: str, email: str, days: int, actor: Actor
+        self,
+        mou: str,
+        authority: str,
+        role: str,
+        document: str,
+        email: str,
+        days: int,
+        actor: Actor,
     ) -> tuple[str, Link]:
         """A new link for one signatory; any earlier unused link of theirs is revoked."""
         token, now = new_token(), _now()

@@ -55,6 +55,14 @@ class Sent:
     email: str
 
 
+@dataclass(frozen=True)
+class Invitations:
+    """What ``invite`` did: the links sent, and the authorities it could not invite."""
+
+    sent: tuple[Sent, ...]
+    skipped: tuple[str, ...]
+
+
 class SigningRound:
     """The round's operations over one workspace and its tracker."""
 
@@ -96,26 +104,32 @@ class SigningRound:
 
     # -- invitations -----------------------------------------------------------------------
 
-    def invite(self, mou: str, slugs: list[str], actor: Actor, *, resend: bool = False):
+    def invite(
+        self, mou: str, slugs: list[str], actor: Actor, *, resend: bool = False
+    ) -> Invitations:
         """Email each authority's signatory whose turn it is a link, issuing the PDF first if
-        need be; with ``resend``, a fresh link replaces one already sent."""
+        need be; with ``resend``, a fresh link replaces one already sent. Authorities whose
+        next signatory has no email in config are skipped, and named."""
         entry = self.ws.catalog.mou(mou)
         slugs = slugs or list(entry.mou.parties)
         for slug in slugs:
             entry.party(slug)  # an unknown party fails before anything is sent
         self.tracker.sync_versions(self.ws.catalog, self.ws.templates_dir)
-        sent = []
+        sent, skipped = [], []
         for slug in slugs:
             state = self.state(mou, slug)
+            if state.next_role is None:
+                continue
+            if not entry.party(slug).signatories.for_role(state.next_role).email:
+                skipped.append(f"{slug} (no email for its {state.next_role})")
+                continue
             if state.document_sha256 is None:
                 self._issue(mou, slug, actor)
                 state = self.state(mou, slug)
-            if state.next_role is None:
-                continue
             if not resend and self._open_link(mou, slug, state.next_role):
                 continue
             sent.append(self._send_link(state, actor))
-        return sent
+        return Invitations(tuple(sent), tuple(skipped))
 
     def _issue(self, mou: str, slug: str, actor: Actor) -> None:
         when = datetime.now(UTC).replace(microsecond=0)
@@ -128,7 +142,9 @@ class SigningRound:
     def _open_link(self, mou: str, slug: str, role_id: str) -> Link | None:
         now = datetime.now(UTC)
         open_links = [
-            link for link in self.store.links(mou, slug) if link.role == role_id and link.usable(now)
+            link
+            for link in self.store.links(mou, slug)
+            if link.role == role_id and link.usable(now)
         ]
         return open_links[-1] if open_links else None
 
@@ -167,11 +183,6 @@ class SigningRound:
 
     def revoke(self, link_id: int, actor: Actor) -> Link | None:
         return self.store.revoke(link_id, actor)
-
-    def resend(self, mou: str, slug: str, actor: Actor) -> Sent | None:
-        """A fresh link for whoever's turn it is (the old one stops working)."""
-        state = self.state(mou, slug)
-        return self._send_link(state, actor) if state.next_role else None
 
     # -- reminders -------------------------------------------------------------------------
 

@@ -154,11 +154,13 @@ def invite(mou: str):
     if _guarded(mou):
         slugs = request.form.getlist("authority")
         try:
-            sent = signing_round().invite(mou, slugs, actor(), resend=bool(slugs))
+            done = signing_round().invite(mou, slugs, actor(), resend=bool(slugs))
         except MougenError as exc:
             flash(exc.detail, "error")
         else:
-            flash(f"Sent {len(sent)} invitation(s).", "success")
+            flash(f"Sent {len(done.sent)} invitation(s).", "success")
+            if done.skipped:
+                flash("Not invited: " + "; ".join(done.skipped) + ".", "error")
     return _back(mou)
 
 

@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_web_login_attempts"),
     )
-    op.create_index(
-        "ix_web_login_attempts_address_at", "web_login_attempts", ["address", "at"]
-    )
+    op.create_index("ix_web_login_attempts_address_at", "web_login_attempts", ["address", "at"])
     op.create_table(
         "web_links",
         _id(),
