@@ -41,7 +41,7 @@ class Mailer:
         return self._to_smtp(message)
 
     def _to_outbox(self, message: EmailMessage) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
         path = self.outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
         atomic.write_bytes(path, message.as_bytes(), mode=0o600)
         return f"outbox/{path.name}"

@@ -7,6 +7,7 @@ when its time is up. The worker serving the request is never at risk.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 from collections.abc import Sequence
@@ -54,6 +55,8 @@ def verify_limited(
 def _verify_child(
     conn: Connection, data: bytes, name: str, roots: list[Path], memory_mb: int
 ) -> None:
+    # pyHanko logs each oddity of a hostile file; the verdict says what matters.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
