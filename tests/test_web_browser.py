@@ -249,3 +249,12 @@ def test_a_round_in_the_browser(service, browser, tmp_path):
     steps.open(kent_link)
     assert (steps.driver.title, steps.text()) == used
     assert {"Sign in", "Signing rounds", "Verification result", "Check a signed MoU"} <= steps.pages
+
+
+def test_axe_finds_what_it_should(browser, tmp_path):
+    """The accessibility check is live: a page with an unlabelled field and image fails it."""
+    page = tmp_path / "bad.html"
+    page.write_text("<html><body><img src='x.png'><input type='text'></body></html>")
+    browser.driver.get(page.as_uri())
+    found = " ".join(browser.violations())
+    assert "image-alt" in found and "label" in found and "html-has-lang" in found

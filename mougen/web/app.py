@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from mougen import atomic
 from mougen.errors import OutputError
 from mougen.tracker import Tracker
+from mougen.web.limits import warm_up
 from mougen.web.records import Actor
 from mougen.web.settings import WebSettings, load_settings
 from mougen.web.workflow import SigningRound
@@ -59,6 +60,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     CSRFProtect(app)
     tracker = Tracker.open(ws.db_url)
     app.extensions["mougen"] = SigningRound(ws, tracker, settings)
+    warm_up()
 
     from mougen.web.views import auditor, coordinator, signatory
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import resource
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -20,6 +21,11 @@ from mougen.verify.trust import load_trust_roots
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["mougen.verify"])
+
+
+def warm_up() -> None:
+    """Start the forkserver now (it loads pyHanko in the background), not on the first upload."""
+    multiprocessing.forkserver.ensure_running()
 
 
 class TooCostly(MougenError):

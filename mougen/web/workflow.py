@@ -95,12 +95,21 @@ class SigningRound:
         return AuthorityState(mou, slug, document, signed, pending[0] if pending else None)
 
     def _issued_sha(self, mou: str, slug: str) -> str | None:
-        issued = [
-            i.pdf_sha256
-            for i in self.tracker.issues(mou)
-            if i.authority == slug and document_path(self.ws, mou, slug, i.pdf_sha256)
-        ]
-        return issued[-1] if issued else None
+        """The newest issued PDF of the authority that the service has a copy of (taking one
+        from its pack folder if ``pack`` or the demo built it there)."""
+        for issue in reversed(self.tracker.issues(mou)):
+            if issue.authority != slug:
+                continue
+            if document_path(self.ws, mou, slug, issue.pdf_sha256):
+                return issue.pdf_sha256
+            name = pack_name(mou, slug)
+            packed = packs_dir(self.ws, mou) / name / f"{name}.pdf"
+            if packed.is_file():
+                data = packed.read_bytes()
+                if hashlib.sha256(data).hexdigest() == issue.pdf_sha256:
+                    keep_issued_pdf(self.ws, mou, slug, issue.pdf_sha256, data)
+                    return issue.pdf_sha256
+        return None
 
     # -- invitations -----------------------------------------------------------------------
 
