@@ -25,7 +25,7 @@ from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
 from tests.browser import Browser, chromium_available
-from tests.pgserver import PostgresUnavailable, start_server
+from tests.conftest import backend_url
 from tests.webround import (
     AUTHORITY,
     COORDINATOR,
@@ -46,25 +46,9 @@ PASSWORD = "a coordinator passphrase for tests"
 UPLOAD_LIMIT_MB = 1
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    try:
-        server = start_server()
-    except PostgresUnavailable as exc:
-        yield exc
-        return
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, workspace) -> str:
-    if request.param == "sqlite":
-        return workspace.db_url
-    server = request.getfixturevalue("postgres")
-    if isinstance(server, PostgresUnavailable):
-        pytest.skip(f"PostgreSQL cannot be started here: {server}")
-    return server.database()
+    return backend_url(request, workspace.db_url)
 
 
 @pytest.fixture
