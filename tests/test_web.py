@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -20,7 +25,9 @@ from mougen.web.settings import load_settings
 from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
+from tests.conftest import REPO
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email, programme_signers
+from tests.webserver import free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -320,3 +327,63 @@ def test_dashboard_and_report_for_a_coordinator(client):
     assert report.status_code == 200 and "script" not in report.headers["Content-Security-Policy"]
     assert client.get(f"/rounds/{MOU}/executed.zip").mimetype == "application/zip"
     assert client.get("/rounds/no-such-mou").status_code == 404
+
+
+def test_signatory_page_frames_only_its_own_document(ws, run_cli, client):
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    page = client.get(f"/sign/{token}")
+    assert "frame-src 'self'" in page.headers["Content-Security-Policy"]
+    assert f'<iframe class="mougen-document" src="/sign/{token}/document.pdf"' in page.get_data(
+        as_text=True
+    )
+    document = client.get(f"/sign/{token}/document.pdf")
+    assert document.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert document.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get("/login").headers["X-Frame-Options"] == "DENY"
+
+
+def test_send_new_link_replaces_the_old_one(ws, run_cli, client, app):
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    old = _link(_outbox(ws)[0])
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    form = {"csrf_token": _csrf(page), "authority": AUTHORITY}
+    assert client.post(f"/rounds/{MOU}/invite", data=form).status_code == 302
+    new = _link(_outbox(ws)[-1])
+    signatory = app.test_client()
+    assert signatory.get(f"/sign/{old}").status_code == 404
+    assert signatory.get(f"/sign/{new}").status_code == 200
+
+
+def test_client_address_behind_a_proxy(ws):
+    (ws.root / "web.toml").write_text("proxy_hops = 1\n")
+    client = create_app(ws).test_client()
+    _login(client, headers={"X-Forwarded-For": "203.0.113.9"})
+    with Tracker.open(ws.db_url) as tracker:
+        [login] = [e for e in tracker.events() if e.kind == "login-ok"]
+    assert login.detail["address"] == "203.0.113.9"
+
+
+def test_serve_starts_the_service(ws):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mougen", "-w", str(ws.root), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+                    assert b"Coordinator sign in" in r.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(20)

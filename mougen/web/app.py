@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mougen import atomic
 from mougen.errors import OutputError
@@ -29,7 +30,8 @@ SECRET_FILE = ".web-secret"
 #: Room for the form fields around an upload of the largest allowed size.
 FORM_OVERHEAD = 64 * 1024
 
-_CSP = (
+#: No script at all, nothing from elsewhere, and no framing by other sites.
+CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
@@ -66,6 +68,10 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
 
     for blueprint in (coordinator.bp, signatory.bp, auditor.bp):
         app.register_blueprint(blueprint)
+    if settings.proxy_hops:
+        # Behind a reverse proxy, the client's address is in X-Forwarded-For.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(413, _too_large)
@@ -86,9 +92,9 @@ def actor(who: str | None = None) -> Actor:
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", _CSP)
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers.setdefault("Cache-Control", "no-store")
     return response

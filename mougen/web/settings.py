@@ -10,6 +10,7 @@
     verify_seconds = 60                    # time limit for checking one upload
     verify_memory_mb = 1024                # memory limit for checking one upload
     secure_cookies = false                 # true behind TLS
+    proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
 
     [smtp]                                 # see mougen.mail.settings
 """
@@ -40,6 +41,7 @@ class WebSettings:
     verify_seconds: int = 60
     verify_memory_mb: int = 1024
     secure_cookies: bool = False
+    proxy_hops: int = 0
 
     @property
     def upload_limit(self) -> int:
@@ -73,7 +75,7 @@ def load_settings(root: Path) -> WebSettings:
             wanted = str
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
             raise ConfigError(f"{key}: expected {wanted.__name__}", path)
-        if wanted is int and value <= 0:
+        if wanted is int and value < (0 if key == "proxy_hops" else 1):
             raise ConfigError(f"{key}: must be positive", path)
         values[key] = value
     if "base_url" in values:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, make_response, render_template, send_file
 
 from mougen.collect.checks import Rejection
 from mougen.roles import role
-from mougen.web.app import actor, signing_round
+from mougen.web.app import CSP, actor, signing_round
 from mougen.web.documents import document_path
 from mougen.web.forms import UploadForm
 from mougen.web.records import Link
@@ -41,7 +41,11 @@ def document(token: str):
         abort(404)
     signing_round().store.log("document-viewed", f"{link.mou}/{link.authority}", actor(_who(link)))
     name = f"{link.mou}--{link.authority}--for-{link.role}.pdf"
-    return send_file(path, mimetype="application/pdf", download_name=name)
+    response = send_file(path, mimetype="application/pdf", download_name=name)
+    # The signatory's own page shows it in a frame; no other site may.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @bp.post("/sign/<token>")
@@ -49,13 +53,13 @@ def upload(token: str):
     link = _link(token)
     form = UploadForm()
     if not form.validate_on_submit():
-        return _render(token, link, form), 400
+        return _render(token, link, form, status=400)
     service = signing_round()
     try:
         data = uploaded_bytes(form, service.settings.upload_limit)
         service.receive(data, actor(_who(link)), link)
     except Rejection as exc:
-        return _render(token, link, form, rejected=str(exc)), 422
+        return _render(token, link, form, rejected=str(exc), status=422)
     return render_template("signed.html", link=link, role=role(link.role), entry=_entry(link))
 
 
@@ -63,9 +67,11 @@ def _entry(link: Link):
     return signing_round().ws.catalog.mou(link.mou)
 
 
-def _render(token: str, link: Link, form: UploadForm, rejected: str | None = None):
+def _render(
+    token: str, link: Link, form: UploadForm, rejected: str | None = None, status: int = 200
+):
     entry = _entry(link)
-    return render_template(
+    page = render_template(
         "sign.html",
         token=token,
         link=link,
@@ -77,3 +83,5 @@ def _render(token: str, link: Link, form: UploadForm, rejected: str | None = Non
         return_by=signing_round().store.round(link.mou).return_by,
         limit_mb=signing_round().settings.upload_limit_mb,
     )
+    # The page frames the document it offers (same origin only).
+    return make_response(page, status, {"Content-Security-Policy": CSP + "; frame-src 'self'"})
