@@ -387,3 +387,33 @@ def test_serve_starts_the_service(ws):
     finally:
         server.terminate()
         server.wait(20)
+
+
+def test_coordinator_rejections_show_on_the_round_page(ws, client):
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(b"not a pdf"), "x.pdf")}
+    client.post(f"/rounds/{MOU}/upload", data=form, content_type="multipart/form-data")
+    grid = client.get(f"/rounds/{MOU}").get_data(as_text=True)
+    assert "Upload rejected: this is not a PDF file" in grid
+    rejected = grid[grid.index('id="rejected"') :]
+    assert "this is not a PDF file" in rejected and "ann" in rejected
+
+
+def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, run_cli):
+    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
+    signed = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "dcs.pdf")
+    port = free_port()  # nothing listens there
+    (ws.root / "web.toml").write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n')
+    signatory = create_app(ws).test_client()
+    page = signatory.get(f"/sign/{token}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "s.pdf")}
+    answer = signatory.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
+    assert "Signature accepted" in answer.get_data(as_text=True)
+    with Tracker.open(ws.db_url) as tracker:
+        assert [s.role for s in tracker.signatures(MOU)] == ["dcs"]
+        [failed] = [e for e in tracker.events() if e.kind == "email-failed"]
+    assert f"127.0.0.1:{port}" in failed.detail["reason"]

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from mougen.collect.checks import Rejection
-from mougen.errors import ConfigError
+from mougen.errors import ConfigError, MougenError
 from mougen.mail import Mailer, outbox_dir
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
@@ -129,7 +129,7 @@ class SigningRound:
             state = self.state(mou, slug)
             if state.next_role is None:
                 continue
-            if not entry.party(slug).signatories.for_role(state.next_role).email:
+            if not self._next_email(state):
                 skipped.append(f"{slug} (no email for its {state.next_role})")
                 continue
             if state.document_sha256 is None:
@@ -214,9 +214,12 @@ class SigningRound:
 
     # -- uploads ---------------------------------------------------------------------------
 
-    def receive(self, data: bytes, actor: Actor, link: Link | None = None) -> Checked:
-        """Check an upload (against ``link``'s turn, if from a signatory), file it, record it,
-        and pass the round on; raises :class:`Rejection` (recorded, changing nothing else)."""
+    def receive(
+        self, data: bytes, actor: Actor, link: Link | None = None, mou: str | None = None
+    ) -> Checked:
+        """Check an upload (against ``link``'s turn, if from a signatory; to round ``mou``, if
+        from the coordinator), file it, record it, and pass the round on; raises
+        :class:`Rejection` (recorded, changing nothing else)."""
         sha = hashlib.sha256(data).hexdigest()
         try:
             checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
@@ -225,7 +228,7 @@ class SigningRound:
         except Rejection as exc:
             self.store.record_upload(
                 {
-                    "mou": link.mou if link else None,
+                    "mou": link.mou if link else mou,
                     "authority": link.authority if link else None,
                     "role": link.role if link else None,
                     "file_sha256": sha,
@@ -267,12 +270,26 @@ class SigningRound:
             raise Rejection("the file is signed out of turn (" + ", ".join(extra) + ")")
 
     def advance(self, mou: str, slug: str, actor: Actor) -> None:
-        """After a file is accepted: invite whoever is next, or announce completion."""
+        """After a file is accepted: invite whoever is next, or announce completion.
+
+        The file is filed already, so a failure to send is logged for the coordinator (who
+        can send a new link from the round page) rather than undoing the upload.
+        """
         state = self.state(mou, slug)
+        email = self._next_email(state)
+        try:
+            if state.next_role is None:
+                self._complete(state, actor)
+            elif email and self._open_link(mou, slug, state.next_role) is None:
+                self._send_link(state, actor)
+        except MougenError as exc:
+            self.store.log("email-failed", f"{mou}/{slug}", actor, reason=exc.detail)
+
+    def _next_email(self, state: AuthorityState) -> str | None:
         if state.next_role is None:
-            self._complete(state, actor)
-        elif self._open_link(mou, slug, state.next_role) is None:
-            self._send_link(state, actor)
+            return None
+        party = self.ws.catalog.mou(state.mou).party(state.authority)
+        return party.signatories.for_role(state.next_role).email
 
     # -- completion ------------------------------------------------------------------------
 
@@ -296,7 +313,11 @@ class SigningRound:
         return path, certificate_pdf(entry, slug, report, issued, roots)
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
-        done = self.executed(state.mou, state.authority)
+        announced = any(
+            (e.kind, e.mou, e.authority) == ("completion", state.mou, state.authority)
+            for e in self.store.emails()
+        )
+        done = None if announced else self.executed(state.mou, state.authority)
         if done is None:
             return
         path, certificate = done

@@ -193,7 +193,7 @@ def upload(mou: str):
         service = signing_round()
         try:
             data = uploaded_bytes(form, service.settings.upload_limit)
-            checked = service.receive(data, actor())
+            checked = service.receive(data, actor(), mou=mou)
         except Rejection as exc:
             flash(f"Upload rejected: {exc}", "error")
         else:
