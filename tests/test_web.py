@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -21,6 +22,7 @@ from mougen.errors import ConfigError
 from mougen.tracker import Tracker
 from mougen.web.app import create_app
 from mougen.web.limits import TooCostly, verify_limited
+from mougen.web.records import Actor
 from mougen.web.settings import load_settings
 from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
@@ -417,3 +419,22 @@ def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, r
         assert [s.role for s in tracker.signatures(MOU)] == ["dcs"]
         [failed] = [e for e in tracker.events() if e.kind == "email-failed"]
     assert f"127.0.0.1:{port}" in failed.detail["reason"]
+
+
+def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli):
+    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
+    data = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "d.pdf").read_bytes()
+    service = app.extensions["mougen"]
+    link = service.store.find_link(token)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda who: service.receive(data, Actor(who, None), link), "ab"))
+    assert [d.roles for d in done] == [("dcs",), ("dcs",)]
+    with Tracker.open(ws.db_url) as tracker:
+        assert len(tracker.signatures(MOU)) == 1
+        assert [e.kind for e in tracker.events()].count("link-used") == 1
+        assert tracker.verify_log() == []
+    invited = [str(m["To"]) for m in _outbox(ws)]
+    assert invited.count(email(AUTHORITY, "lead-member")) == 1

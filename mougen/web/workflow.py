@@ -160,7 +160,7 @@ class SigningRound:
     def _send_link(self, state: AuthorityState, actor: Actor, *, reminder: bool = False) -> Sent:
         entry = self.ws.catalog.mou(state.mou)
         role_id = state.next_role
-        email = entry.party(state.authority).signatories.for_role(role_id).email
+        email = self._next_email(state)
         if not email:
             raise ConfigError(
                 f"{state.authority}: signatories.{role_id}.email is not set; add it to send "
@@ -189,9 +189,6 @@ class SigningRound:
         kind = "reminder" if reminder else "invitation"
         self._send(message, kind, state.mou, state.authority, actor)
         return Sent(state.mou, state.authority, role_id, email)
-
-    def revoke(self, link_id: int, actor: Actor) -> Link | None:
-        return self.store.revoke(link_id, actor)
 
     # -- reminders -------------------------------------------------------------------------
 

@@ -168,7 +168,7 @@ def invite(mou: str):
 @login_required
 def revoke(mou: str, link_id: int):
     if _guarded(mou):
-        link = signing_round().revoke(link_id, actor())
+        link = signing_round().store.revoke(link_id, actor())
         flash("Link revoked." if link else "That link was already closed.", "success")
     return _back(mou)
 
