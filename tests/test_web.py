@@ -14,12 +14,15 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from alembic import command
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from mougen.errors import ConfigError
 from mougen.tracker import Tracker
+from mougen.tracker.database import make_engine
+from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
 from mougen.web.app import create_app
 from mougen.web.limits import TooCostly, verify_limited
 from mougen.web.records import Actor
@@ -89,7 +92,9 @@ def test_security_headers_and_session_cookie(client):
 def test_secure_cookie_behind_tls(ws):
     (ws.root / "web.toml").write_text("secure_cookies = true\n")
     client = create_app(ws).test_client()
-    assert "Secure" in _login(client).headers["Set-Cookie"]
+    answer = _login(client)
+    assert "Secure" in answer.headers["Set-Cookie"] and "Expires=" in answer.headers["Set-Cookie"]
+    assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_every_form_needs_its_csrf_token(client, ws):
@@ -438,3 +443,19 @@ def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli):
         assert tracker.verify_log() == []
     invited = [str(m["To"]) for m in _outbox(ws)]
     assert invited.count(email(AUTHORITY, "lead-member")) == 1
+
+
+def test_migration_0003_adds_the_web_tables_to_a_0002_tracker(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(engine, "0002")
+        assert "web_links" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert {"web_users", "web_links", "web_emails", "web_uploads", "web_rounds"} <= tables
+        with engine.begin() as connection:
+            command.downgrade(_config(connection), "0002")
+        assert "web_links" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

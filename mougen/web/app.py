@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import jinja2
@@ -27,6 +28,8 @@ from mougen.web.workflow import SigningRound
 from mougen.workspace import Workspace
 
 SECRET_FILE = ".web-secret"
+#: How long a coordinator stays signed in.
+SESSION_HOURS = 8
 #: Room for the form fields around an upload of the largest allowed size.
 FORM_OVERHEAD = 64 * 1024
 
@@ -58,6 +61,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_NAME="mougen_session",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
     CSRFProtect(app)
     tracker = Tracker.open(ws.db_url)
@@ -73,6 +77,8 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.after_request(_security_headers)
+    if settings.secure_cookies:
+        app.after_request(_strict_transport)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(404, _not_found)
@@ -97,6 +103,11 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _strict_transport(response):
+    response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
 
 

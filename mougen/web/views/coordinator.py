@@ -62,6 +62,7 @@ def login():
         )
         if outcome == "ok":
             session.clear()
+            session.permanent = True  # signed with its time: it ends after SESSION_HOURS
             session["user"] = form.name.data
             return redirect(url_for("coordinator.dashboard"))
         error = _LOGIN_MESSAGES[outcome]
@@ -73,6 +74,7 @@ def login():
 @login_required
 def logout():
     if ActionForm().validate_on_submit():
+        signing_round().store.log("logout", g.user, actor())
         session.clear()
     return redirect(url_for("coordinator.login"))
 
@@ -167,6 +169,9 @@ def invite(mou: str):
 @bp.post("/rounds/<mou>/links/<int:link_id>/revoke")
 @login_required
 def revoke(mou: str, link_id: int):
+    link = signing_round().store.link(link_id)
+    if link is None or link.mou != mou:
+        abort(404)
     if _guarded(mou):
         link = signing_round().store.revoke(link_id, actor())
         flash("Link revoked." if link else "That link was already closed.", "success")
