@@ -5,7 +5,9 @@ DCS of N South East authorities (mail to the outbox), signs each copy beforehand
 sends, C at a time, every signed file TWICE through its signatory link (two signatories'
 browsers racing, or a double click), plus one /verify check of each. Prints requests per
 second and p50/p95 latency per kind, then shows that nothing was lost or counted twice:
-N DCS signatures, N links used, N Lead Member invitations, 2N uploads recorded.
+N DCS signatures, N links used, N Lead Member invitations, and every upload answered 200
+recorded (the second of a pair that arrives after the first was accepted finds its link
+used, and gets the same 404 as an unknown link).
 
 Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL]
 """
@@ -115,6 +117,10 @@ def main() -> None:
         jobs = [("upload", p, pdf, {}) for p, pdf in signed.values() for _ in range(2)]
         jobs += [("verify", "/verify", pdf, {"check": ""}) for _, pdf in signed.values()]
         try:
+            # One check per worker first: each worker's verifier process loads pyHanko once.
+            warm = next(iter(signed.values()))[1]
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda _: _post_file(server.url, "/verify", warm, {}), range(2)))
             started = time.perf_counter()
             with ThreadPoolExecutor(args.c) as pool:
                 results = list(
@@ -124,7 +130,7 @@ def main() -> None:
         finally:
             server.stop()
         _report(results, wall, args)
-        _check(ws, slugs)
+        _check(ws, slugs, sum(1 for k, _, status in results if k == "upload" and status == 200))
 
 
 def _report(results, wall: float, args) -> None:
@@ -138,7 +144,9 @@ def _report(results, wall: float, args) -> None:
               f"p95 {p95 * 1000:.0f} ms, HTTP {statuses}")  # fmt: skip
 
 
-def _check(ws: Workspace, slugs: list[str]) -> None:
+def _check(ws: Workspace, slugs: list[str], answered: int) -> None:
+    """Each authority signed once, and every upload the server answered is on record (the
+    second of a pair either raced the first and was accepted too, or found the link used)."""
     with Tracker.open(ws.db_url) as tracker:
         signatures = [s for s in tracker.signatures(MOU) if s.role == "dcs"]
         store = WebStore(tracker)
@@ -149,9 +157,9 @@ def _check(ws: Workspace, slugs: list[str]) -> None:
     n = len(slugs)
     print(f"  DCS signatures recorded {len(signatures)} (want {n}), links used {len(used)} "
           f"(want {n}), Lead Member invitations {len(invited)} (want {n}), uploads recorded "
-          f"{len(uploads)} (want {2 * n})")  # fmt: skip
+          f"{len(uploads)} (want {answered}, the uploads answered 200)")  # fmt: skip
     print(f"  audit chain: {'; '.join(chain) or 'intact'}")
-    ok = (len(signatures), len(used), len(invited), len(uploads)) == (n, n, n, 2 * n)
+    ok = (len(signatures), len(used), len(invited), len(uploads)) == (n, n, n, answered)
     print("  nothing lost, nothing counted twice" if ok and not chain else "  MISMATCH")
     if not ok or chain:
         sys.exit(1)
