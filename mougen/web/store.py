@@ -56,6 +56,10 @@ class WebStore:
 
     def login(self, name: str, password: str, address: str | None) -> str:
         """Check a login: ``ok``, ``wrong``, ``locked`` or ``throttled``; each is logged."""
+        # The hash is checked outside the write transaction, which other writers wait for.
+        with self.tracker.reading() as s:
+            stored = s.scalar(select(UserRow.password_hash).where(UserRow.name == name))
+        matches = password_matches(stored, password)
         now = _now()
         with self.tracker.transaction() as s:
             s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < now - ATTEMPT_WINDOW))
@@ -68,7 +72,7 @@ class WebStore:
                 outcome = "throttled"
             elif row is not None and row.locked_until and row.locked_until > now:
                 outcome = "locked"
-            elif password_matches(row.password_hash if row else None, password):
+            elif matches and row is not None and row.password_hash == stored:
                 row.failed_logins, row.locked_until = 0, None
                 outcome = "ok"
             else:
