@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import update
 
 from mougen.tracker import Tracker
@@ -107,10 +109,19 @@ class Steps:
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "main").text
 
+    def click(self, element) -> None:
+        """Click, wait for the next page to replace this one, and check it."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 120).until(staleness_of(old))
+        WebDriverWait(self.driver, 120).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+        self.check_page()
+
     def submit_file(self, path: Path, field: str = "file", button: str = "upload") -> None:
         self.driver.find_element(By.ID, field).send_keys(str(path))
-        self.driver.find_element(By.ID, button).click()
-        self.check_page()
+        self.click(self.driver.find_element(By.ID, button))
 
     def sign_from_link(self, url: str, signers, slug: str, role: str) -> Path:
         """Open the signatory's page, take the PDF it offers, and sign it with their key."""
@@ -129,12 +140,10 @@ def test_a_round_in_the_browser(service, browser, tmp_path):
     steps.open(f"{server.url}/login")
     steps.driver.find_element(By.ID, "name").send_keys("coordinator")
     steps.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    steps.driver.find_element(By.CSS_SELECTOR, "main button").click()
-    steps.check_page()
+    steps.click(steps.driver.find_element(By.CSS_SELECTOR, "main button"))
     assert "Signing rounds" in steps.text()
     steps.open(f"{server.url}/rounds/{MOU}")
-    steps.driver.find_element(By.ID, "send-invitations").click()
-    steps.check_page()
+    steps.click(steps.driver.find_element(By.ID, "send-invitations"))
     assert "Sent 2 invitation(s)" in steps.text()  # only the two with emails in config
     assert "Not invited" in steps.text()
     cookie = "mougen_session=" + steps.driver.get_cookie("mougen_session")["value"]
