@@ -89,7 +89,7 @@ def _round_online(ws: Workspace, say: Callable[[str], None]) -> None:
         )
     for sent in done.sent:
         say(f"invited  {sent.authority}'s {sent.role} <{sent.email}> (email in outbox/)")
-    say("web      mougen -w DIR users add NAME, then mougen -w DIR serve")
+    say(f"web      mougen -w {ws.root} users add NAME, then mougen -w {ws.root} serve")
 
 
 def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> Path:
