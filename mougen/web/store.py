@@ -118,7 +118,9 @@ class WebStore:
             s.add(row)
             s.flush()
             link = _record(row, Link)
-            self.tracker.log_event(s, "link-created", _subject(link), {**actor.detail(), "link": link.id})
+            self.tracker.log_event(
+                s, "link-created", _subject(link), {**actor.detail(), "link": link.id}
+            )
         return token, link
 
     def find_link(self, token: str) -> Link | None:
@@ -152,7 +154,9 @@ class WebStore:
                 return None
             row.revoked_at = _now()
             link = _record(row, Link)
-            self.tracker.log_event(s, "link-revoked", _subject(link), {**actor.detail(), "link": link.id})
+            self.tracker.log_event(
+                s, "link-revoked", _subject(link), {**actor.detail(), "link": link.id}
+            )
         return link
 
     def accept(self, link_id: int, file_sha256: str, actor: Actor) -> bool:
