@@ -72,5 +72,5 @@ def file_upload(ws: Workspace, tracker: Tracker, checked: Checked) -> Path:
     """Archive an accepted upload by content hash and record its signatures (idempotent)."""
     archived = file_signed(ws, checked.mou, checked.authority, checked.data)
     for record in signature_records(ws, archived, checked.data, checked.report):
-        tracker.record_signature(**record)
+        tracker.record_signature(record)
     return archived

@@ -83,7 +83,7 @@ def logout():
 @login_required
 def dashboard():
     service = signing_round()
-    rows = status(service.ws.catalog, service.tracker)
+    rows = status(service.ws.catalog, service.tracker, archive_root=service.ws.root)
     done = completion(rows)
     rounds = [
         (entry, done.get(mou_id, (0, len(entry.mou.parties))))
@@ -118,7 +118,7 @@ def _entry(mou: str):
 def round_page(mou: str):
     service = signing_round()
     entry = _entry(mou)
-    rows = status(service.ws.catalog, service.tracker, mou)
+    rows = status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root)
     now = datetime.now(UTC)
     links = {}
     for link in service.store.links(mou):
@@ -272,7 +272,9 @@ def status_csv(mou: str):
     service = signing_round()
     _entry(mou)
     text = io.StringIO()
-    write_status_csv(status(service.ws.catalog, service.tracker, mou), text)
+    write_status_csv(
+        status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root), text
+    )
     service.store.log("downloaded", mou, actor(), what="status csv")
     headers = {"Content-Disposition": f'attachment; filename="{mou}--status.csv"'}
     return Response(text.getvalue(), mimetype="text/csv", headers=headers)
