@@ -14,6 +14,7 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+from mougen.pki.binding import read_binding
 from mougen.verify.status import Indication, Modification, SignatureReport
 
 _COVERED = (SignatureCoverageLevel.ENTIRE_REVISION, SignatureCoverageLevel.ENTIRE_FILE)
@@ -31,6 +32,7 @@ def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> Signatu
     return SignatureReport(
         **_signer_fields(embedded.signer_cert),
         signature_sha256=signature_sha256(embedded),
+        trust_anchor=_trust_anchor(status),
         field=embedded.field_name,
         signing_time=_iso(status.signer_reported_dt),
         timestamp=_iso(timestamp.timestamp) if timestamp is not None else None,
@@ -74,6 +76,7 @@ def failed_report(
     return SignatureReport(
         **signer,
         signature_sha256=_try_fingerprint(embedded),
+        trust_anchor=None,
         field=fq_name,
         signing_time=None,
         timestamp=None,
@@ -138,15 +141,24 @@ def _changes(status: PdfSignatureStatus) -> str | None:
 
 def _signer_fields(cert: x509.Certificate | None) -> dict[str, str | None]:
     if cert is None:
-        return {"signer": None, "email": None, "cert_sha256": None}
+        return {"signer": None, "email": None, "cert_sha256": None, "programme": None}
     subject = cert.subject.native
     alt_names = cert.subject_alt_name_value or []
     emails = [n.native for n in alt_names if n.name == "rfc822_name"]
+    binding = read_binding(cert)
     return {
         "signer": subject.get("common_name"),
         "email": subject.get("email_address") or next(iter(emails), None),
         "cert_sha256": cert.sha256.hex(),
+        "programme": binding.uri if binding is not None else None,
     }
+
+
+def _trust_anchor(status: PdfSignatureStatus) -> str | None:
+    """The SHA-256 of the root certificate the signer's chain was validated to, if any."""
+    path = status.validation_path
+    root = path.first if path is not None else None
+    return root.sha256.hex() if isinstance(root, x509.Certificate) else None
 
 
 def _try_fingerprint(embedded: EmbeddedPdfSignature | None) -> str | None:

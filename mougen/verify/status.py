@@ -32,6 +32,10 @@ class SignatureReport:
     signer: str | None
     email: str | None
     cert_sha256: str | None
+    #: The ``urn:mougen:<region>:<authority>:<role>`` a programme certificate names, if any.
+    programme: str | None
+    #: SHA-256 of the trusted root the signer's certificate chains to (None if untrusted).
+    trust_anchor: str | None
     #: SHA-256 of the signature's DER CMS: the same signature copied into another file
     #: (a later revision, a parallel copy) has the same fingerprint.
     signature_sha256: str | None
