@@ -20,9 +20,28 @@ from mougen.verify.escape import printable
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
+from mougen.verify.validate import Settings
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
+
+
+class _Moment(click.ParamType):
+    """An ISO 8601 date and time; one without a zone is taken as UTC."""
+
+    name = "datetime"
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date and time", param, ctx)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_MOMENT = _Moment()
 
 
 @click.command()
@@ -34,6 +53,21 @@ from mougen.workspace import Workspace
     is_flag=True,
     help="Fetch missing revocation data and certificates online (default: offline).",
 )
+@click.option(
+    "--tsa-trust",
+    "tsa_trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PEM",
+    help="Trust this root for timestamps only (repeatable); the --trust roots count too.",
+)
+@click.option(
+    "--at",
+    "at",
+    type=_MOMENT,
+    metavar="DATETIME",
+    help="Validate as at this time (ISO 8601, e.g. 2026-09-01T12:00Z; UTC if no zone).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
 @click.option(
     "--report",
@@ -42,7 +76,7 @@ from mougen.workspace import Workspace
     help="Also write an audit report PDF.",
 )
 @pass_workspace
-def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> None:
+def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_json, report) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
     Where the workspace has a tracker, each file must also be the very document it
@@ -55,13 +89,13 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
     """
     try:
         roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
-        revocation_lists = load_crls(crls)
+        settings = Settings(roots, load_trust_roots(tsa_trust), load_crls(crls), allow_fetch, at)
     except MougenError as exc:
         raise click.BadParameter(printable(str(exc))) from None
     with contextlib.ExitStack() as stack:
         tracker = stack.enter_context(Tracker.open(ws.db_url)) if ws.has_tracker else None
         records = WorkspaceRecords.of(ws, tracker) if tracker is not None else None
-        checker = Checker(roots, revocation_lists, allow_fetch, records)
+        checker = Checker(settings, records)
         verdicts = [checker.check_file(path) for path in files]
     for found in verdicts:
         if found.report is None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from asn1crypto import crl, x509
 
 from mougen.config import Catalog
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
 from mougen.verify.provenance import provenance
-from mougen.verify.validate import read_pdf, verify_bytes
+from mougen.verify.validate import Settings, read_pdf, verify_bytes
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import RegionTrust, region_trust
 from mougen.workspace import Workspace
@@ -33,12 +30,10 @@ class WorkspaceRecords:
 
 @dataclass(frozen=True)
 class Checker:
-    """How files are checked: the trust roots and CRLs, and the workspace's records if any."""
+    """How files are checked: the validation settings, and the workspace's records if any."""
 
-    trust_roots: Sequence[x509.Certificate]
-    crls: Sequence[crl.CertificateList] = ()
-    allow_fetch: bool = False
-    records: WorkspaceRecords | None = field(default=None)
+    settings: Settings
+    records: WorkspaceRecords | None = None
 
     def check_file(self, path: Path) -> Verdict:
         """The verdict on the file at ``path`` (an unreadable file gets one too)."""
@@ -52,11 +47,7 @@ class Checker:
         """The verdict on a PDF already in memory (``name`` is used in messages)."""
         try:
             report = verify_bytes(
-                data,
-                name,
-                trust_roots=self.trust_roots,
-                crls=self.crls,
-                allow_fetch=self.allow_fetch,
+                data, name, trust_roots=self.settings.trust_roots, settings=self.settings
             )
         except MougenError as exc:
             return Verdict.unreadable(name, exc)

@@ -16,6 +16,13 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from mougen.pki.binding import read_binding
 from mougen.verify.status import Indication, Modification, SignatureReport
+from mougen.verify.timing import (
+    broken_timestamp,
+    false_claim,
+    proven_time,
+    timing_warnings,
+    untrusted_timestamp,
+)
 
 _COVERED = (SignatureCoverageLevel.ENTIRE_REVISION, SignatureCoverageLevel.ENTIRE_FILE)
 _ALLOWED = (
@@ -25,17 +32,19 @@ _ALLOWED = (
 )
 
 
-def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> SignatureReport:
-    """The report for a signature that pyHanko could validate."""
-    indication, sub = _indication(status)
-    timestamp = status.timestamp_validity
+def judge(
+    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, moment: datetime
+) -> SignatureReport:
+    """The report for a signature that pyHanko could validate at ``moment``."""
+    indication, sub = _indication(status, moment)
     return SignatureReport(
         **_signer_fields(embedded.signer_cert),
         signature_sha256=signature_sha256(embedded),
         trust_anchor=_trust_anchor(status),
         field=embedded.field_name,
         signing_time=_iso(status.signer_reported_dt),
-        timestamp=_iso(timestamp.timestamp) if timestamp is not None else None,
+        timestamp=_iso(proven_time(status)),
+        warnings=tuple(timing_warnings(status)),
         intact=status.intact,
         valid=status.valid,
         trusted=status.trusted,
@@ -80,6 +89,7 @@ def failed_report(
         field=fq_name,
         signing_time=None,
         timestamp=None,
+        warnings=(),
         intact=False,
         valid=False,
         trusted=False,
@@ -94,7 +104,7 @@ def failed_report(
     )
 
 
-def _indication(status: PdfSignatureStatus) -> tuple[Indication, str | None]:
+def _indication(status: PdfSignatureStatus, moment: datetime) -> tuple[Indication, str | None]:
     """Why a signature fails, most fundamental cause first (ETSI EN 319 102-1, 5.1.3)."""
     if status.coverage not in _COVERED:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
@@ -104,11 +114,15 @@ def _indication(status: PdfSignatureStatus) -> tuple[Indication, str | None]:
         return Indication.TOTAL_FAILED, AdESFailure.SIG_CRYPTO_FAILURE.name
     if status.modification_level not in _ALLOWED or status.docmdp_ok is False:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
+    if found := broken_timestamp(status):
+        return found
     if status.revoked:
         return _revocation(status)
     if not status.trusted:
         sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
         return _indication_of(sub), sub.name
+    if found := false_claim(status, moment) or untrusted_timestamp(status):
+        return found
     return Indication.TOTAL_PASSED, None
 
 

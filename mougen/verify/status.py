@@ -40,7 +40,10 @@ class SignatureReport:
     #: (a later revision, a parallel copy) has the same fingerprint.
     signature_sha256: str | None
     signing_time: str | None
+    #: The time a trusted timestamp proves (None when there is none, or it does not count).
     timestamp: str | None
+    #: What an auditor should know that does not by itself fail the signature.
+    warnings: tuple[str, ...]
     intact: bool
     valid: bool
     trusted: bool

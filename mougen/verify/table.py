@@ -48,11 +48,14 @@ def _signature_lines(report: FileReport) -> list[str]:
     lines = [
         "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
     ]
-    # The reason a change after signing was refused, which the table cannot hold.
-    return lines + [
+    # The reason a change after signing was refused, and warnings: the table cannot hold them.
+    lines += [
         f"  {s.field}: {printable(s.changes)}"
         for s in report.signatures
         if s.changes and s.modification is Modification.OTHER
+    ]
+    return lines + [
+        f"  {s.field}: warning: {printable(w)}" for s in report.signatures for w in s.warnings
     ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import cms, crl, ocsp, x509
@@ -43,6 +45,24 @@ from mougen.verify.trust import load_crls, load_trust_roots
 SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What a verification trusts, which revocation data it has, and when it validates.
+
+    ``tsa_roots`` are trusted for timestamps only; the signer ``trust_roots`` count for both.
+    ``at`` is the validation time (now if None).
+    """
+
+    trust_roots: Sequence[x509.Certificate] = ()
+    tsa_roots: Sequence[x509.Certificate] = ()
+    crls: Sequence[crl.CertificateList] = ()
+    allow_fetch: bool = False
+    at: datetime | None = None
+
+    def moment(self) -> datetime:
+        return self.at or datetime.now(UTC)
+
+
 def verify_file(
     path: Path,
     trust: Sequence[Path] = (),
@@ -75,16 +95,22 @@ def verify_bytes(
     crls: Sequence[crl.CertificateList] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    settings: Settings | None = None,
 ) -> FileReport:
-    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages)."""
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
+
+    ``settings``, when given, replaces ``trust_roots``, ``crls`` and ``allow_fetch``.
+    """
+    settings = settings or Settings(trust_roots, (), crls, allow_fetch)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         fields = list(enumerate_sig_fields(reader))
         if not fields:
             raise PdfReadError("no signature fields: not a signable PDF", name)
         revinfo = _dss_revinfo(reader)
+        moment = settings.moment()
         signatures = [
-            _check_field(reader, fq_name, field_ref, trust_roots, crls, revinfo, allow_fetch)
+            _check_field(reader, fq_name, field_ref, settings, revinfo, moment)
             for fq_name, value, field_ref in fields
             if value is not None
         ]
@@ -180,10 +206,9 @@ def _check_field(
     reader: PdfFileReader,
     fq_name: str,
     field_ref,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList],
+    settings: Settings,
     dss: _RevocationInfo,
-    allow_fetch: bool,
+    moment: datetime,
 ) -> SignatureReport:
     try:
         embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
@@ -191,22 +216,38 @@ def _check_field(
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
-    all_crls = [*crls, *revinfo.crls]
-    context = ValidationContext(
-        trust_roots=list(trust_roots),
-        other_certs=revinfo.certs,
-        crls=all_crls,
-        ocsps=revinfo.ocsps,
-        allow_fetching=allow_fetch,
-        revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
-    )
+    signer_context, tsa_context = _contexts(embedded, settings, revinfo, moment)
     try:
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
-            context,
+            signer_context,
+            ts_validation_context=tsa_context,
             diff_policy=MOUGEN_DIFF_POLICY,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
-    return judge(embedded, status)
+    return judge(embedded, status, moment)
+
+
+def _contexts(
+    embedded: EmbeddedPdfSignature,
+    settings: Settings,
+    revinfo: _RevocationInfo,
+    moment: datetime,
+) -> tuple[ValidationContext, ValidationContext]:
+    """The validation contexts for the signer, and for its timestamp's TSA, at ``moment``."""
+    all_crls = [*settings.crls, *revinfo.crls]
+
+    def context(roots: Sequence[x509.Certificate]) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=list(roots),
+            other_certs=revinfo.certs,
+            crls=all_crls,
+            ocsps=revinfo.ocsps,
+            allow_fetching=settings.allow_fetch,
+            revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
+            moment=moment,
+        )
+
+    return context(settings.trust_roots), context([*settings.trust_roots, *settings.tsa_roots])
