@@ -15,6 +15,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from mougen.pki.binding import read_binding
+from mougen.verify.purpose import KEY_PURPOSE_NOT_SIGNING, not_for_signing
 from mougen.verify.status import Indication, Modification, SignatureReport
 from mougen.verify.timing import (
     broken_timestamp,
@@ -23,6 +24,9 @@ from mougen.verify.timing import (
     timing_warnings,
     untrusted_timestamp,
 )
+
+#: The signature breaks the constraints the field's /SV seed values set (format, digest...).
+SEED_VALUE_VIOLATION = "SEED_VALUE_VIOLATION"
 
 _COVERED = (SignatureCoverageLevel.ENTIRE_REVISION, SignatureCoverageLevel.ENTIRE_FILE)
 _ALLOWED = (
@@ -114,6 +118,10 @@ def _indication(status: PdfSignatureStatus, moment: datetime) -> tuple[Indicatio
         return Indication.TOTAL_FAILED, AdESFailure.SIG_CRYPTO_FAILURE.name
     if status.modification_level not in _ALLOWED or status.docmdp_ok is False:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
+    if not status.seed_value_ok:
+        return Indication.TOTAL_FAILED, SEED_VALUE_VIOLATION
+    if not_for_signing(status.signing_cert):
+        return Indication.TOTAL_FAILED, KEY_PURPOSE_NOT_SIGNING
     if found := broken_timestamp(status):
         return found
     if status.revoked:

@@ -74,13 +74,16 @@ class FileReport:
     first_revision_sha256: str | None
     signatures: list[SignatureReport] = field(default_factory=list)
     missing_roles: list[str] = field(default_factory=list)
+    #: What is wrong with the file as a whole (bytes outside any revision, say).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """Fully executed: every expected role signed and every signature passed."""
+        """Fully executed: every expected role signed, every signature passed, no problem."""
         return (
             bool(self.signatures)
             and not self.missing_roles
+            and not self.problems
             and all(s.passed for s in self.signatures)
         )
 
@@ -91,5 +94,6 @@ class FileReport:
             "missing_roles": list(self.missing_roles),
             "sha256": self.sha256,
             "first_revision_sha256": self.first_revision_sha256,
+            "problems": list(self.problems),
             "signatures": [s.to_json() for s in self.signatures],
         }

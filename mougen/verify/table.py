@@ -20,6 +20,7 @@ def render_text(found: Verdict) -> str:
     report = found.report
     if report is not None:
         lines += _signature_lines(report)
+        lines += [f"  problem: {printable(p)}" for p in report.problems]
         if report.missing_roles:
             lines.append("  unsigned: " + ", ".join(report.missing_roles))
     if found.provenance is not None:

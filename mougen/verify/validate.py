@@ -25,7 +25,6 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
@@ -37,12 +36,13 @@ from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.judge import failed_report, judge
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
-from mougen.verify.revision import first_revision_bytes_of
+from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
+from mougen.verify.revision import first_revision_bytes_of, unreferenced_tail
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
 
-# Councils' certificates carry digitalSignature, nonRepudiation or both; either will do.
-SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
+# Python's recursion limit stops pyHanko on such objects; nothing else is wrong with them.
+_TOO_DEEP = "objects nested too deeply, or in a loop"
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,9 @@ def verify_bytes(
             if value is not None
         ]
         first_revision = first_revision_bytes_of(reader, data)
+        tail = unreferenced_tail(reader, data)
+    except RecursionError:
+        raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
     signed = {s.field for s in signatures}
@@ -125,6 +128,7 @@ def verify_bytes(
         first_revision_sha256=_sha256(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
+        problems=[tail] if tail else [],
     )
 
 
@@ -216,6 +220,9 @@ def _check_field(
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
+    if unsupported_digest(embedded.md_algorithm):
+        reason = f"unsupported digest algorithm {embedded.md_algorithm}"
+        return failed_report(reader, fq_name, field_ref, reason, embedded=embedded)
     signer_context, tsa_context = _contexts(embedded, settings, revinfo, moment)
     try:
         status: PdfSignatureStatus = validate_pdf_signature(

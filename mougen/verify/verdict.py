@@ -59,7 +59,8 @@ class Verdict:
         """What is wrong with the signatures there are, and with who made them."""
         if self.report is None:
             return [self.error or "unreadable"]
-        faults = [
+        faults = list(self.report.problems)
+        faults += [
             f"{s.field} {s.sub_indication or s.indication}"
             for s in self.report.signatures
             if not s.passed
