@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import cms, crl, ocsp, x509
-from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.general import (
@@ -35,11 +35,13 @@ from pyhanko_certvalidator.policy_decl import (
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.judge import failed_report, judge
+from mougen.verify.limits import DECODE_LIMITS, check_signature_count, check_size
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
 from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
 from mougen.verify.revision import first_revision_bytes_of, unreferenced_tail
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
+from mougen.verify.xrefs import index_xrefs
 
 # Python's recursion limit stops pyHanko on such objects; nothing else is wrong with them.
 _TOO_DEEP = "objects nested too deeply, or in a loop"
@@ -103,10 +105,12 @@ def verify_bytes(
     """
     settings = settings or Settings(trust_roots, (), crls, allow_fetch)
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
+        check_size(reader, index_xrefs(reader), name)
         fields = list(enumerate_sig_fields(reader))
         if not fields:
             raise PdfReadError("no signature fields: not a signable PDF", name)
+        check_signature_count(sum(value is not None for _, value, _ in fields), name)
         revinfo = _dss_revinfo(reader)
         moment = settings.moment()
         signatures = [
@@ -118,6 +122,8 @@ def verify_bytes(
         tail = unreferenced_tail(reader, data)
     except RecursionError:
         raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
+    except PdfDecodeLimitError as exc:
+        raise PdfReadError(f"too large to verify: {exc}", name) from None
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
     signed = {s.field for s in signatures}
@@ -218,6 +224,8 @@ def _check_field(
         embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
         revinfo = dss + _archived_revinfo(embedded.signer_info)
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
+    except PdfDecodeLimitError:
+        raise  # the whole file is too large, not just this signature
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
     if unsupported_digest(embedded.md_algorithm):
@@ -232,6 +240,8 @@ def _check_field(
             diff_policy=MOUGEN_DIFF_POLICY,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
+    except PdfDecodeLimitError:
+        raise
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
     return judge(embedded, status, moment)
