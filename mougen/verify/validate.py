@@ -34,6 +34,7 @@ from pyhanko_certvalidator.policy_decl import (
 
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
+from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
 from mougen.verify.limits import DECODE_LIMITS, check_signature_count, check_size
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
@@ -221,7 +222,7 @@ def _check_field(
     moment: datetime,
 ) -> SignatureReport:
     try:
-        embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
+        embedded = EmbeddedSignature(reader, field_ref, fq_name)
         revinfo = dss + _archived_revinfo(embedded.signer_info)
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
     except PdfDecodeLimitError:
