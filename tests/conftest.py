@@ -42,3 +42,17 @@ def run_cli(workspace: Workspace):
         return runner.invoke(cli, ["--workspace", root, *args], catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def pki():
+    """A throwaway test PKI for a module's signatures (tests/pki.py)."""
+    from tests.pki import TestPki
+
+    return TestPki()
+
+
+@pytest.fixture(scope="module")
+def signer(pki):
+    """A signer from :func:`pki`, with a name and an email."""
+    return pki.signer("Dana Director", "dana@example.org")

@@ -55,6 +55,11 @@ def _programme(workspace, ca, slug: str, role: str, *, urn: ProgrammeBinding | N
     return Issued(cert.cert, cert.key, [cert.ca_cert])
 
 
+def _rightful(workspace, cas) -> dict[str, Issued]:
+    """Each role's own South East programme certificate for Milton Keynes."""
+    return {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+
+
 def _sign_fields(pdf: bytes, signers: dict[str, Issued]) -> bytes:
     for role, who in signers.items():
         pdf = sign(pdf, role, who)
@@ -98,7 +103,7 @@ def check(run_cli, workspace, tmp_path):
 
 
 def test_three_correct_programme_certificates_pass(workspace, cas, issued, check):
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 0, report
     assert report["valid"] and report["provenance_problems"] == []
@@ -126,7 +131,7 @@ def test_one_certificate_in_all_three_fields(workspace, cas, issued, check):
 
 
 def test_another_authoritys_programme_certificate(workspace, cas, issued, check):
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     signers["dcs"] = _programme(workspace, cas["south-east"], "kent", "dcs")
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed
@@ -136,7 +141,7 @@ def test_another_authoritys_programme_certificate(workspace, cas, issued, check)
 
 
 def test_another_regions_programme_certificate(workspace, cas, issued, check):
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     signers["lead-member"] = _programme(workspace, cas["london"], "barnet", "lead-member")
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed
@@ -148,7 +153,7 @@ def test_another_regions_programme_certificate(workspace, cas, issued, check):
 def test_another_regions_ca_cannot_mint_this_regions_role(workspace, cas, issued, check):
     # London's CA issues a certificate claiming the South East URN for Milton Keynes' DCS.
     forged_urn = ProgrammeBinding("south-east", MK, "dcs")
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     signers["dcs"] = _programme(workspace, cas["london"], MK, "dcs", urn=forged_urn)
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed
@@ -157,7 +162,7 @@ def test_another_regions_ca_cannot_mint_this_regions_role(workspace, cas, issued
 
 
 def test_unbound_outside_certificate(workspace, cas, issued, check):
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     signers["chief-executive"] = check.outside.signer("Carole Mills", "carole@mk.example")
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed
@@ -203,7 +208,7 @@ def test_config_says_one_person_holds_two_roles(workspace, cas, issued, check):
 def test_signer_configured_for_another_role(workspace, cas, issued, check):
     carole = check.outside.signer("Carole Mills", "carole@mk.example")
     _configure(workspace, "chief-executive", "email: carole@mk.example")
-    signers = {r: _programme(workspace, cas["south-east"], MK, r) for r in ROLE_IDS}
+    signers = _rightful(workspace, cas)
     signers["dcs"] = carole
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from mougen.verify import limits
 from mougen.verify.xrefs import index_xrefs
 from tests.pki import TestPki
-from tests.verify_docs import issued_pdf, sign, write
+from tests.verify_docs import issued_pdf, sign, update, write
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +23,7 @@ def dcs_signed() -> bytes:
 def _updated(pdf: bytes, count: int, change) -> bytes:
     """``pdf`` plus ``count`` incremental updates, each made by ``change(writer, i)``."""
     for i in range(count):
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        change(writer, i)
-        out = io.BytesIO()
-        writer.write(out)
-        pdf = out.getvalue()
+        pdf = update(pdf, lambda writer, i=i: change(writer, i))
     return pdf
 
 

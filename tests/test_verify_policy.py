@@ -14,20 +14,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
-from tests.pki import TestPki
-from tests.verify_docs import issued_pdf, pyhanko_signer, sign, sign_all, tsa, write
+from tests.verify_docs import issued_pdf, pyhanko_signer, sign, sign_all, tsa, update, write
 
 N = generic.NameObject
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
-
-
-@pytest.fixture(scope="module")
-def signer(pki):
-    return pki.signer("Dana Director", "dana@example.org")
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +52,6 @@ def _assert_refused(code: int, report: dict, reason: str) -> None:
     assert s["changes"].startswith(reason), s["changes"]
 
 
-def _update(pdf: bytes, change) -> bytes:
-    """``pdf`` plus an incremental update made by ``change(writer)``."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def _field(writer, name: str) -> generic.DictionaryObject:
     for ref in writer.root["/AcroForm"]["/Fields"]:
         if ref.get_object().get("/T") == name:
@@ -104,7 +84,7 @@ def test_sneaky_signature_appearance_on_an_unsigned_field(verify, dcs_signed):
         writer.update_container(widget)
 
     _assert_refused(
-        *verify(_update(dcs_signed, draw)),
+        *verify(update(dcs_signed, draw)),
         "sneaky signature: unsigned signature field 'lead-member'",
     )
 
@@ -116,7 +96,7 @@ def test_new_signature_field_overlaying_the_text(verify, dcs_signed):
         ref = _field(writer, "overlay")
         ref.get_object()["/AP"] = generic.DictionaryObject({N("/N"): _overlay_stream(writer)})
 
-    _assert_refused(*verify(_update(dcs_signed, add)), "new signature field 'overlay' added")
+    _assert_refused(*verify(update(dcs_signed, add)), "new signature field 'overlay' added")
 
 
 def test_shadow_text_field_added_after_signing(verify, dcs_signed):
@@ -141,7 +121,7 @@ def test_shadow_text_field_added_after_signing(verify, dcs_signed):
         page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), ref])
         writer.update_container(page)
 
-    _assert_refused(*verify(_update(dcs_signed, add)), "shadow attack: form field 'note'")
+    _assert_refused(*verify(update(dcs_signed, add)), "shadow attack: form field 'note'")
 
 
 def test_objects_appended_without_an_xref(verify, signer):
@@ -181,7 +161,7 @@ def seeded() -> bytes:
         widget["/SV"] = writer.add_object(spec.as_pdf_object())
         writer.update_container(widget)
 
-    return _update(issued_pdf(), add_sv)
+    return update(issued_pdf(), add_sv)
 
 
 def test_signature_violating_the_fields_seed_values(verify, seeded, signer):
@@ -222,7 +202,7 @@ def test_deeply_nested_info_dictionary(run_cli, tmp_path, dcs_signed):
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(50000)  # pyHanko writes the nesting recursively too
     try:
-        data = _update(dcs_signed, deep_info)
+        data = update(dcs_signed, deep_info)
     finally:
         sys.setrecursionlimit(old)
     pdf = write(tmp_path / "deep.pdf", data)
@@ -261,7 +241,7 @@ def test_objects_in_a_loop(run_cli, tmp_path, dcs_signed):
         page[N("/PieceInfo")] = first_ref
         writer.update_container(page)
 
-    pdf = write(tmp_path / "loop.pdf", _update(dcs_signed, loop))
+    pdf = write(tmp_path / "loop.pdf", update(dcs_signed, loop))
     result = run_cli("verify", str(pdf), "--json")
     assert result.exit_code == 1 and "Traceback" not in result.output
     [report] = json.loads(result.stdout)

@@ -18,16 +18,6 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
-
-
-@pytest.fixture(scope="module")
-def signer(pki):
-    return pki.signer("Dana Director", "dana@example.org")
-
-
-@pytest.fixture(scope="module")
 def good_tsa(pki):
     return tsa(pki, "Trusted TSA")
 

@@ -121,11 +121,17 @@ def _signing_clock(claimed: datetime | None):
 def tsa(pki: TestPki, name: str, *, eku=ExtendedKeyUsageOID.TIME_STAMPING) -> Issued:
     """A certificate from ``pki`` for a time-stamping authority with the extended key usage
     ``eku`` (critical, as RFC 3161 requires), or none at all if ``eku`` is None."""
-    plain = pki.signer(name, can_sign=True)
-    extensions = [
-        e for e in plain.cert.extensions if not isinstance(e.value, x509.ExtendedKeyUsage)
-    ]
-    builder = x509.CertificateBuilder(
+    plain = pki.signer(name)
+    kept = [e for e in plain.cert.extensions if not isinstance(e.value, x509.ExtendedKeyUsage)]
+    builder = _rebuilt(plain, kept)
+    if eku is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+    return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
+
+
+def _rebuilt(plain: Issued, extensions: list[x509.Extension]) -> x509.CertificateBuilder:
+    """A builder for ``plain``'s certificate again, with ``extensions`` instead of its own."""
+    return x509.CertificateBuilder(
         issuer_name=plain.cert.issuer,
         subject_name=plain.cert.subject,
         public_key=plain.key.public_key(),
@@ -134,9 +140,15 @@ def tsa(pki: TestPki, name: str, *, eku=ExtendedKeyUsageOID.TIME_STAMPING) -> Is
         not_valid_after=plain.cert.not_valid_after_utc,
         extensions=extensions,
     )
-    if eku is not None:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
-    return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
+
+
+def update(pdf: bytes, change) -> bytes:
+    """``pdf`` plus an incremental update made by ``change(writer)``."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def tsa_client(issued: Issued, at: datetime | None = None) -> TimeStamper:
@@ -179,15 +191,9 @@ def ocsp_declaring_signer(pki: TestPki, name: str, url: str = "http://ocsp.inval
     responder = x509.AccessDescription(
         AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(url)
     )
-    builder = x509.CertificateBuilder(
-        issuer_name=plain.cert.issuer,
-        subject_name=plain.cert.subject,
-        public_key=plain.key.public_key(),
-        serial_number=x509.random_serial_number(),
-        not_valid_before=plain.cert.not_valid_before_utc,
-        not_valid_after=plain.cert.not_valid_after_utc,
-        extensions=list(plain.cert.extensions),
-    ).add_extension(x509.AuthorityInformationAccess([responder]), critical=False)
+    builder = _rebuilt(plain, list(plain.cert.extensions)).add_extension(
+        x509.AuthorityInformationAccess([responder]), critical=False
+    )
     return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
 
 
