@@ -14,7 +14,17 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
-from tests.verify_docs import issued_pdf, pyhanko_signer, sign, sign_all, tsa, update, write
+from mougen.roles import ROLE_IDS
+from tests.verify_docs import (
+    issued_pdf,
+    pyhanko_signer,
+    sign,
+    sign_all,
+    tsa,
+    tsa_client,
+    update,
+    write,
+)
 
 N = generic.NameObject
 
@@ -97,6 +107,21 @@ def test_new_signature_field_overlaying_the_text(verify, dcs_signed):
         ref.get_object()["/AP"] = generic.DictionaryObject({N("/N"): _overlay_stream(writer)})
 
     _assert_refused(*verify(update(dcs_signed, add)), "new signature field 'overlay' added")
+
+
+def test_invisible_document_timestamp_may_be_added(verify, signer, pki):
+    executed = sign_all(issued_pdf(), signer)
+    writer = IncrementalPdfFileWriter(io.BytesIO(executed), strict=False)
+    out = io.BytesIO()
+    stamper = signers.PdfTimeStamper(tsa_client(tsa(pki, "Archive TSA")))
+    stamper.timestamp_pdf(writer, "sha256", output=out)
+    _, report = verify(out.getvalue())
+    # The document timestamp's own validation belongs to long-term validation; the policy
+    # question is only whether adding it undermines the role signatures.
+    roles = [s for s in report["signatures"] if s["field"] in ROLE_IDS]
+    assert [s["field"] for s in roles] == list(ROLE_IDS)
+    assert {s["indication"] for s in roles} == {"TOTAL_PASSED"}
+    assert roles[-1]["modification"] == "LTA_UPDATES"  # the timestamp is all that followed
 
 
 def test_shadow_text_field_added_after_signing(verify, dcs_signed):

@@ -102,7 +102,8 @@ def _refuse_unsigned_appearance(fq_name: str, spec: FieldComparisonSpec) -> None
 
 
 class RoleFieldsOnlyRule(BaseFieldModificationRule):
-    """After a signature, no new field but a role field, and no form field but a signature."""
+    """After a signature, no new field but a role field (or an invisible document timestamp,
+    which long-term validation adds), and no form field but a signature field."""
 
     def check_form_field(
         self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
@@ -114,7 +115,7 @@ class RoleFieldsOnlyRule(BaseFieldModificationRule):
                 f"shadow attack: form field {fq_name!r} of type {spec.field_type} added "
                 "after signing (a MoU has only signature fields)"
             )
-        if fq_name not in ROLE_IDS:
+        if fq_name not in ROLE_IDS and not _invisible_document_timestamp(spec.new_field):
             raise SuspiciousModification(
                 f"new signature field {fq_name!r} added after signing (only the role fields "
                 f"{', '.join(ROLE_IDS)} may be signed)"
@@ -142,6 +143,23 @@ class SigFlagsFormRule(FormUpdatingRule):
         if before & after != before:
             raise SuspiciousModification(f"/SigFlags lost bits: {before} changed to {after}")
         yield from super().apply(old, new)
+
+
+def _invisible_document_timestamp(field: generic.DictionaryObject) -> bool:
+    """Whether ``field`` holds a document timestamp and shows nothing on any page."""
+    value = field.get("/V")
+    value = value.get_object() if value is not None else None
+    if not isinstance(value, generic.DictionaryObject) or value.get("/Type") != "/DocTimeStamp":
+        return False
+    widgets = [k.get_object() for k in field.get("/Kids", ())] or [field]
+    return all(_empty_rect(w.get("/Rect")) for w in widgets)
+
+
+def _empty_rect(rect) -> bool:
+    if rect is None:
+        return True
+    x1, y1, x2, y2 = (float(n) for n in rect)
+    return x1 == x2 or y1 == y2
 
 
 def _sig_flags(resolver: HistoricalResolver) -> int:
