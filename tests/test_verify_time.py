@@ -155,3 +155,11 @@ def test_at_that_is_not_a_time(run_cli, tmp_path):
     result = run_cli("verify", str(write(tmp_path / "x.pdf", b"%PDF")), "--at", "next tuesday")
     assert result.exit_code == 2
     assert "next tuesday" in result.output and "Traceback" not in result.output
+
+
+def test_tsa_trust_that_is_not_a_certificate(run_cli, tmp_path):
+    bogus = write(tmp_path / "tsa.pem", b"not a certificate")
+    pdf = write(tmp_path / "x.pdf", issued_pdf())
+    result = run_cli("verify", str(pdf), "--tsa-trust", str(bogus))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "tsa.pem" in result.output and "not a PEM or DER certificate" in result.output
