@@ -74,3 +74,9 @@ def backend_url(request, sqlite_url: str) -> str:
     if isinstance(server, PostgresUnavailable):
         pytest.skip(f"PostgreSQL cannot be started here: {server}")
     return server.database()
+
+
+@pytest.fixture(scope="module")
+def signer(pki):
+    """A signer from :func:`pki`, with a name and an email."""
+    return pki.signer("Dana Director", "dana@example.org")

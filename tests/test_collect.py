@@ -16,6 +16,7 @@ import pytest
 
 from mougen.pack import build_pack
 from mougen.pack.issued import record_issued
+from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from tests.nss import NssSigner
@@ -26,9 +27,30 @@ WHEN = datetime(2026, 11, 22, tzinfo=UTC)
 PASS = b"collect tests only"
 
 
+def _bind_test_signers(workspace) -> None:
+    """Bind the test signers (``<role>@example.org``) to the roles of both authorities."""
+    region = workspace.regions_dir / "south-east.yaml"
+    text = region.read_text()
+    for role, name in (
+        ("dcs", "Michael Bracey"),
+        ("chief-executive", "Carole Mills"),
+        ("lead-member", "Cllr Zoe Nolan"),
+    ):
+        named = f"{role}: {{name: {name}"
+        text = text.replace(named + "}", f"{named}, email: {role}@example.org}}")
+    kent = "{slug: kent, name: Kent, council: Kent County Council}"
+    bound = ", ".join(f"{r}: {{email: {r}@example.org}}" for r in ROLE_IDS)
+    text = text.replace(kent, kent[:-1] + f", signatories: {{{bound}}}}}")
+    region.write_text(text)
+
+
 @pytest.fixture
 def issued(workspace, tmp_path):
-    """Packs for two authorities, recorded as issued; returns slug -> issued PDF path."""
+    """Packs for two authorities, recorded as issued; returns slug -> issued PDF path.
+
+    The test signers are bound to both authorities' roles by email in the config.
+    """
+    _bind_test_signers(workspace)
     packs = [
         build_pack(workspace, MOU, slug, tmp_path / "packs", WHEN)
         for slug in ("milton-keynes", "kent")
@@ -67,7 +89,7 @@ def test_pack_sign_with_two_tools_collect_verify(run_cli, workspace, issued, pki
     work.mkdir()
     dcs = _sign(pki, issued["milton-keynes"], "dcs", work / "1.pdf")
     nss = NssSigner(
-        work / "nss", pki.signer("Lead Member", "lm@example.org"), [tmp_path / "root.pem"]
+        work / "nss", pki.signer("Lead Member", "lead-member@example.org"), [tmp_path / "root.pem"]
     )
     lead = nss.sign(dcs, "lead-member", work / "2.pdf")
     final = _sign(pki, lead, "chief-executive", inbox / "returned.pdf")
@@ -150,7 +172,7 @@ def test_signer_must_be_the_configured_signatory(run_cli, workspace, issued, pki
     region = workspace.regions_dir / "south-east.yaml"
     region.write_text(
         region.read_text().replace(
-            "dcs: {name: Michael Bracey}", "dcs: {name: Michael Bracey, email: m.bracey@mk.example}"
+            "Bracey, email: dcs@example.org", "Bracey, email: m.bracey@mk.example"
         )
     )
     inbox = tmp_path / "inbox"
@@ -263,7 +285,7 @@ def test_verify_checks_provenance_where_the_workspace_has_a_tracker(
     region = workspace.regions_dir / "south-east.yaml"
     region.write_text(
         region.read_text().replace(
-            "dcs: {name: Michael Bracey}", "dcs: {name: Michael Bracey, email: m.bracey@mk.example}"
+            "Bracey, email: dcs@example.org", "Bracey, email: m.bracey@mk.example"
         )
     )
     right = _sign(
@@ -288,7 +310,7 @@ def test_verify_checks_provenance_where_the_workspace_has_a_tracker(
     assert json.loads(unsigned.output)[0]["issued"] == {"mou": MOU, "authority": "kent"}
 
     text = run_cli("verify", str(wrong), *trust).output
-    assert "provenance: issued as se-2018 for milton-keynes; dcs signed by" in text
+    assert "provenance: issued as se-2018 for milton-keynes; the dcs field of milton-keynes" in text
     assert run_cli("verify", str(stray), *trust).exit_code == 1
 
 

@@ -16,6 +16,7 @@ KNOWN = {
     "mougen/tracker/archive.py: tracker -> pack",
     "mougen/tracker/archive.py: tracker -> verify",
     "mougen/tracker/rebuild.py: tracker -> verify",
+    "mougen/verify/check.py: verify -> tracker",
     "mougen/verify/provenance.py: verify -> tracker",
 }
 

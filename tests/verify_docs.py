@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -13,9 +15,11 @@ from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.x509.oid import AuthorityInformationAccessOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers import pdf_signer
+from pyhanko.sign.timestamps import DummyTimeStamper, TimeStamper
 from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
@@ -67,12 +71,16 @@ def sign(
     crl: bytes | None = None,
     ocsp: bytes | None = None,
     cades: bool = False,
+    timestamper: TimeStamper | None = None,
+    claimed: datetime | None = None,
 ) -> bytes:
     """``pdf`` with ``field`` signed by ``issued``: adbe.pkcs7.detached, or with ``cades``
     ETSI.CAdES.detached (PAdES).
 
     With ``crl`` or ``ocsp`` (DER), that revocation data is embedded in the signature's
     adbe-revocationInfoArchival attribute, as pyHanko's ``embed_validation_info`` does.
+    With ``timestamper``, the signature carries its timestamp token; with ``claimed``, the
+    signer claims that signing time (in the CMS and in ``/M``) instead of now.
     """
     subfilter = (
         fields.SigSeedSubFilter.PADES if cades else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED
@@ -87,8 +95,76 @@ def sign(
         )
     out = io.BytesIO()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    signers.sign_pdf(writer, meta, signer=pyhanko_signer(issued), output=out)
+    with _signing_clock(claimed):
+        signers.sign_pdf(
+            writer, meta, signer=pyhanko_signer(issued), timestamper=timestamper, output=out
+        )
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def _signing_clock(claimed: datetime | None):
+    """pyHanko's PDF signer believing it is ``claimed`` o'clock (unchanged if None)."""
+    if claimed is None:
+        yield
+        return
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return claimed.astimezone(tz)
+
+    with mock.patch.object(pdf_signer, "datetime", Clock):
+        yield
+
+
+def tsa(pki: TestPki, name: str, *, eku=ExtendedKeyUsageOID.TIME_STAMPING) -> Issued:
+    """A certificate from ``pki`` for a time-stamping authority with the extended key usage
+    ``eku`` (critical, as RFC 3161 requires), or none at all if ``eku`` is None."""
+    plain = pki.signer(name)
+    kept = [e for e in plain.cert.extensions if not isinstance(e.value, x509.ExtendedKeyUsage)]
+    builder = _rebuilt(plain, kept)
+    if eku is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+    return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
+
+
+def _rebuilt(plain: Issued, extensions: list[x509.Extension]) -> x509.CertificateBuilder:
+    """A builder for ``plain``'s certificate again, with ``extensions`` instead of its own."""
+    return x509.CertificateBuilder(
+        issuer_name=plain.cert.issuer,
+        subject_name=plain.cert.subject,
+        public_key=plain.key.public_key(),
+        serial_number=x509.random_serial_number(),
+        not_valid_before=plain.cert.not_valid_before_utc,
+        not_valid_after=plain.cert.not_valid_after_utc,
+        extensions=extensions,
+    )
+
+
+def update(pdf: bytes, change) -> bytes:
+    """``pdf`` plus an incremental update made by ``change(writer)``."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def tsa_client(issued: Issued, at: datetime | None = None) -> TimeStamper:
+    """A TSA in process, signing tokens with ``issued``'s key (dated ``at``, or now)."""
+    key = issued.key.private_bytes(
+        DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_cert(issued),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key),
+        certs_to_embed=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(c.public_bytes(DER)) for c in issued.chain]
+        ),
+        fixed_dt=at,
+        include_nonce=False,
+    )
 
 
 def add_dss(pdf: bytes, *, crl: bytes | None = None, ocsp: bytes | None = None) -> bytes:
@@ -115,15 +191,9 @@ def ocsp_declaring_signer(pki: TestPki, name: str, url: str = "http://ocsp.inval
     responder = x509.AccessDescription(
         AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(url)
     )
-    builder = x509.CertificateBuilder(
-        issuer_name=plain.cert.issuer,
-        subject_name=plain.cert.subject,
-        public_key=plain.key.public_key(),
-        serial_number=x509.random_serial_number(),
-        not_valid_before=plain.cert.not_valid_before_utc,
-        not_valid_after=plain.cert.not_valid_after_utc,
-        extensions=list(plain.cert.extensions),
-    ).add_extension(x509.AuthorityInformationAccess([responder]), critical=False)
+    builder = _rebuilt(plain, list(plain.cert.extensions)).add_extension(
+        x509.AuthorityInformationAccess([responder]), critical=False
+    )
     return Issued(builder.sign(pki.root.key, hashes.SHA256()), plain.key, plain.chain)
 
 

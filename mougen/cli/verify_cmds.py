@@ -4,24 +4,44 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from asn1crypto import x509
 
 from mougen.atomic import write_bytes
 from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
-from mougen.verify.provenance import Provenance, provenance
+from mougen.verify.check import Checker, WorkspaceRecords
+from mougen.verify.escape import printable
 from mougen.verify.report_pdf import audit_report_pdf
-from mougen.verify.status import FileReport
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
-from mougen.verify.validate import read_pdf, verify_bytes
+from mougen.verify.validate import Settings
+from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
+
+
+class _Moment(click.ParamType):
+    """An ISO 8601 date and time; one without a zone is taken as UTC."""
+
+    name = "datetime"
+
+    def convert(self, value, param, ctx) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date and time", param, ctx)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_MOMENT = _Moment()
 
 
 @click.command()
@@ -33,6 +53,21 @@ from mougen.workspace import Workspace
     is_flag=True,
     help="Fetch missing revocation data and certificates online (default: offline).",
 )
+@click.option(
+    "--tsa-trust",
+    "tsa_trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PEM",
+    help="Trust this root for timestamps only (repeatable); the --trust roots count too.",
+)
+@click.option(
+    "--at",
+    "at",
+    type=_MOMENT,
+    metavar="DATETIME",
+    help="Validate as at this time (ISO 8601, e.g. 2026-09-01T12:00Z; UTC if no zone).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
 @click.option(
     "--report",
@@ -41,11 +76,12 @@ from mougen.workspace import Workspace
     help="Also write an audit report PDF.",
 )
 @pass_workspace
-def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> None:
+def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_json, report) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
     Where the workspace has a tracker, each file must also be the very document it
-    issued, signed by the signatories configured for that authority.
+    issued, each field signed by the signatory bound to its role (a programme
+    certificate of the MoU's region naming that role, or the region config).
 
     Exit status: 0 when every file is fully executed (all three roles signed, every
     signature valid and trusted, nothing disallowed changed after it); 1 when a file is
@@ -53,59 +89,28 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
     """
     try:
         roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
-        revocation_lists = load_crls(crls)
+        settings = Settings(roots, load_trust_roots(tsa_trust), load_crls(crls), allow_fetch, at)
     except MougenError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(printable(str(exc))) from None
     with contextlib.ExitStack() as stack:
         tracker = stack.enter_context(Tracker.open(ws.db_url)) if ws.has_tracker else None
-        checked = [
-            _check(ws, path, roots, revocation_lists, allow_fetch, tracker) for path in files
-        ]
-    texts = [c.text for c in checked if c.text]
+        records = WorkspaceRecords.of(ws, tracker) if tracker is not None else None
+        checker = Checker(settings, records)
+        verdicts = [checker.check_file(path) for path in files]
+    for found in verdicts:
+        if found.report is None:
+            click.echo(f"mougen: {printable(found.file)}: {printable(found.error or '')}", err=True)
     if as_json:
-        click.echo(json.dumps([c.entry for c in checked], indent=2))
-    elif texts:
+        click.echo(json.dumps([v.to_json() for v in verdicts], indent=2))
+    elif texts := [render_text(v) for v in verdicts if v.report is not None]:
         click.echo("\n".join(texts))
     if report is not None:
-        readable = [c.report for c in checked if c.report is not None]
-        write_bytes(report, audit_report_pdf(readable, roots, datetime.now(UTC)))
-    click.get_current_context().exit(max(c.code for c in checked))
+        _write_report(report, verdicts, roots)
+    click.get_current_context().exit(max(v.exit_code for v in verdicts))
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """One file's outcome: its report (None if unreadable), JSON entry, text and exit code."""
-
-    report: FileReport | None
-    entry: dict
-    text: str | None
-    code: int
-
-
-def _check(ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker) -> _Checked:
-    try:
-        report = verify_bytes(
-            read_pdf(path), str(path), trust_roots=roots, crls=crls, allow_fetch=allow_fetch
-        )
-    except MougenError as exc:
-        click.echo(f"mougen: {exc}", err=True)
-        entry = {
-            "file": str(path),
-            "valid": False,
-            "error": exc.detail,
-            "missing_roles": [],
-            "signatures": [],
-        }
-        return _Checked(None, entry, None, exc.exit_code)
-    entry, text = report.to_json(), render_text(report)
-    found = provenance(report, tracker, ws.catalog) if tracker is not None else None
-    if found is not None:
-        entry |= found.to_json()
-        text += "\n" + _provenance_line(found)
-    entry["valid"] = report.valid and (found is None or found.holds)
-    return _Checked(report, entry, text, 0 if entry["valid"] else 1)
-
-
-def _provenance_line(found: Provenance) -> str:
-    issued = f"issued as {found.mou} for {found.authority}" if found.mou else "NOT issued here"
-    return f"  provenance: {issued}" + "".join(f"; {p}" for p in found.problems)
+def _write_report(path: Path, verdicts: Sequence[Verdict], roots: list[x509.Certificate]) -> None:
+    """The audit report PDF for every file given, the unreadable ones too."""
+    # The report builder takes file reports for now; unreadable files have none.
+    readable = [v.report for v in verdicts if v.report is not None]
+    write_bytes(path, audit_report_pdf(readable, roots, datetime.now(UTC)))

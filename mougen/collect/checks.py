@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from mougen.config import Catalog
 from mougen.tracker import Tracker
 from mougen.verify import FileReport
+from mougen.verify.check import WorkspaceRecords
 from mougen.verify.provenance import Provenance, provenance
+from mougen.verify.verdict import Verdict
+from mougen.workspace import Workspace
 
 
 class Rejection(Exception):
@@ -25,9 +27,12 @@ def signatures_hold(report: FileReport) -> None:
         raise Rejection("signature not accepted (" + "; ".join(failed) + ")")
 
 
-def issued_and_rightly_signed(report: FileReport, tracker: Tracker, catalog: Catalog) -> Provenance:
-    """The issue the file came from, once its signers are the configured signatories."""
-    found = provenance(report, tracker, catalog)
-    if not found.holds:
-        raise Rejection("; ".join(found.problems))
+def issued_and_rightly_signed(report: FileReport, tracker: Tracker, ws: Workspace) -> Provenance:
+    """The issue the file came from, once its verdict is sound: every signer bound to the role
+    they signed, under a trust root of the MoU's own region."""
+    records = WorkspaceRecords.of(ws, tracker)
+    found = provenance(report, tracker, records.catalog, records.trust)
+    verdict = Verdict(report.file, report, found)
+    if not verdict.sound:
+        raise Rejection("; ".join(verdict.faults))
     return found

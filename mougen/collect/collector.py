@@ -68,7 +68,7 @@ def _collect_one(ws, path: Path, tracker: Tracker, roots, crls) -> Outcome:
         data = read_pdf(path)
         report = verify_bytes(data, str(path), trust_roots=roots, crls=crls)
         signatures_hold(report)
-        issue = issued_and_rightly_signed(report, tracker, ws.catalog)
+        issue = issued_and_rightly_signed(report, tracker, ws)
     except (Rejection, MougenError) as exc:
         reason = exc.detail if isinstance(exc, MougenError) else str(exc)
         atomic.write_bytes(_rejection_note(path), f"{path.name}: {reason}\n".encode())

@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from pydantic.functional_validators import BeforeValidator
 
+from mougen.roles import ROLE_IDS
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _MONTHS = [
     "January",
@@ -64,11 +66,35 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+def _fingerprint(value: object) -> str:
+    """A SHA-256 certificate fingerprint as 64 lower-case hex digits (colons and spaces allowed)."""
+    digits = re.sub(r"[\s:]", "", str(value)).lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", digits):
+        raise ValueError(f"expected a SHA-256 fingerprint (64 hex digits), got {value!r}")
+    return digits
+
+
+Fingerprint = Annotated[str, BeforeValidator(_fingerprint)]
+
+
 class Signatory(_Strict):
-    """A person who signs for an authority in one role."""
+    """A person who signs for an authority in one role.
+
+    ``email`` and ``cert_sha256`` bind certificates from outside the programme CA (a council
+    PKI, a commercial CA, a smartcard) to this role: a signature counts for the role when its
+    certificate carries that email or has one of those fingerprints. Binding the same email or
+    fingerprint under two roles of one authority says that one person holds both.
+    """
 
     name: str | None = None
     email: EmailStr | None = None
+    cert_sha256: list[Fingerprint] = []
+
+    def binds(self, email: str | None, cert_sha256: str | None) -> bool:
+        """Whether a certificate with this email and fingerprint is bound to this role."""
+        if cert_sha256 is not None and cert_sha256.lower() in self.cert_sha256:
+            return True
+        return bool(self.email and email and email.lower() == self.email.lower())
 
 
 class Signatories(_Strict):
@@ -83,6 +109,10 @@ class Signatories(_Strict):
     def for_role(self, role_id: str) -> Signatory:
         """The signatory for a role id such as ``lead-member``."""
         return getattr(self, role_id.replace("-", "_"))
+
+    def roles_bound(self, email: str | None, cert_sha256: str | None) -> list[str]:
+        """The role ids a certificate with this email and fingerprint is bound to, in order."""
+        return [r for r in ROLE_IDS if self.for_role(r).binds(email, cert_sha256)]
 
 
 class Authority(_Strict):

@@ -14,7 +14,19 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+from mougen.pki.binding import read_binding
+from mougen.verify.purpose import KEY_PURPOSE_NOT_SIGNING, not_for_signing
 from mougen.verify.status import Indication, Modification, SignatureReport
+from mougen.verify.timing import (
+    broken_timestamp,
+    false_claim,
+    proven_time,
+    timing_warnings,
+    untrusted_timestamp,
+)
+
+#: The signature breaks the constraints the field's /SV seed values set (format, digest...).
+SEED_VALUE_VIOLATION = "SEED_VALUE_VIOLATION"
 
 _COVERED = (SignatureCoverageLevel.ENTIRE_REVISION, SignatureCoverageLevel.ENTIRE_FILE)
 _ALLOWED = (
@@ -24,16 +36,19 @@ _ALLOWED = (
 )
 
 
-def judge(embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> SignatureReport:
-    """The report for a signature that pyHanko could validate."""
-    indication, sub = _indication(status)
-    timestamp = status.timestamp_validity
+def judge(
+    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, moment: datetime
+) -> SignatureReport:
+    """The report for a signature that pyHanko could validate at ``moment``."""
+    indication, sub = _indication(status, moment)
     return SignatureReport(
         **_signer_fields(embedded.signer_cert),
         signature_sha256=signature_sha256(embedded),
+        trust_anchor=_trust_anchor(status),
         field=embedded.field_name,
         signing_time=_iso(status.signer_reported_dt),
-        timestamp=_iso(timestamp.timestamp) if timestamp is not None else None,
+        timestamp=_iso(proven_time(status)),
+        warnings=tuple(timing_warnings(status)),
         intact=status.intact,
         valid=status.valid,
         trusted=status.trusted,
@@ -74,9 +89,11 @@ def failed_report(
     return SignatureReport(
         **signer,
         signature_sha256=_try_fingerprint(embedded),
+        trust_anchor=None,
         field=fq_name,
         signing_time=None,
         timestamp=None,
+        warnings=(),
         intact=False,
         valid=False,
         trusted=False,
@@ -91,7 +108,7 @@ def failed_report(
     )
 
 
-def _indication(status: PdfSignatureStatus) -> tuple[Indication, str | None]:
+def _indication(status: PdfSignatureStatus, moment: datetime) -> tuple[Indication, str | None]:
     """Why a signature fails, most fundamental cause first (ETSI EN 319 102-1, 5.1.3)."""
     if status.coverage not in _COVERED:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
@@ -101,11 +118,19 @@ def _indication(status: PdfSignatureStatus) -> tuple[Indication, str | None]:
         return Indication.TOTAL_FAILED, AdESFailure.SIG_CRYPTO_FAILURE.name
     if status.modification_level not in _ALLOWED or status.docmdp_ok is False:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
+    if not status.seed_value_ok:
+        return Indication.TOTAL_FAILED, SEED_VALUE_VIOLATION
+    if not_for_signing(status.signing_cert):
+        return Indication.TOTAL_FAILED, KEY_PURPOSE_NOT_SIGNING
+    if found := broken_timestamp(status):
+        return found
     if status.revoked:
         return _revocation(status)
     if not status.trusted:
         sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
         return _indication_of(sub), sub.name
+    if found := false_claim(status, moment) or untrusted_timestamp(status):
+        return found
     return Indication.TOTAL_PASSED, None
 
 
@@ -138,15 +163,24 @@ def _changes(status: PdfSignatureStatus) -> str | None:
 
 def _signer_fields(cert: x509.Certificate | None) -> dict[str, str | None]:
     if cert is None:
-        return {"signer": None, "email": None, "cert_sha256": None}
+        return {"signer": None, "email": None, "cert_sha256": None, "programme": None}
     subject = cert.subject.native
     alt_names = cert.subject_alt_name_value or []
     emails = [n.native for n in alt_names if n.name == "rfc822_name"]
+    binding = read_binding(cert)
     return {
         "signer": subject.get("common_name"),
         "email": subject.get("email_address") or next(iter(emails), None),
         "cert_sha256": cert.sha256.hex(),
+        "programme": binding.uri if binding is not None else None,
     }
+
+
+def _trust_anchor(status: PdfSignatureStatus) -> str | None:
+    """The SHA-256 of the root certificate the signer's chain was validated to, if any."""
+    path = status.validation_path
+    root = path.first if path is not None else None
+    return root.sha256.hex() if isinstance(root, x509.Certificate) else None
 
 
 def _try_fingerprint(embedded: EmbeddedPdfSignature | None) -> str | None:

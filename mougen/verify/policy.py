@@ -11,7 +11,13 @@ because poppler's incremental updates differ from pyHanko's in three harmless wa
   then leaves that object unreferenced;
 
 and pyHanko, signing after poppler, sets the ``AppendOnly`` bit of ``/SigFlags`` that poppler
-left clear. The rules below allow exactly those changes; every other change is judged by
+left clear. The rules below allow exactly those changes.
+
+It is also stricter than pyHanko's in what a MoU allows after a signature: the only form
+changes are signatures in the role fields. So it refuses an appearance given to a signature
+field without signing it (the "sneaky signature", IEEE S&P 2021), any new field other than a
+role field (a signature field whose appearance overlays the text), and any form field that is
+not a signature field (shadow hide-and-replace, NDSS 2021). Every other change is judged by
 pyHanko's own rules, unchanged.
 """
 
@@ -23,11 +29,11 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import (
     DEFAULT_DIFF_POLICY,
+    BaseFieldModificationRule,
     FieldComparisonContext,
     FieldComparisonSpec,
     FormUpdate,
     FormUpdatingRule,
-    GenericFieldModificationRule,
     ModificationLevel,
     QualifiedWhitelistRule,
     ReferenceUpdate,
@@ -36,11 +42,14 @@ from pyhanko.sign.diff_analysis import (
     StandardDiffPolicy,
     SuspiciousModification,
 )
+from pyhanko.sign.diff_analysis.commons import compare_dicts
 from pyhanko.sign.diff_analysis.constants import (
     ACROFORM_EXEMPT_STRICT_COMPARISON,
     FORMFIELD_ALWAYS_MODIFIABLE,
     VALUE_UPDATE_KEYS,
 )
+
+from mougen.roles import ROLE_IDS
 
 #: The widget annotation's "last modified" date: shown nowhere, rewritten by poppler.
 ANNOTATION_DATE = "/M"
@@ -62,7 +71,8 @@ class _SlotAwareResolver(HistoricalResolver):
 
 
 class SigFieldFillingRule(SigFieldModificationRule):
-    """pyHanko's signature-field rule, tolerating ``/M`` and signature values in unused slots."""
+    """pyHanko's signature-field rule, tolerating ``/M`` and signature values in unused slots,
+    and refusing a new appearance on a field that stays unsigned."""
 
     def __init__(self):
         super().__init__(
@@ -73,9 +83,44 @@ class SigFieldFillingRule(SigFieldModificationRule):
     def check_form_field(
         self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
     ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
+        _refuse_unsigned_appearance(fq_name, spec)
         old = _SlotAwareResolver(context.old.reader, context.old.revision)
         slot_aware = FieldComparisonContext(context.field_specs, old, context.new)
         yield from super().check_form_field(fq_name, spec, slot_aware)
+
+
+def _refuse_unsigned_appearance(fq_name: str, spec: FieldComparisonSpec) -> None:
+    """A signature field that changes while it stays unsigned: the "sneaky signature"."""
+    old, new = spec.old_field, spec.new_field
+    if spec.field_type != "/Sig" or old is None or new is None or "/V" in new:
+        return
+    if not compare_dicts(old, new, FORMFIELD_ALWAYS_MODIFIABLE | {ANNOTATION_DATE}, False):
+        raise SuspiciousModification(
+            f"sneaky signature: unsigned signature field {fq_name!r} changed "
+            "(appearance or position) without being signed"
+        )
+
+
+class RoleFieldsOnlyRule(BaseFieldModificationRule):
+    """After a signature, no new field but a role field (or an invisible document timestamp,
+    which long-term validation adds), and no form field but a signature field."""
+
+    def check_form_field(
+        self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
+    ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
+        if spec.new_field_ref is None or spec.old_field_ref is not None:
+            return
+        if spec.field_type != "/Sig":
+            raise SuspiciousModification(
+                f"shadow attack: form field {fq_name!r} of type {spec.field_type} added "
+                "after signing (a MoU has only signature fields)"
+            )
+        if fq_name not in ROLE_IDS and not _invisible_document_timestamp(spec.new_field):
+            raise SuspiciousModification(
+                f"new signature field {fq_name!r} added after signing (only the role fields "
+                f"{', '.join(ROLE_IDS)} may be signed)"
+            )
+        yield from ()
 
 
 class SigFlagsFormRule(FormUpdatingRule):
@@ -84,9 +129,9 @@ class SigFlagsFormRule(FormUpdatingRule):
     def __init__(self):
         super().__init__(
             field_rules=[
+                RoleFieldsOnlyRule(),
                 SigFieldCreationRule(),
                 SigFieldFillingRule(),
-                GenericFieldModificationRule(),
             ],
             ignored_acroform_keys=ACROFORM_EXEMPT_STRICT_COMPARISON | {"/SigFlags"},
         )
@@ -98,6 +143,23 @@ class SigFlagsFormRule(FormUpdatingRule):
         if before & after != before:
             raise SuspiciousModification(f"/SigFlags lost bits: {before} changed to {after}")
         yield from super().apply(old, new)
+
+
+def _invisible_document_timestamp(field: generic.DictionaryObject) -> bool:
+    """Whether ``field`` holds a document timestamp and shows nothing on any page."""
+    value = field.get("/V")
+    value = value.get_object() if value is not None else None
+    if not isinstance(value, generic.DictionaryObject) or value.get("/Type") != "/DocTimeStamp":
+        return False
+    widgets = [k.get_object() for k in field.get("/Kids", ())] or [field]
+    return all(_empty_rect(w.get("/Rect")) for w in widgets)
+
+
+def _empty_rect(rect) -> bool:
+    if rect is None:
+        return True
+    x1, y1, x2, y2 = (float(n) for n in rect)
+    return x1 == x2 or y1 == y2
 
 
 def _sig_flags(resolver: HistoricalResolver) -> int:

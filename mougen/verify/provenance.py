@@ -1,5 +1,5 @@
 """Provenance: whether a signed PDF is the very document a workspace issued, signed by the
-signatories configured for it.
+signatories bound to its roles.
 
 Cryptographic validity says a signature is sound; provenance says it is the right one.
 Both collect (before filing) and verify (for an auditor) ask these questions.
@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mougen.config import Catalog
-from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
+from mougen.verify.binding import binding_problems
 from mougen.verify.status import FileReport
+from mougen.verify.workspace_trust import RegionTrust
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ class Provenance:
         return {"issued": issued, "provenance_problems": list(self.problems)}
 
 
-def provenance(report: FileReport, tracker: Tracker, catalog: Catalog) -> Provenance:
-    """Match ``report``'s unsigned revision to an issued PDF, and its signers to config."""
+def provenance(
+    report: FileReport, tracker: Tracker, catalog: Catalog, trust: RegionTrust
+) -> Provenance:
+    """Match ``report``'s unsigned revision to an issued PDF, and its signers to their roles."""
     # An unsigned file is its own first revision.
     first = report.first_revision_sha256 if report.signatures else report.sha256
     issue = tracker.find_issue(first) if first else None
@@ -44,16 +47,6 @@ def provenance(report: FileReport, tracker: Tracker, catalog: Catalog) -> Proven
             f"another workspace?) first revision SHA-256 {first or 'unknown'}"
         )
         return Provenance(None, None, (problem,))
-    signatories = catalog.mou(issue.mou).party(issue.authority).signatories
-    problems = []
-    for s in report.signatures:
-        if s.field not in ROLE_IDS:
-            problems.append(f"signature in field {s.field!r}, which is not a signatory's field")
-            continue
-        expected = signatories.for_role(s.field).email
-        if expected and (s.email or "").lower() != expected.lower():
-            problems.append(
-                f"{s.field} signed by {s.signer or 'unknown'} <{s.email or 'no email'}>, "
-                f"but {issue.authority}'s {s.field} is {expected}"
-            )
+    entry = catalog.mou(issue.mou)
+    problems = binding_problems(report.signatures, entry, issue.authority, trust)
     return Provenance(issue.mou, issue.authority, tuple(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from pyhanko.pdf_utils import generic
@@ -13,6 +14,8 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from mougen.errors import PdfReadError
 
 _EOF = b"%%EOF"
+# PDF white-space characters (ISO 32000-1, 7.2.2), which may pad the end of a file.
+_WHITESPACE = b"\x00\t\n\x0c\r "
 
 
 def first_revision_bytes(path: Path) -> bytes:
@@ -43,10 +46,26 @@ def first_revision_bytes_of(reader: PdfFileReader, data: bytes) -> bytes | None:
     ]
     if not revisions or min(revisions) == 0:
         return None
-    return data[: _revision_end(reader, data, min(revisions) - 1)]
+    return data[: revision_end(reader, data, min(revisions) - 1)]
 
 
-def _revision_end(reader: PdfFileReader, data: bytes, revision: int) -> int:
+def unreferenced_tail(reader: PdfFileReader, data: bytes) -> str | None:
+    """What lies after the last revision's ``%%EOF`` beyond whitespace, in a line, or None.
+
+    Bytes there belong to no revision: no xref section points at them, so readers differ on
+    whether objects written there count (and a signature covers none of them).
+    """
+    end = revision_end(reader, data, reader.xrefs.total_revisions - 1)
+    tail = data[end:]
+    if not tail.strip(_WHITESPACE):
+        return None
+    objects = len(re.findall(rb"\d+\s+\d+\s+obj\b", tail))
+    return (
+        f"{len(tail)} bytes ({objects} object(s)) after the last revision, outside any xref section"
+    )
+
+
+def revision_end(reader: PdfFileReader, data: bytes, revision: int) -> int:
     """The offset just past the ``%%EOF`` line that closes ``revision``."""
     xref_end = reader.xrefs.get_xref_container_info(revision).end_location
     eof = data.find(_EOF, xref_end)

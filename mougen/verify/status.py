@@ -32,11 +32,18 @@ class SignatureReport:
     signer: str | None
     email: str | None
     cert_sha256: str | None
+    #: The ``urn:mougen:<region>:<authority>:<role>`` a programme certificate names, if any.
+    programme: str | None
+    #: SHA-256 of the trusted root the signer's certificate chains to (None if untrusted).
+    trust_anchor: str | None
     #: SHA-256 of the signature's DER CMS: the same signature copied into another file
     #: (a later revision, a parallel copy) has the same fingerprint.
     signature_sha256: str | None
     signing_time: str | None
+    #: The time a trusted timestamp proves (None when there is none, or it does not count).
     timestamp: str | None
+    #: What an auditor should know that does not by itself fail the signature.
+    warnings: tuple[str, ...]
     intact: bool
     valid: bool
     trusted: bool
@@ -67,13 +74,16 @@ class FileReport:
     first_revision_sha256: str | None
     signatures: list[SignatureReport] = field(default_factory=list)
     missing_roles: list[str] = field(default_factory=list)
+    #: What is wrong with the file as a whole (bytes outside any revision, say).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """Fully executed: every expected role signed and every signature passed."""
+        """Fully executed: every expected role signed, every signature passed, no problem."""
         return (
             bool(self.signatures)
             and not self.missing_roles
+            and not self.problems
             and all(s.passed for s in self.signatures)
         )
 
@@ -84,5 +94,6 @@ class FileReport:
             "missing_roles": list(self.missing_roles),
             "sha256": self.sha256,
             "first_revision_sha256": self.first_revision_sha256,
+            "problems": list(self.problems),
             "signatures": [s.to_json() for s in self.signatures],
         }

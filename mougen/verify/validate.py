@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import cms, crl, ocsp, x509
-from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.general import (
@@ -23,7 +25,6 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
@@ -33,14 +34,36 @@ from pyhanko_certvalidator.policy_decl import (
 
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
+from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
+from mougen.verify.limits import DECODE_LIMITS, check_signature_count, check_size
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
-from mougen.verify.revision import first_revision_bytes_of
+from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
+from mougen.verify.revision import first_revision_bytes_of, unreferenced_tail
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
+from mougen.verify.xrefs import index_xrefs
 
-# Councils' certificates carry digitalSignature, nonRepudiation or both; either will do.
-SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
+# Python's recursion limit stops pyHanko on such objects; nothing else is wrong with them.
+_TOO_DEEP = "objects nested too deeply, or in a loop"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a verification trusts, which revocation data it has, and when it validates.
+
+    ``tsa_roots`` are trusted for timestamps only; the signer ``trust_roots`` count for both.
+    ``at`` is the validation time (now if None).
+    """
+
+    trust_roots: Sequence[x509.Certificate] = ()
+    tsa_roots: Sequence[x509.Certificate] = ()
+    crls: Sequence[crl.CertificateList] = ()
+    allow_fetch: bool = False
+    at: datetime | None = None
+
+    def moment(self) -> datetime:
+        return self.at or datetime.now(UTC)
 
 
 def verify_file(
@@ -75,20 +98,33 @@ def verify_bytes(
     crls: Sequence[crl.CertificateList] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    settings: Settings | None = None,
 ) -> FileReport:
-    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages)."""
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
+
+    ``settings``, when given, replaces ``trust_roots``, ``crls`` and ``allow_fetch``.
+    """
+    settings = settings or Settings(trust_roots, (), crls, allow_fetch)
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
+        check_size(reader, index_xrefs(reader), name)
         fields = list(enumerate_sig_fields(reader))
         if not fields:
             raise PdfReadError("no signature fields: not a signable PDF", name)
+        check_signature_count(sum(value is not None for _, value, _ in fields), name)
         revinfo = _dss_revinfo(reader)
+        moment = settings.moment()
         signatures = [
-            _check_field(reader, fq_name, field_ref, trust_roots, crls, revinfo, allow_fetch)
+            _check_field(reader, fq_name, field_ref, settings, revinfo, moment)
             for fq_name, value, field_ref in fields
             if value is not None
         ]
         first_revision = first_revision_bytes_of(reader, data)
+        tail = unreferenced_tail(reader, data)
+    except RecursionError:
+        raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
+    except PdfDecodeLimitError as exc:
+        raise PdfReadError(f"too large to verify: {exc}", name) from None
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
     signed = {s.field for s in signatures}
@@ -99,6 +135,7 @@ def verify_bytes(
         first_revision_sha256=_sha256(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
+        problems=[tail] if tail else [],
     )
 
 
@@ -180,33 +217,55 @@ def _check_field(
     reader: PdfFileReader,
     fq_name: str,
     field_ref,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList],
+    settings: Settings,
     dss: _RevocationInfo,
-    allow_fetch: bool,
+    moment: datetime,
 ) -> SignatureReport:
     try:
-        embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
+        embedded = EmbeddedSignature(reader, field_ref, fq_name)
         revinfo = dss + _archived_revinfo(embedded.signer_info)
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
+    except PdfDecodeLimitError:
+        raise  # the whole file is too large, not just this signature
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
-    all_crls = [*crls, *revinfo.crls]
-    context = ValidationContext(
-        trust_roots=list(trust_roots),
-        other_certs=revinfo.certs,
-        crls=all_crls,
-        ocsps=revinfo.ocsps,
-        allow_fetching=allow_fetch,
-        revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
-    )
+    if unsupported_digest(embedded.md_algorithm):
+        reason = f"unsupported digest algorithm {embedded.md_algorithm}"
+        return failed_report(reader, fq_name, field_ref, reason, embedded=embedded)
+    signer_context, tsa_context = _contexts(embedded, settings, revinfo, moment)
     try:
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
-            context,
+            signer_context,
+            ts_validation_context=tsa_context,
             diff_policy=MOUGEN_DIFF_POLICY,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
+    except PdfDecodeLimitError:
+        raise
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
-    return judge(embedded, status)
+    return judge(embedded, status, moment)
+
+
+def _contexts(
+    embedded: EmbeddedPdfSignature,
+    settings: Settings,
+    revinfo: _RevocationInfo,
+    moment: datetime,
+) -> tuple[ValidationContext, ValidationContext]:
+    """The validation contexts for the signer, and for its timestamp's TSA, at ``moment``."""
+    all_crls = [*settings.crls, *revinfo.crls]
+
+    def context(roots: Sequence[x509.Certificate]) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=list(roots),
+            other_certs=revinfo.certs,
+            crls=all_crls,
+            ocsps=revinfo.ocsps,
+            allow_fetching=settings.allow_fetch,
+            revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
+            moment=moment,
+        )
+
+    return context(settings.trust_roots), context([*settings.trust_roots, *settings.tsa_roots])
