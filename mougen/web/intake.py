@@ -64,7 +64,7 @@ def check_upload(
     except MougenError as exc:
         raise Rejection(exc.detail) from None
     signatures_hold(report)
-    issue = issued_and_rightly_signed(report, tracker, ws.catalog)
+    issue = issued_and_rightly_signed(report, tracker, ws)
     return Checked(data, hashlib.sha256(data).hexdigest(), report, issue.mou, issue.authority)
 
 

@@ -8,9 +8,11 @@ from flask import Blueprint, Response, render_template, request
 
 from mougen.collect.checks import Rejection
 from mougen.errors import MougenError
+from mougen.verify.check import WorkspaceRecords
 from mougen.verify.provenance import provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.trust import load_trust_roots
+from mougen.verify.verdict import Verdict
 from mougen.web.app import actor, signing_round
 from mougen.web.forms import UploadForm
 from mougen.web.intake import PDF_MAGIC
@@ -41,8 +43,10 @@ def verify():
     except (Rejection, MougenError) as exc:
         reason = exc.detail if isinstance(exc, MougenError) else str(exc)
         return render_template("verify.html", form=form, error=reason), 422
-    found = provenance(report, service.tracker, service.ws.catalog)
-    valid = report.valid and found.holds
+    records = WorkspaceRecords.of(service.ws, service.tracker)
+    found = provenance(report, service.tracker, records.catalog, records.trust)
+    verdict = Verdict(report.file, report, found)
+    valid = verdict.valid
     service.store.log("verified", report.sha256, actor(), valid=valid)
     if "report" in request.form:
         pdf = audit_report_pdf([report], load_trust_roots(service.root_paths), datetime.now(UTC))
