@@ -19,7 +19,9 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> Path:
     ensure_dir(path.parent)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The name is cut short so that a file whose own name is near the limit still
+        # has a temporary one.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
