@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from mougen.atomic import write_bytes
 from mougen.errors import OutputError, PdfReadError, SigningError
 from mougen.roles import role as find_role
-from mougen.signing.stamp import stamp_params, stamp_style
+from mougen.signing.stamp import Stamp
 from mougen.verify.validate import read_pdf
 
 #: Key usages that allow a certificate to sign documents (either one will do).
@@ -49,8 +49,12 @@ def sign_pdf(
     tsa_url: str | None = None,
     with_validation_info: bool = False,
     validation_context: ValidationContext | None = None,
+    authority: str | None = None,
 ) -> SignResult:
     """Sign the field named ``role`` in ``pdf`` and write the result to ``out``.
+
+    The visible stamp names the signer, the role's title, ``authority`` (the council's
+    name, where it is known) and the signing time.
 
     The signature is PAdES B-B; with ``tsa_url`` it carries a timestamp (B-T), and with
     ``with_validation_info`` the chain and revocation data from ``validation_context`` are
@@ -77,10 +81,11 @@ def sign_pdf(
         signer_key_usage=set(),
     )
     timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
-    pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp_style())
+    stamp = Stamp(name, the_role, authority)
+    pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
     try:
         signed = pdf_signer.sign_pdf(
-            writer, existing_fields_only=True, appearance_text_params=stamp_params(the_role)
+            writer, existing_fields_only=True, appearance_text_params=stamp.params()
         ).getvalue()
     except TimestampRequestError as exc:
         raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
