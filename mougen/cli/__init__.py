@@ -10,7 +10,6 @@ import click
 
 from mougen import __version__
 from mougen.errors import MougenError
-from mougen.printable import printable
 from mougen.workspace import Workspace
 
 #: Each command and where it is defined. A command's module is imported only when that
@@ -53,7 +52,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except MougenError as exc:
-            click.echo(f"mougen: {printable(str(exc))}", err=True)
+            click.echo(f"mougen: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             # One line, like every other error, instead of click's usage block.
