@@ -19,11 +19,12 @@ from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from mougen.collect import collect_bytes, collection_trust
+from mougen.collect import Rejection, accept, collect_bytes, collection_trust, file_accepted
 from mougen.pack import build_pack
 from mougen.pack.issued import record_issued
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
+from mougen.verify import verify_bytes
 from tests.nss import NssSigner
 from tests.pki import TestPki
 
@@ -499,3 +500,24 @@ def test_collect_bytes_files_a_file_held_in_memory(workspace, issued, pki, tmp_p
     assert again.archived == outcome.archived and again.recorded == 0
     assert not refused.accepted and "not a readable PDF" in refused.reason
     assert signed.exists(), "the caller's copy is the caller's"
+
+
+def test_a_caller_that_verifies_itself_accepts_then_files(workspace, issued, pki, tmp_path):
+    data = _sign(pki, issued["milton-keynes"], "dcs", tmp_path / "mk.pdf").read_bytes()
+    unissued = build_pack(workspace, MOU, "surrey", tmp_path / "unrecorded", WHEN)
+    stray = _sign(pki, unissued.folder / f"{MOU}--surrey.pdf", "dcs", tmp_path / "s.pdf")
+    roots, _ = collection_trust(workspace, [tmp_path / "root.pem"])
+    with Tracker.open(workspace.db_url) as tracker:
+        accepted = accept(workspace, tracker, data, verify_bytes(data, "up.pdf", trust_roots=roots))
+        assert (accepted.mou, accepted.authority, accepted.roles) == (
+            MOU,
+            "milton-keynes",
+            ("dcs",),
+        )
+        assert _signatures(workspace) == [], "accepting files nothing"
+        outcome = file_accepted(workspace, tracker, accepted)
+        with pytest.raises(Rejection, match="matches no issued PDF"):
+            report = verify_bytes(stray.read_bytes(), "stray.pdf", trust_roots=roots)
+            accept(workspace, tracker, stray.read_bytes(), report)
+    assert (outcome.name, outcome.recorded) == ("up.pdf", 1)
+    assert outcome.archived.read_bytes() == data

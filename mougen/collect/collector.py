@@ -23,7 +23,7 @@ from mougen.collect.inbox import clear_note, pdf_entries, read_once, remove_if_u
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
 from mougen.tracker.archive import signature_records
-from mougen.verify import verify_bytes
+from mougen.verify import FileReport, verify_bytes
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
@@ -50,6 +50,20 @@ class Outcome:
     @property
     def accepted(self) -> bool:
         return self.archived is not None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A returned file that passed every check: its bytes, its report and its issue."""
+
+    data: bytes
+    report: FileReport
+    mou: str
+    authority: str
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(s.field for s in self.report.signatures)
 
 
 def collect_inbox(
@@ -91,21 +105,35 @@ def collect_bytes(
 
     ``roots`` and ``crls`` are loaded trust roots and CRLs, as :func:`collection_trust`
     gives them. Nothing is read from or written beside ``name``: the caller decides what
-    becomes of the original.
+    becomes of the original. (A caller that verifies in its own way, under limits say,
+    uses :func:`accept` and :func:`file_accepted`, the two halves of this.)
     """
     try:
         report = verify_bytes(data, name, trust_roots=roots, crls=crls)
-        signatures_hold(report)
-        issue = issued_and_rightly_signed(report, tracker, ws.catalog)
+        accepted = accept(ws, tracker, data, report)
     except (Rejection, MougenError) as exc:
         return Outcome(name, reason=exc.detail if isinstance(exc, MougenError) else str(exc))
-    archived = file_signed(ws, issue.mou, issue.authority, data)
+    return file_accepted(ws, tracker, accepted)
+
+
+def accept(ws: Workspace, tracker: Tracker, data: bytes, report: FileReport) -> Accepted:
+    """The checks a verified file must pass to be filed; :class:`Rejection` says why not."""
+    signatures_hold(report)
+    issue = issued_and_rightly_signed(report, tracker, ws.catalog)
+    return Accepted(data, report, issue.mou, issue.authority)
+
+
+def file_accepted(ws: Workspace, tracker: Tracker, accepted: Accepted) -> Outcome:
+    """File an accepted file in the archive and record its signatures (idempotent)."""
+    data, report = accepted.data, accepted.report
+    archived = file_signed(ws, accepted.mou, accepted.authority, data)
     recorded = sum(
         tracker.record_signature(**record)
         for record in signature_records(ws, archived, data, report)
     )
-    roles = tuple(s.field for s in report.signatures)
-    return Outcome(name, archived, issue.mou, issue.authority, roles, recorded)
+    return Outcome(
+        report.file, archived, accepted.mou, accepted.authority, accepted.roles, recorded
+    )
 
 
 def _collect_path(ws: Workspace, path: Path, tracker: Tracker, roots, crls) -> Outcome | None:
