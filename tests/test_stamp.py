@@ -21,7 +21,7 @@ from fontTools.ttLib import TTFont
 
 from mougen.roles import DCS
 from mougen.signing import FieldOwner, load_pkcs12, sign_pdf
-from mougen.signing.stamp import STAMP_FONTS, Stamp
+from mougen.signing.stamp import FALLBACK_FONTS, STAMP_FONTS, Stamp
 from tests.pki import TestPki
 from tests.signing import field_area, issued_pdf
 
@@ -100,17 +100,40 @@ def test_the_tolerance_fails_a_clipped_or_spaced_out_name():
     assert legible(NON_ASCII, ["Zoé tukasiewicz-Bronté"])  # what tesseract reads
 
 
-def test_a_stamp_in_another_script_gets_a_font_that_has_its_letters():
-    available = [p for p in STAMP_FONTS if p.exists()]
-    if len(available) < len(STAMP_FONTS):
-        pytest.skip("the stamp fonts are installed by scripts/setup.sh")
-    for name in ("山田太郎", "김민준", "Дмитрий Ковалёв", "محمد الأحمد"):
-        stamp = Stamp(name, DCS, "Milton Keynes")
-        program = stamp.style().text_box_style.font.program
-        font = TTFont(io.BytesIO(program))
-        assert font["head"].unitsPerEm == 1000
-        cmap = font.getBestCmap()
-        assert all(ord(c) in cmap for c in name + DCS.title if not c.isspace()), name
+needs_fonts = pytest.mark.skipif(
+    not all(p.exists() for p in STAMP_FONTS) or not FALLBACK_FONTS.is_dir(),
+    reason="the stamp fonts are installed by scripts/setup.sh",
+)
+
+
+@needs_fonts
+@pytest.mark.parametrize(
+    "name",
+    [
+        "山田太郎",  # CJK: WenQuanYi Micro Hei draws the whole stamp
+        "김민준",
+        "Дмитрий Ковалёв",  # DejaVu Sans draws these
+        "محمد الأحمد",
+        "Ἀλέξανδρος 山田",  # no one font has both: DejaVu's Greek merged with WenQuanYi's Han
+        "प्रिया शर्मा",  # Noto Sans Devanagari merged in
+        "สมชาย ใจดี",  # Noto Sans Thai merged in
+    ],
+)
+def test_a_stamp_in_any_script_gets_a_font_with_every_letter(name):
+    stamp = Stamp(name, DCS, "Milton Keynes Council")
+    font = TTFont(io.BytesIO(stamp.style().text_box_style.font.program))
+    assert font["head"].unitsPerEm == 1000
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in name + DCS.title + "Council" if not c.isspace()), name
+    assert stamp.note is None
+
+
+@needs_fonts
+def test_letters_no_font_has_are_named_in_the_note():
+    unassigned = "\U000e0fff"  # a code point no font maps
+    assert Stamp(f"Ann{unassigned} Lee", DCS).note == (
+        f"no installed font has {unassigned!r}: the stamp leaves them out"
+    )
 
 
 def _edits(a: str, b: str) -> int:

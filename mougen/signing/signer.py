@@ -39,7 +39,7 @@ class SignResult:
     """What ``sign_pdf`` wrote: the file, the field, who signed, and the PAdES level.
 
     ``note`` says what could not be checked (the authority of a programme certificate,
-    when the PDF's issue is unknown).
+    when the PDF's issue is unknown) or drawn (letters no stamp font has).
     """
 
     out: Path
@@ -93,21 +93,35 @@ def sign_pdf(
             # check_can_sign() accepts either signing usage; pyHanko's would demand both.
             signer_key_usage=set(),
         )
-        timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
         stamp = Stamp(name, the_role, owner.council if owner else None)
-        pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
-        try:
-            signed = pdf_signer.sign_pdf(
-                writer, existing_fields_only=True, appearance_text_params=stamp.params()
-            ).getvalue()
-        except TimestampRequestError as exc:
-            raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
-        except (PathBuildingError, PathValidationError) as exc:
-            raise SigningError(f"cannot make PAdES {level}: {_reason(exc)}", pdf) from None
-        except PyHankoSigningError as exc:
-            raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
+        signed = _signed(writer, meta, signer, stamp, tsa_url, level, pdf)
     write_new(out, signed)
-    return SignResult(out, role, name, level, hashlib.sha256(signed).hexdigest(), note)
+    notes = "; ".join(n for n in (note, stamp.note) if n) or None
+    return SignResult(out, role, name, level, hashlib.sha256(signed).hexdigest(), notes)
+
+
+def _signed(
+    writer: IncrementalPdfFileWriter,
+    meta: PdfSignatureMetadata,
+    signer: Signer,
+    stamp: Stamp,
+    tsa_url: str | None,
+    level: str,
+    pdf: Path,
+) -> bytes:
+    """The signed PDF pyHanko writes, its failures as one line about ``pdf``."""
+    timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
+    pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
+    try:
+        return pdf_signer.sign_pdf(
+            writer, existing_fields_only=True, appearance_text_params=stamp.params()
+        ).getvalue()
+    except TimestampRequestError as exc:
+        raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
+    except (PathBuildingError, PathValidationError) as exc:
+        raise SigningError(f"cannot make PAdES {level}: {_reason(exc)}", pdf) from None
+    except PyHankoSigningError as exc:
+        raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
 
 
 def check_new_output(pdf: Path, out: Path) -> None:
