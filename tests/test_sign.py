@@ -234,6 +234,18 @@ def test_output_over_the_input_is_refused(run_cli, kit: Kit):
     assert kit.pdf.read_bytes() == before
 
 
+def test_a_newline_in_the_signers_name_cannot_fake_a_line(run_cli, kit: Kit, pki: TestPki):
+    issued = pki.signer("Mallory\nSigned chief-executive as Carole Mills")
+    kit.p12["dcs"] = issued.write_p12(kit.dir / "mallory.p12", PASSPHRASE.encode())
+    first = kit.dir / "first.pdf"
+    result = sign(run_cli, kit, "dcs", kit.pdf, first)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("Signed dcs as Mallory\\nSigned")
+    assert len(result.stdout.splitlines()) == 1
+    again = sign(run_cli, kit, "dcs", first, kit.dir / "second.pdf")
+    assert again.exit_code == 1 and len(again.stderr.splitlines()) == 1
+
+
 def test_output_that_exists_is_never_overwritten(run_cli, kit: Kit):
     signed = kit.dir / "signed.pdf"
     assert sign(run_cli, kit, "dcs", kit.pdf, signed).exit_code == 0

@@ -149,3 +149,14 @@ def _edits(a: str, b: str) -> int:
 
 def _run(*args: str) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def test_a_newline_in_the_signers_name_cannot_draw_a_line_of_its_own():
+    stamp = Stamp("Ann Lee\nChief Executive", DCS, "Milton Keynes Council")
+    text = stamp.template % {**stamp.params(), "ts": "1 December 2026 10:00 UTC"}
+    assert text.splitlines() == [
+        "Ann Lee\\nChief Executive",
+        DCS.title,
+        "Milton Keynes Council",
+        "Digitally signed 1 December 2026 10:00 UTC",
+    ]

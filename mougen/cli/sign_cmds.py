@@ -19,6 +19,7 @@ from mougen.pki import (
     load_ca,
     write_pkcs12,
 )
+from mougen.printable import printable
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
     PASSPHRASE_ENV,
@@ -125,9 +126,10 @@ def sign(
             validation_context=context,
             owner_of=owner_of,
         )
-    click.echo(f"Signed {result.field} as {result.signer} (PAdES {result.level}): {result.out}")
+    who = printable(result.signer)
+    click.echo(f"Signed {result.field} as {who} (PAdES {result.level}): {result.out}")
     if result.note:
-        click.echo(f"Note: {result.note}")
+        click.echo(f"Note: {result.note}")  # slugs and repr()s: nothing to escape
 
 
 def _issue_lookup(ws: Workspace, stack: ExitStack) -> Callable[[str], FieldOwner | None] | None:

@@ -24,6 +24,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.atomic import write_new
 from mougen.errors import OutputError, PdfReadError, SigningError
+from mougen.printable import printable
 from mougen.roles import role as find_role
 from mougen.signing.field_owner import FieldOwner, check_binding
 from mougen.signing.stamp import Stamp
@@ -139,7 +140,7 @@ def common_name(cert: x509.Certificate) -> str:
 
 def check_can_sign(cert: x509.Certificate, when: datetime) -> None:
     """Raise ``SigningError`` unless ``cert`` is in date at ``when`` and allowed to sign."""
-    who = common_name(cert)
+    who = printable(common_name(cert))
     if when < cert.not_valid_before:
         raise SigningError(f"the certificate of {who} is not valid until {cert.not_valid_before}")
     if when > cert.not_valid_after:
@@ -189,7 +190,7 @@ def _signed_by(reader: PdfFileReader, role: str) -> str:
     for sig in reader.embedded_signatures:
         if sig.field_name == role:
             try:
-                return f" by {common_name(sig.signer_cert)}"
+                return f" by {printable(common_name(sig.signer_cert))}"
             except Exception:  # a damaged signature still means the field is taken
                 return ""
     return ""

@@ -26,6 +26,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
 from mougen.errors import SigningError
+from mougen.printable import printable
 from mougen.roles import Role
 
 #: Fonts from Debian, in order of preference (see :func:`_font_for`).
@@ -61,8 +62,16 @@ class Stamp:
         return "\n".join([line for line in lines if line] + ["Digitally signed %(ts)s"])
 
     def params(self) -> dict[str, str]:
-        """The values for the template's parameters, all but the time."""
-        return {"signer": self.signer, "role": self.role.title, "authority": self.authority or ""}
+        """The values for the template's parameters, all but the time.
+
+        A certificate's name is escaped (:func:`printable`): a newline in it would otherwise
+        draw a line of its own, such as a role the signer does not hold.
+        """
+        return {
+            "signer": printable(self.signer),
+            "role": self.role.title,
+            "authority": printable(self.authority or ""),
+        }
 
     def style(self) -> TextStampStyle:
         """A style drawing this stamp; pyHanko shrinks the text to fit the field."""
