@@ -11,10 +11,11 @@ from __future__ import annotations
 import secrets
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from mougen.collect import collect_inbox
+from mougen.errors import MougenError
 from mougen.pack import build_packs
 from mougen.pack.issued import record_issued
 from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
@@ -30,11 +31,15 @@ from mougen.workspace import Workspace, init_workspace
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
 
 
-def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Workspace:
-    """Run the demonstration round in the new workspace ``target``, reporting through ``say``."""
+def run_demo(
+    target: Path, say: Callable[[str], None], *, when: datetime, jobs: int = 1
+) -> Workspace:
+    """Run the demonstration round in the new workspace ``target``, reporting through ``say``.
+
+    ``when`` is the date the packs, the dashboard and the review calendar are made as of.
+    """
     ws = init_workspace(target)
     target = ws.root  # resolved, so archive paths can be shown relative to it
-    when = datetime.now(UTC).replace(microsecond=0)
     packs = target / "packs"
     for mou_id, entry in sorted(ws.catalog.entries.items()):
         results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)
@@ -43,6 +48,8 @@ def run_demo(target: Path, say: Callable[[str], None], *, jobs: int = 1) -> Work
     returned = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
     with Tracker.open(ws.db_url) as tracker:
         [outcome] = collect_inbox(ws, returned.parent, tracker)
+        if outcome.archived is None:
+            raise MougenError(f"the demonstration's signed MoU was rejected: {outcome.reason}")
         say(f"collected {returned.name} -> {outcome.archived.relative_to(target)}")
         report = verify_file(outcome.archived, workspace_trust_roots(ws))
         verdict = "fully executed" if report.valid else "NOT fully executed"

@@ -9,7 +9,8 @@ from functools import cached_property
 from pathlib import Path
 
 from mougen.config import Catalog, load_catalog
-from mougen.errors import MougenError, TemplateError
+from mougen.config.catalog import NOT_A_WORKSPACE
+from mougen.errors import ConfigError, MougenError, OutputError, TemplateError
 
 #: The repository checkout this package runs from; it doubles as the bundled workspace.
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -46,13 +47,39 @@ class Workspace:
         return self.root / "issued"
 
     @property
+    def db_file(self) -> Path:
+        """The tracker's SQLite file when no other database is named."""
+        return self.root / "mougen.db"
+
+    @property
     def db_url(self) -> str:
-        return self.db_url_override or f"sqlite:///{self.root / 'mougen.db'}"
+        return self.db_url_override or f"sqlite:///{self.db_file}"
 
     @property
     def has_tracker(self) -> bool:
         """Whether there is a tracker to consult (a check should not create one)."""
-        return self.db_url_override is not None or (self.root / "mougen.db").exists()
+        return self.db_url_override is not None or self.db_file.exists()
+
+    @property
+    def is_workspace(self) -> bool:
+        """Whether the folder is a workspace at all (it has a regions/ folder)."""
+        return self.regions_dir.is_dir()
+
+    def require(self) -> None:
+        """Refuse a folder that is not a workspace, before anything is read or created in it."""
+        if not self.is_workspace:
+            raise ConfigError(NOT_A_WORKSPACE, self.regions_dir)
+
+    def check_writable(self) -> None:
+        """Refuse, before anything is written, a workspace whose records cannot be written.
+
+        A command that writes documents and then fails to record them would leave packs
+        that look issued but are not; so it asks here first.
+        """
+        self.require()
+        for path in (self.root, self.issued_dir, self.signed_dir, self.db_file):
+            if path.exists() and not os.access(path, os.W_OK):
+                raise OutputError("read-only: this command records into the workspace", path)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -30,6 +30,14 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(root)
 
 
+@pytest.fixture(scope="module")
+def pki():
+    """A test PKI (root CA, signers, CRLs, OCSP) made at run time, shared by a module's tests."""
+    from tests.pki import TestPki
+
+    return TestPki()
+
+
 @pytest.fixture
 def run_cli(workspace: Workspace):
     """Invoke ``mougen`` in the scratch workspace; returns click's Result."""

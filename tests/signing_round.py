@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from mougen.roles import ROLE_IDS
-from mougen.tracker import Tracker
+from mougen.tracker import SignatureFacts, Tracker
 
 MOU = "se-2018"
 PARTIES = 19
@@ -38,20 +39,30 @@ def record_round(tracker: Tracker) -> None:
             manifest=f"issued/{MOU}/{slug}.json",
         )
         for role in roles:
-            tracker.record_signature(
-                mou=MOU,
-                authority=slug,
-                role=role,
-                signer_name=f"{SIGNER} ({role})",
-                signer_email=f"{role}@{slug}.example",
-                cert_sha256=_sha("cert", slug, role),
-                signed_at=SIGNED_AT,
-                timestamp_at=None,
-                verdict="TOTAL_PASSED",
-                signature_sha256=_sha("cms", slug, role),
-                archive_path=f"signed/{MOU}/{slug}.pdf",
-                file_sha256=_sha(MOU, slug, role),
-            )
+            tracker.record_signature(signed(slug, role))
+
+
+def signed(slug: str, role: str, **changes: object) -> SignatureFacts:
+    """One valid signature of se-2018 by ``role`` of ``slug``.
+
+    Every signature of an authority is in one file, the fully signed document, unless
+    ``changes`` say otherwise (a separate counterpart has its own ``file_sha256``).
+    """
+    facts = SignatureFacts(
+        mou=MOU,
+        authority=slug,
+        role=role,
+        signer_name=f"{SIGNER} ({role})",
+        signer_email=f"{role}@{slug}.example",
+        cert_sha256=_sha("cert", slug, role),
+        signed_at=SIGNED_AT,
+        timestamp_at=None,
+        verdict="TOTAL_PASSED",
+        signature_sha256=_sha("cms", slug, role),
+        archive_path=f"signed/{MOU}/{slug}.pdf",
+        file_sha256=_sha(MOU, slug),
+    )
+    return replace(facts, **changes)
 
 
 def signature_count() -> int:

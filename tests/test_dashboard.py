@@ -11,8 +11,17 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
-from tests.signing_round import MOU, PARTIES, SIGNED, SIGNER, record_round, signature_count
+from tests.signing_round import (
+    MOU,
+    PARTIES,
+    SIGNED,
+    SIGNER,
+    record_round,
+    signature_count,
+    signed,
+)
 
 CHROMIUM = shutil.which("chromium")
 needs_chromium = pytest.mark.skipif(
@@ -171,3 +180,25 @@ def test_report_without_an_id_shows_each_region_s_version_in_force(tmp_path, run
     ]
     assert {b.get("data-complete") for b in bars} == {"0"}
     assert "No events recorded yet." in dom.text_content()
+
+
+IN_FORCE = "se-2019-20"
+
+
+def test_dashboard_shows_counterparts_and_versions_not_issued(tmp_path, run_cli, workspace):
+    url = "sqlite:///" + str(tmp_path / "c.db")
+    with Tracker.open(url) as tracker:
+        for n, role in enumerate(ROLE_IDS):  # each role signed its own copy
+            copy = signed("kent", role, mou=IN_FORCE, file_sha256=f"{n}" * 64)
+            tracker.record_signature(copy)
+    out = tmp_path / "c.html"
+    result = run_cli("--db", url, "report", "--html", str(out), "--date", TODAY)
+    assert result.exit_code == 0, result.output
+    dom = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    [se] = dom.xpath(f"//div[@class='progress'][@data-mou='{IN_FORCE}']")
+    assert se.get("data-complete") == "0"
+    assert se.xpath("string(.//p[contains(@class, 'counterparts')]/@data-counterparts)") == "1"
+    [kent] = dom.xpath(f"//table[@data-mou='{IN_FORCE}']//tr[@data-authority='kent']")
+    assert kent.get("class") == "counterparts" and "complete in counterparts" in kent.text_content()
+    [em] = dom.xpath("//div[@class='progress'][@data-mou='em-2015']")
+    assert em.xpath("string(.//span[contains(@class, 'count')])") == "not issued"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mougen.pack import build_packs
+from mougen.pack.manifest import Manifest
 from mougen.tracker import Tracker
 from tests.pdftext import pdftotext, qpdf_check, signature_fields
 
@@ -116,6 +117,32 @@ def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):
         "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
     )
     assert "0 newly recorded" in again.output
+    assert again.stderr == ""  # the same PDF again: nothing new was issued
+
+
+def test_packing_again_into_the_same_folder_says_a_second_pdf_is_issued(
+    run_cli, workspace, tmp_path
+):
+    out = tmp_path / "packs"
+    pack = ("pack", "em-2015", "-a", "rutland", "-o", str(out), "--date")
+    first = run_cli(*pack, "2026-11-22")
+    assert first.exit_code == 0 and first.stderr == ""
+    again = run_cli(*pack, "2026-11-23")
+    assert again.exit_code == 0 and "1 newly recorded" in again.stdout
+    [warning] = again.stderr.splitlines()
+    assert warning.startswith(f"mougen: warning: {out / 'em-2015--rutland'} held a pack")
+    assert "both PDFs are now recorded as issued" in warning
+    with Tracker.open(workspace.db_url) as tracker:
+        assert len(tracker.issues("em-2015")) == 2
+
+
+def test_the_manifest_reads_back_as_written(workspace, tmp_path):
+    [result] = build_packs(workspace, "em-2015", ["rutland"], tmp_path, WHEN)
+    on_disk = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert Manifest.from_json(on_disk) == result.manifest
+    assert result.manifest.to_json() == on_disk and result.manifest.generated_at == WHEN
+    del on_disk["issued_by"]  # written before mougen recorded who issued
+    assert Manifest.from_json(on_disk).issued_by.startswith("mougen ")
 
 
 def test_pack_command_rejects_unknown_authority_and_writes_nothing(run_cli, tmp_path):

@@ -1,4 +1,4 @@
-"""The test PKI itself: chains, validity windows and revocation data are what tests expect."""
+"""The test PKI itself (conftest.py's `pki` fixture): chains, validity windows, revocation."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,8 +8,7 @@ from cryptography.x509 import ocsp
 from tests.pki import TestPki
 
 
-def test_signer_chains_to_root_and_is_revocable():
-    pki = TestPki()
+def test_signer_chains_to_root_and_is_revocable(pki: TestPki):
     alice = pki.signer("Alice Example", "alice@example.org")
     alice.cert.verify_directly_issued_by(pki.root.cert)
     assert alice.cert.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature
@@ -20,8 +19,7 @@ def test_signer_chains_to_root_and_is_revocable():
     assert response.certificate_status == ocsp.OCSPCertStatus.REVOKED
 
 
-def test_expired_and_self_signed_variants():
-    pki = TestPki()
+def test_expired_and_self_signed_variants(pki: TestPki):
     old = pki.signer(
         "Old",
         not_before=datetime(2020, 1, 1, tzinfo=UTC),

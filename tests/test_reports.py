@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from mougen.reports.chase import CHASE_COLUMNS, chase
 from mougen.reports.reviews import check_review_dates, due_within, reviews
-from mougen.reports.status import status
+from mougen.reports.status import shown_signature, status
 from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
-from tests.signing_round import MOU, PARTIES, SIGNED, SIGNED_AT, SIGNER, record_round
+from tests.signing_round import (
+    MOU,
+    PARTIES,
+    SIGNED,
+    SIGNED_AT,
+    SIGNER,
+    record_round,
+    signed,
+)
 
 #: The review-after months of the design's table, and where each is read from.
 REVIEW_MONTHS = {
@@ -65,6 +75,7 @@ def test_status_json_shape(run_cli, db_url):
         "signer": f"{SIGNER} (dcs)",
         "signed_at": "2026-03-02T10:30:00+00:00",
         "email": "dcs@windsor-and-maidenhead.example",
+        "verdict": "TOTAL_PASSED",
     }
     assert windsor["roles"]["chief-executive"]["signed"] is False
     assert windsor["roles"]["chief-executive"]["signer"] is None
@@ -76,7 +87,7 @@ def test_status_table_ticks_and_counts(run_cli, db_url):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert f"{MOU}: 1/{PARTIES} complete" in lines
-    assert f"se-2019-20: 0/{PARTIES} complete" in lines
+    assert "se-2019-20: not issued" in lines  # never issued: nothing outstanding
     kent = next(line for line in lines if line.startswith("Kent "))
     assert kent.split()[1:] == ["✓", "✓", "✗", "no"]
 
@@ -94,6 +105,127 @@ def test_status_unknown_region_or_mou_is_one_line(run_cli, db_url):
         result = run_cli("--db", db_url, "status", *args)
         assert result.exit_code == 1
         assert len(result.output.splitlines()) == 1 and result.output.startswith("mougen: unknown")
+
+
+def _open(url: str, *facts) -> Tracker:
+    tracker = Tracker.open(url)
+    for f in facts:
+        tracker.record_signature(f)
+    return tracker
+
+
+def _kent(bundled, tracker, root: Path | None = None):
+    [row] = [
+        r for r in status(bundled.catalog, tracker, MOU, archive_root=root) if r.authority == "kent"
+    ]
+    return row
+
+
+def test_three_counterparts_are_complete_in_counterparts_not_complete(bundled, tmp_path, run_cli):
+    # Each role signed its own copy: every role has signed, but no one PDF verifies.
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    counterparts = [
+        signed("kent", role, file_sha256=f"{i}" * 64) for i, role in enumerate(ROLE_IDS)
+    ]
+    with _open(url, *counterparts) as tracker:
+        row = _kent(bundled, tracker)
+        assert (row.complete, row.counterparts_complete, row.issued) == (False, True, True)
+        assert row.state == "complete in counterparts" and row.missing == []
+        assert "kent" not in {r.authority for r in chase(bundled.catalog, tracker, MOU)}
+    data = json.loads(run_cli("--db", url, "status", MOU, "--json").stdout)
+    kent = next(o for o in data if o["authority"] == "kent")
+    assert (kent["complete"], kent["counterparts_complete"]) == (False, True)
+    lines = run_cli("--db", url, "status", MOU).output.splitlines()
+    assert next(line for line in lines if line.startswith("Kent ")).endswith(
+        "complete in counterparts"
+    )
+    assert f"{MOU}: 0/{PARTIES} complete" in lines
+    assert "  and 1 complete in counterparts only" in lines
+
+
+def test_one_document_signed_in_turn_is_complete_across_its_revisions(bundled, tmp_path):
+    # Collect met the document after each signature: each revision begins with the last.
+    root = tmp_path / "ws"
+    revisions, data = [], b"%PDF-1.7 issued\n"
+    for role in ROLE_IDS:
+        data += f"% signed by {role}\n".encode()
+        path = root / "signed" / MOU / "kent" / f"{role}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        revisions.append(
+            signed("kent", role, file_sha256=digest, archive_path=f"signed/{MOU}/kent/{role}.pdf")
+        )
+    with _open(f"sqlite:///{tmp_path / 't.db'}", *revisions) as tracker:
+        assert _kent(bundled, tracker, root).complete is True
+        # Without the archive to read, only signatures filed together can count together.
+        assert _kent(bundled, tracker, None).complete is False
+        # An altered earlier revision no longer counts as part of the final document.
+        (root / "signed" / MOU / "kent" / "dcs.pdf").write_bytes(b"%PDF-1.7 forged\n")
+        assert _kent(bundled, tracker, root).complete is False
+
+
+def test_an_invalid_signature_does_not_complete_a_document(bundled, tmp_path):
+    facts = [signed("kent", role) for role in ROLE_IDS]
+    facts[2] = signed("kent", ROLE_IDS[2], verdict="INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND")
+    with _open(f"sqlite:///{tmp_path / 't.db'}", *facts) as tracker:
+        row = _kent(bundled, tracker)
+    assert (row.complete, row.counterparts_complete) == (False, False)
+    assert row.roles[ROLE_IDS[2]].signed and row.roles[ROLE_IDS[2]].verdict.startswith("INDET")
+
+
+def test_the_shown_signature_is_the_earliest_valid_whatever_the_recording_order(bundled, tmp_path):
+    early = signed("kent", "dcs", signer_name="First", signature_sha256="f" * 64)
+    later = signed(
+        "kent",
+        "dcs",
+        signer_name="Second",
+        signature_sha256="0" * 64,
+        signed_at=SIGNED_AT + timedelta(days=1),
+    )
+    earliest_but_invalid = signed(
+        "kent",
+        "dcs",
+        signer_name="Broken",
+        signature_sha256="1" * 64,
+        signed_at=SIGNED_AT - timedelta(days=1),
+        verdict="TOTAL_FAILED/HASH_FAILURE",
+    )
+    shown = set()
+    for n, order in enumerate(
+        [(early, later, earliest_but_invalid), (earliest_but_invalid, later, early)]
+    ):
+        with _open(f"sqlite:///{tmp_path / f'{n}.db'}", *order) as tracker:
+            shown.add(_kent(bundled, tracker).roles["dcs"].signer)
+            assert shown_signature(tracker.signatures(MOU)).signer_name == "First"
+    assert shown == {"First"}
+
+
+def test_a_version_never_issued_is_not_outstanding_or_chased(bundled, run_cli, db_url):
+    with Tracker.open(db_url) as tracker:
+        rows = status(bundled.catalog, tracker, "se-2019-20")
+        assert {r.issued for r in rows} == {False} and {r.state for r in rows} == {"not issued"}
+        assert chase(bundled.catalog, tracker, "se-2019-20") == []
+    result = run_cli("--db", db_url, "chase", "se-2019-20")
+    assert (
+        result.exit_code == 0 and result.stdout_bytes == ",".join(CHASE_COLUMNS).encode() + b"\r\n"
+    )
+    assert result.stderr == "mougen: warning: se-2019-20 has not been issued: nothing to chase\n"
+    data = json.loads(run_cli("--db", db_url, "status", "se-2019-20", "--json").stdout)
+    assert {o["issued"] for o in data} == {False}
+
+
+def test_chase_warns_about_each_row_without_a_name_or_email(bundled, run_cli, db_url):
+    result = run_cli("--db", db_url, "chase", MOU, "--json")
+    rows = json.loads(result.stdout)
+    unaddressed = [r for r in rows if not (r["name"] and r["email"])]
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == len(unaddressed) > 0
+    first = unaddressed[0]
+    assert warnings[0].startswith(
+        f"mougen: warning: {MOU}: {first['authority']}: {first['role']}: no "
+    )
+    assert set(rows[0]) == set(CHASE_COLUMNS)
 
 
 # --- chase ---------------------------------------------------------------------------------------
@@ -122,8 +254,9 @@ def test_chase_csv_reads_back_with_names_and_emails_from_config(workspace, run_c
     )
     result = run_cli("--db", db_url, "chase", MOU)
     assert result.exit_code == 0, result.output
+    # The warnings about rows without a name or email are on stderr, not in the CSV.
     assert result.stdout_bytes.startswith(",".join(CHASE_COLUMNS).encode() + b"\r\n")
-    rows = list(csv.DictReader(io.StringIO(result.output, newline="")))
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     windsor = [r for r in rows if r["authority"] == "windsor-and-maidenhead"]
     assert [r["role"] for r in windsor] == ["lead-member", "chief-executive"]
     ceo = windsor[1]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from mougen.tracker import Tracker
+from mougen.tracker import SignatureFacts, Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
@@ -87,21 +87,21 @@ def issue(n: int = 0) -> dict:
     }
 
 
-def signature(n: int = 0, *, archive_path: str | None = None) -> dict:
-    return {
-        "mou": "se-2018",
-        "authority": f"authority-{n}",
-        "role": "dcs",
-        "signer_name": "Dana Example",
-        "signer_email": "dana@example.org",
-        "cert_sha256": _sha("cert"),
-        "signed_at": WHEN + timedelta(hours=1),
-        "timestamp_at": None,
-        "verdict": "TOTAL_PASSED",
-        "signature_sha256": _sha(f"cms {n}"),
-        "archive_path": archive_path or f"signed/se-2018/authority-{n}/{_sha(f'file {n}')}.pdf",
-        "file_sha256": _sha(f"file {n}"),
-    }
+def signature(n: int = 0, *, archive_path: str | None = None) -> SignatureFacts:
+    return SignatureFacts(
+        mou="se-2018",
+        authority=f"authority-{n}",
+        role="dcs",
+        signer_name="Dana Example",
+        signer_email="dana@example.org",
+        cert_sha256=_sha("cert"),
+        signed_at=WHEN + timedelta(hours=1),
+        timestamp_at=None,
+        verdict="TOTAL_PASSED",
+        signature_sha256=_sha(f"cms {n}"),
+        archive_path=archive_path or f"signed/se-2018/authority-{n}/{_sha(f'file {n}')}.pdf",
+        file_sha256=_sha(f"file {n}"),
+    )
 
 
 # -- recording ------------------------------------------------------------------------------
@@ -125,10 +125,10 @@ def test_record_issue_is_idempotent(tracker):
 
 
 def test_same_signature_in_two_files_is_recorded_once(tracker):
-    assert tracker.record_signature(**signature()) is True
-    assert tracker.record_signature(**signature(archive_path="signed/elsewhere.pdf")) is False
+    assert tracker.record_signature(signature()) is True
+    assert tracker.record_signature(signature(archive_path="signed/elsewhere.pdf")) is False
     [sig] = tracker.signatures("se-2018")
-    assert sig.archive_path == signature()["archive_path"]
+    assert sig.archive_path == signature().archive_path
     assert sig.signed_at == WHEN + timedelta(hours=1) and sig.timestamp_at is None
     assert sig.recorded_at.tzinfo is not None
     assert [e.kind for e in tracker.events()] == ["signed"]
@@ -333,7 +333,7 @@ def _record_everything(url: str, barrier, results, seed: int) -> None:
     with Tracker.open(url) as t:
         for n in order:
             new += t.record_issue(**issue(n))
-            new += t.record_signature(**signature(n))
+            new += t.record_signature(signature(n))
     results.put(new)
 
 
@@ -478,3 +478,19 @@ def test_rebuild_verifies_against_the_given_trust_roots(workspace, archived, run
     missing = run_cli("tracker", "rebuild", "--trust", str(tmp_path / "nope.pem"))
     assert missing.exit_code == 2 and "nope.pem" in missing.output
     assert len(missing.output.strip().splitlines()) == 1
+
+
+def test_signature_facts_read_back_from_json_and_from_the_tracker(tracker):
+    facts = signature()
+    assert SignatureFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+    tracker.record_signature(facts)
+    [record] = tracker.signatures()
+    assert SignatureFacts.from_json(record.to_json()) == facts
+
+
+def test_the_tracker_logs_events_at_the_time_its_clock_gives(db_url):
+    with Tracker.open(db_url, clock=lambda: WHEN) as t:
+        t.record_issue(**issue())
+        t.record_signature(signature())
+        assert [e.at for e in t.events()] == [WHEN, WHEN]
+        assert t.signatures()[0].recorded_at == WHEN

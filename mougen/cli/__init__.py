@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
-from pathlib import Path
+import traceback
+from typing import Any
 
 import click
 
 from mougen import __version__
+from mougen.cli.options import current_workspace, workspace_options
 from mougen.errors import MougenError
-from mougen.workspace import Workspace
 
 #: Each command and where it is defined. A command's module is imported only when that
 #: command runs, so ``mougen regions`` does not wait for pyHanko, reportlab and SQLAlchemy.
@@ -35,9 +36,18 @@ COMMANDS = {
     "verify": "mougen.cli.verify_cmds:verify",
 }
 
+#: The exit status of a fault in mougen itself (BSD's EX_SOFTWARE), not of bad input.
+INTERNAL_ERROR = 70
+
+_DEBUG = "mougen.debug"
+
 
 class _Group(click.Group):
-    """The command group: commands loaded on demand, and every error as one line."""
+    """The command group: commands loaded on demand, and every error as one line.
+
+    This is the one place errors become output and exit codes: a ``MougenError`` is its
+    own line; anything else is a fault in mougen, shown as one line unless ``--debug``.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -46,40 +56,70 @@ class _Group(click.Group):
         if name not in COMMANDS:
             return None
         module, attr = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(module), attr)
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MougenError as exc:
             click.echo(f"mougen: {exc}", err=True)
+            _explain(ctx, exc)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             # One line, like every other error, instead of click's usage block.
             where = exc.ctx.command_path if exc.ctx else "mougen"
-            click.echo(f"{where}: {exc.format_message()} (see {where} --help)", err=True)
+            click.echo(f"mougen: {exc.format_message()} (see {where} --help)", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # a bug: say so in one line, unless asked for all of it
+            if ctx.meta.get(_DEBUG):
+                raise
+            click.echo(
+                f"mougen: internal error: {type(exc).__name__}: {exc}"
+                " (run with --debug or MOUGEN_DEBUG=1 for the full cause)",
+                err=True,
+            )
+            ctx.exit(INTERNAL_ERROR)
+
+
+def _explain(ctx: click.Context, exc: BaseException) -> None:
+    """With ``--debug``, the whole chain of causes behind an error, on stderr.
+
+    Errors raised ``from None`` keep their one line short; the cause they hid is
+    still their ``__context__``, and is shown here, innermost last.
+    """
+    if not ctx.meta.get(_DEBUG):
+        return
+    link: BaseException | None = exc
+    while link is not None:
+        click.echo("".join(traceback.format_exception(link, chain=False)).rstrip(), err=True)
+        link = link.__cause__ or link.__context__
+        if link is not None:
+            click.echo("caused by:", err=True)
+
+
+def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[_DEBUG] = value
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@workspace_options(envvar=True)
 @click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="MOUGEN_WORKSPACE",
-    help="Workspace folder (default: the current folder).",
-)
-@click.option(
-    "--db",
-    envvar="MOUGEN_DB",
-    metavar="URL",
-    help="Tracker database as an SQLAlchemy URL (default: SQLite in the workspace).",
+    "--debug",
+    is_flag=True,
+    envvar="MOUGEN_DEBUG",
+    expose_value=False,
+    is_eager=True,
+    callback=_remember_debug,
+    help="On an error, print its full cause (a traceback) too.",
 )
 @click.version_option(__version__, prog_name="mougen")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
+def cli(ctx: click.Context) -> None:
     """Assemble, sign, verify, track and revise regional sector-led improvement MoUs."""
-    ctx.obj = Workspace.locate(workspace, db)
+    ctx.obj = current_workspace(ctx)
 
 
 def main() -> None:

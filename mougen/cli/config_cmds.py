@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from mougen.cli.options import pass_workspace
+from mougen.cli.options import echo_json, echo_table, json_option, pass_workspace
+from mougen.config.catalog import MouEntry
 from mougen.workspace import Workspace, init_workspace
 
 
@@ -19,14 +21,40 @@ def init(directory: Path) -> None:
 
 
 @click.command()
+@json_option
 @pass_workspace
-def regions(ws: Workspace) -> None:
-    """List regions and their MoU versions, dates and number of parties."""
-    rows = [("REGION", "MOU", "COMMENCES", "REVIEW AFTER", "PARTIES")]
-    for entry in sorted(ws.catalog.entries.values(), key=lambda e: (e.region.name, e.mou.id)):
+def regions(ws: Workspace, as_json: bool) -> None:
+    """List regions (with the ids other commands take) and their MoU versions."""
+    entries = sorted(ws.catalog.entries.values(), key=lambda e: (e.region.name, e.mou.id))
+    if as_json:
+        echo_json([_region_json(entry) for entry in entries])
+        return
+    rows = [("REGION", "ID", "MOU", "COMMENCES", "REVIEW AFTER", "PARTIES")]
+    for entry in entries:
         mou = entry.mou
         review = str(mou.review_after) if mou.review_after else "-"
-        rows.append((entry.region.name, mou.id, str(mou.commences), review, str(len(mou.parties))))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        rows.append(
+            (
+                entry.region.name,
+                entry.region.id,
+                mou.id,
+                str(mou.commences),
+                review,
+                str(len(mou.parties)),
+            )
+        )
+    echo_table(rows)
+
+
+def _region_json(entry: MouEntry) -> dict[str, Any]:
+    mou = entry.mou
+    return {
+        "region": entry.region.id,
+        "region_name": entry.region.name,
+        "mou": mou.id,
+        "title": mou.title,
+        "commences": str(mou.commences),
+        "review_after": str(mou.review_after) if mou.review_after else None,
+        "parties": list(mou.parties),
+        "source": str(entry.source),
+    }

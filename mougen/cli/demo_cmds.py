@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from mougen.cli.options import jobs_option
+from mougen.cli.options import date_option, jobs_option, resolve_when
 from mougen.demo import run_demo
 
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @jobs_option(default=2)
-def demo(directory: Path, jobs: int) -> None:
+@date_option("Make the packs and reports as of this date (default: SOURCE_DATE_EPOCH, or now).")
+def demo(directory: Path, jobs: int, when: datetime | None) -> None:
     """Run a whole signing round on the bundled regions in a new workspace DIRECTORY.
 
     Packs for every authority of every MoU version, a programme CA for the South East,
     Milton Keynes' three signatories signing se-2019-20 in turn, collect, verify, the
     dashboard, and the se-2018 -> se-2019-20 redline.
     """
-    run_demo(directory, click.echo, jobs=jobs)
+    run_demo(directory, click.echo, when=resolve_when(when), jobs=jobs)
     click.echo(f"Done. Explore it with: mougen --workspace {directory} status se-2019-20")

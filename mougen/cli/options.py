@@ -1,16 +1,147 @@
-"""Options and decorators that several commands share, defined once."""
+"""Options, parameter types and helpers that several commands share, defined once."""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
 
+from mougen.textcolumns import aligned
 from mougen.workspace import Workspace
 
-pass_workspace = click.make_pass_decorator(Workspace)
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Where the workspace and database chosen on the command line are kept (ctx.meta is
+#: shared by the group and its subcommands, so either may set them).
+_WORKSPACE, _DB = "mougen.workspace", "mougen.db"
+
+#: The environment variable for a region CA key's passphrase, for ``read_passphrase``.
+#: It is not the signer's ``MOUGEN_P12_PASSPHRASE``: one secret in the environment must
+#: not unlock both a signatory's key and the CA that vouches for signatories.
+CA_PASSPHRASE_ENV = "MOUGEN_CA_PASSPHRASE"
 
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            ctx.meta[key] = value
+
+    return callback
+
+
+def workspace_options(envvar: bool) -> Callable[[F], F]:
+    """``--workspace/-w DIR`` and ``--db URL``: on the group (with their environment
+    variables) and again on every command, so they may come before or after its name."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--db",
+            envvar="MOUGEN_DB" if envvar else None,
+            metavar="URL",
+            expose_value=False,
+            callback=_remember(_DB),
+            help="Tracker database as an SQLAlchemy URL (default: SQLite in the workspace).",
+        )(f)
+        return click.option(
+            "--workspace",
+            "-w",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="MOUGEN_WORKSPACE" if envvar else None,
+            expose_value=False,
+            callback=_remember(_WORKSPACE),
+            help="Workspace folder (default: the current folder).",
+        )(f)
+
+    return decorate
+
+
+def current_workspace(ctx: click.Context) -> Workspace:
+    """The workspace the command line chose, wherever on it ``--workspace``/``--db`` came."""
+    return Workspace.locate(ctx.meta.get(_WORKSPACE), ctx.meta.get(_DB))
+
+
+def pass_workspace(f: F) -> F:
+    """Pass the chosen :class:`Workspace` as the command's first argument."""
+
+    @functools.wraps(f)
+    def with_workspace(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        return ctx.invoke(f, current_workspace(ctx), *args, **kwargs)
+
+    return workspace_options(envvar=False)(with_workspace)  # type: ignore[return-value]
+
+
+def fail(code: int) -> NoReturn:
+    """End the command with exit status ``code``: the one way commands exit non-zero."""
+    raise click.exceptions.Exit(code)
+
+
+def warn(message: str) -> None:
+    """One ``mougen: warning: ...`` line on stderr."""
+    click.echo(f"mougen: warning: {message}", err=True)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (the shape of every ``--json`` output)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_table(rows: Sequence[Sequence[str]]) -> None:
+    """Print rows (the first is the header) as aligned columns (see ``textcolumns``)."""
+    for line in aligned(rows):
+        click.echo(line)
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (shapes in docs/json.md)."
+)
+
+
+class DateTimeParam(click.ParamType):
+    """A date or date and time in ISO 8601 (``2026-03-01``, ``2026-03-01T09:30:00``),
+    taken as UTC unless it names its zone."""
+
+    name = "DATE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"expected a date such as 2026-03-01 (or 2026-03-01T09:30:00), got {value!r}")
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def date_option(help_text: str, *aliases: str) -> Callable[[F], F]:
+    """``--date DATE``: the moment a command stamps or reports as of (see resolve_when)."""
+    return click.option("--date", *aliases, "when", type=DateTimeParam(), help=help_text)
+
+
+def resolve_when(when: datetime | None) -> datetime:
+    """The command's clock, read once: ``--date``, else SOURCE_DATE_EPOCH, else now (UTC)."""
+    if when is not None:
+        return when
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def resolve_day(when: datetime | None) -> date:
+    """The day a report is as of (see :func:`resolve_when`)."""
+    return resolve_when(when).date()
+
 
 trust_option = click.option(
     "--trust",
@@ -40,7 +171,7 @@ authorities_option = click.option(
 )
 
 
-def jobs_option(default: int) -> click.decorators.FC:
+def jobs_option(default: int) -> Callable[[F], F]:
     """``--jobs N``: how many packs to build at once."""
     return click.option(
         "--jobs",
@@ -52,7 +183,7 @@ def jobs_option(default: int) -> click.decorators.FC:
     )
 
 
-def output_dir_option(help_text: str) -> click.decorators.FC:
+def output_dir_option(help_text: str) -> Callable[[F], F]:
     """``--output/-o DIR``: the folder a command writes into (created if need be)."""
     return click.option(
         "--output",

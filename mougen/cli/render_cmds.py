@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,33 +11,24 @@ from tqdm import tqdm
 from mougen import atomic
 from mougen.cli.options import (
     authorities_option,
+    date_option,
     jobs_option,
     output_dir_option,
     pass_workspace,
+    resolve_when,
+    warn,
 )
+from mougen.cli.tracking import check_recordable
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
 from mougen.render import render_authority
 from mougen.workspace import Workspace
 
-date_option = click.option(
-    "--date",
-    "when",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
-    "The same inputs and date give byte-identical files.",
+_STAMP = (
+    "Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
+    "The same inputs and date give byte-identical files."
 )
-
-
-def generation_time(when: datetime | None) -> datetime:
-    """The date documents carry: ``--date``, else SOURCE_DATE_EPOCH, else now (UTC)."""
-    if when is not None:
-        return when.replace(tzinfo=UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _parties(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> list[str]:
@@ -50,13 +40,13 @@ def _parties(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> list[str]:
 @click.argument("mou_id")
 @authorities_option
 @output_dir_option("Folder to write into.")
-@date_option
+@date_option(_STAMP)
 @pass_workspace
 def render(
     ws: Workspace, mou_id: str, slugs: tuple[str, ...], out_dir: Path, when: datetime | None
 ) -> None:
     """Render MOU_ID for an authority: its DOCX to read and its PDF to sign."""
-    when = generation_time(when)
+    when = resolve_when(when)
     for slug in _parties(ws, mou_id, slugs):
         rendered = render_authority(ws, mou_id, slug, when=when)
         name = pack_name(mou_id, slug)
@@ -70,7 +60,7 @@ def render(
 @authorities_option
 @output_dir_option("Folder to write packs into.")
 @jobs_option(default=1)
-@date_option
+@date_option(_STAMP)
 @pass_workspace
 def pack(
     ws: Workspace,
@@ -81,7 +71,8 @@ def pack(
     when: datetime | None,
 ) -> None:
     """Build a sign-off pack per authority: DOCX, PDF, cover sheet, manifest, zip."""
-    when = generation_time(when)
+    when = resolve_when(when)
+    check_recordable(ws)
     parties = _parties(ws, mou_id, slugs)
     with tqdm(
         total=len(parties),
@@ -93,4 +84,10 @@ def pack(
             ws, mou_id, parties, out_dir, when, jobs=jobs, progress=lambda _: bar.update()
         )
     new = record_issued(ws, results, when)
+    for r in results:
+        if r.replaced:
+            warn(
+                f"{r.folder} held a pack issuing another PDF ({r.replaced[:12]}...);"
+                " both PDFs are now recorded as issued, and either can be signed and collected"
+            )
     click.echo(f"{len(results)} packs for {mou_id} in {out_dir} ({new} newly recorded as issued)")

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import io
-import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from mougen.atomic import write_bytes
-from mougen.cli.options import pass_workspace
-from mougen.reports.chase import chase, write_chase_csv
+from mougen.cli.options import (
+    date_option,
+    echo_json,
+    echo_table,
+    fail,
+    json_option,
+    pass_workspace,
+    resolve_day,
+    resolve_when,
+    warn,
+)
+from mougen.cli.tracking import open_tracker
+from mougen.reports.chase import ChaseRow, chase, write_chase_csv
 from mougen.reports.check import check_workspace
 from mougen.reports.dashboard import dashboard_html
 from mougen.reports.reviews import Review, due_within, reviews
 from mougen.reports.status import StatusRow, completion, status, write_status_csv
 from mougen.roles import ROLE_IDS
-from mougen.tracker import Tracker
 from mougen.workspace import Workspace
+
+_AS_OF = "Report as of this date (YYYY-MM-DD; default: SOURCE_DATE_EPOCH, or today)."
 
 
 class _Days(click.ParamType):
@@ -26,33 +37,15 @@ class _Days(click.ParamType):
 
     name = "DAYS"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         if isinstance(value, int):
             return value
         text = str(value).strip().lower().removesuffix("d")
         if not text.isdigit():
             self.fail(f"expected a number of days such as 90d, got {value!r}", param, ctx)
         return int(text)
-
-
-def _today_option(command):
-    # Hidden: it exists so tests (and a coordinator's "what if") can fix the date.
-    return click.option(
-        "--today",
-        type=click.DateTime(["%Y-%m-%d"]),
-        hidden=True,
-        help="Report as of this date (YYYY-MM-DD).",
-    )(command)
-
-
-def _as_date(today: datetime | None) -> date:
-    return today.date() if today else date.today()
-
-
-def _echo_table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def _review_state(review: Review, today: date) -> str:
@@ -66,33 +59,39 @@ def _review_state(review: Review, today: date) -> str:
 
 
 def _status_table(rows: list[StatusRow]) -> None:
-    counts = completion(rows)
-    for mou, (done, total) in counts.items():
+    for mou, progress in completion(rows).items():
         table = [("AUTHORITY", *(r.upper() for r in ROLE_IDS), "COMPLETE")]
         for row in (r for r in rows if r.mou == mou):
             ticks = ("✓" if row.roles[role].signed else "✗" for role in ROLE_IDS)
-            table.append((row.authority_name, *ticks, "yes" if row.complete else "no"))
-        click.echo(f"{mou}: {done}/{total} complete")
-        _echo_table(table)
+            table.append((row.authority_name, *ticks, row.state))
+        click.echo(f"{mou}: {progress.headline}")
+        if progress.counterparts:
+            click.echo(f"  and {progress.counterparts} complete in counterparts only")
+        echo_table(table)
         click.echo()
 
 
 @click.command("status")
 @click.argument("mou_id", required=False)
 @click.option("--region", metavar="REGION", help="Only this region's versions (a region id).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per row.")
+@json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one line per row.")
 @pass_workspace
 def status_cmd(
     ws: Workspace, mou_id: str | None, region: str | None, as_json: bool, as_csv: bool
 ) -> None:
-    """Show who has signed, per authority, for MOU_ID (or every version)."""
+    """Show who has signed, per authority, for MOU_ID (or every version).
+
+    COMPLETE is "yes" when one signed document carries every role's valid signature,
+    "complete in counterparts" when every role has signed but in separate copies, and
+    "not issued" when no PDF of the version has been issued to the authority.
+    """
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
-    with Tracker.open(ws.db_url) as tracker:
-        rows = status(ws.catalog, tracker, mou_id, region)
+    with open_tracker(ws) as tracker:
+        rows = status(ws.catalog, tracker, mou_id, region, archive_root=ws.root)
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in rows], indent=2))
+        echo_json([r.to_json() for r in rows])
     elif as_csv:
         out = io.StringIO()
         write_status_csv(rows, out)
@@ -103,14 +102,35 @@ def status_cmd(
 
 @click.command("chase")
 @click.argument("mou_id")
+@json_option
 @pass_workspace
-def chase_cmd(ws: Workspace, mou_id: str) -> None:
-    """Print, as CSV for a mail merge, each signature MOU_ID still lacks and whom to ask."""
-    with Tracker.open(ws.db_url) as tracker:
-        rows = chase(ws.catalog, tracker, mou_id)
+def chase_cmd(ws: Workspace, mou_id: str, as_json: bool) -> None:
+    """Print, as CSV for a mail merge, each signature MOU_ID still lacks and whom to ask.
+
+    A version never issued has nothing to chase. Each row without a name or an email
+    (none in the region file) is named in a warning on stderr.
+    """
+    with open_tracker(ws) as tracker:
+        rows = chase(ws.catalog, tracker, mou_id, archive_root=ws.root)
+        if not tracker.issues(mou_id) and not rows:
+            warn(f"{mou_id} has not been issued: nothing to chase")
+    _warn_unaddressed(rows)
+    if as_json:
+        echo_json([r.to_json() for r in rows])
+        return
     out = io.StringIO()
     write_chase_csv(rows, out)
     click.echo(out.getvalue(), nl=False)
+
+
+def _warn_unaddressed(rows: list[ChaseRow]) -> None:
+    for row in rows:
+        lacking = [what for what, value in (("name", row.name), ("email", row.email)) if not value]
+        if lacking:
+            warn(
+                f"{row.mou}: {row.authority}: {row.role}: no {' or '.join(lacking)}"
+                " in the region file"
+            )
 
 
 @click.command("report")
@@ -122,51 +142,71 @@ def chase_cmd(ws: Workspace, mou_id: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the dashboard to this HTML file.",
 )
-@_today_option
+@json_option
+@date_option(_AS_OF, "--today")
 @pass_workspace
-def report_cmd(ws: Workspace, mou_id: str | None, html_path: Path, today: datetime | None) -> None:
+def report_cmd(
+    ws: Workspace, mou_id: str | None, html_path: Path, as_json: bool, when: datetime | None
+) -> None:
     """Write a self-contained HTML dashboard for MOU_ID (or every version in force)."""
-    with Tracker.open(ws.db_url) as tracker:
-        html = dashboard_html(ws, tracker, mou_id, _as_date(today), datetime.now(UTC))
+    now = resolve_when(when)
+    with open_tracker(ws) as tracker:
+        html = dashboard_html(ws, tracker, mou_id, now.date(), now)
     write_bytes(html_path, html.encode("utf-8"))
-    click.echo(f"Wrote {html_path}")
+    if as_json:
+        echo_json({"html": str(html_path), "generated_at": now.isoformat()})
+    else:
+        click.echo(f"Wrote {html_path}")
 
 
 @click.command("reviews")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per version.")
+@json_option
 @click.option(
     "--within",
     type=_Days(),
     metavar="DAYS",
     help="Only versions whose review is due within DAYS (such as 90d), or already due.",
 )
-@_today_option
+@date_option(_AS_OF, "--today")
 @pass_workspace
-def reviews_cmd(ws: Workspace, as_json: bool, within: int | None, today: datetime | None) -> None:
+def reviews_cmd(ws: Workspace, as_json: bool, within: int | None, when: datetime | None) -> None:
     """Show when each MoU version is due for review, and what supersedes it."""
-    day = _as_date(today)
+    day = resolve_day(when)
     rows = reviews(ws, day)
     if within is not None:
         rows = due_within(rows, day, within)
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in rows], indent=2))
+        echo_json([r.to_json() for r in rows])
         return
     table = [("MOU", "REGION", "REVIEW AFTER", "FROM", "STATE")]
     for r in rows:
         after = r.review_after or "-"
         source = r.review_after_source or "-"
         table.append((r.mou, r.region_name, after, source, _review_state(r, day)))
-    _echo_table(table)
+    echo_table(table)
 
 
 @click.command("check")
+@json_option
 @pass_workspace
-def check_cmd(ws: Workspace) -> None:
+def check_cmd(ws: Workspace, as_json: bool) -> None:
     """Check the region files and templates: they load, render, and agree on dates."""
     problems = check_workspace(ws)
-    for line in problems:
-        click.echo(line)
+    if as_json:
+        echo_json({"ok": not problems, "problems": problems, **_counts(ws, problems)})
+    else:
+        for line in problems:
+            click.echo(line)
+        if not problems:
+            count = len(ws.catalog.entries)
+            click.echo(
+                f"OK: {len(ws.catalog.files)} region files, {count} MoU versions and templates."
+            )
     if problems:
-        raise click.exceptions.Exit(1)
-    count = len(ws.catalog.entries)
-    click.echo(f"OK: {len(ws.catalog.files)} region files, {count} MoU versions and templates.")
+        fail(1)
+
+
+def _counts(ws: Workspace, problems: list[str]) -> dict[str, int | None]:
+    if problems:  # the catalog may not load at all
+        return {"region_files": None, "versions": None}
+    return {"region_files": len(ws.catalog.files), "versions": len(ws.catalog.entries)}

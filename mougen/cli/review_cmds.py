@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from mougen.cli.options import pass_workspace
+from mougen.cli.options import date_option, pass_workspace, resolve_when
 from mougen.redline import Summary, load_version, write_redline
 from mougen.redline.review import predecessor, start_review
 from mougen.workspace import Workspace
-
-
-def _when(_ctx, _param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO 8601 date and time, got {value!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _report(summary: Summary, out: Path, *, as_text: bool, as_json: bool) -> None:
@@ -44,9 +34,9 @@ def _report(summary: Summary, out: Path, *, as_text: bool, as_json: bool) -> Non
     type=click.Path(dir_okay=False, path_type=Path),
     help="The redline to write: OUT.docx (tracked changes) or OUT.pdf.",
 )
-@click.option("--authority", metavar="SLUG", help="Render MoU ids for this authority.")
+@click.option("--authority", "-a", metavar="SLUG", help="Render MoU ids for this authority.")
 @click.option("--author", default="mougen", show_default=True, help="Author of the changes.")
-@click.option("--date", "when", callback=_when, help="Date of the changes (ISO 8601; default now).")
+@date_option("Date of the changes (ISO 8601; default: SOURCE_DATE_EPOCH, or now).")
 @click.option("--summary", "as_text", is_flag=True, help="Print the summary of changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary of changes as JSON.")
 @pass_workspace
@@ -65,8 +55,8 @@ def redline(
 
     MoU ids are rendered for --authority, or with placeholders for the authority.
     """
-    versions = [load_version(ws, spec, authority) for spec in (old, new)]
-    summary = write_redline(*versions, out, author=author, when=when)
+    before, after = (load_version(ws, spec, authority) for spec in (old, new))
+    summary = write_redline(before, after, out, author=author, when=resolve_when(when))
     _report(summary, out, as_text=as_text, as_json=as_json)
 
 
@@ -100,11 +90,15 @@ def review_start(ws: Workspace, mou_id: str, new_id: str, commences: str, review
 )
 @click.option("--pdf", is_flag=True, help="Write a PDF redline instead of tracked changes.")
 @click.option("--author", default="mougen", show_default=True, help="Author of the changes.")
+@date_option("Date of the changes (ISO 8601; default: SOURCE_DATE_EPOCH, or now).")
 @pass_workspace
-def review_diff(ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author: str) -> None:
+def review_diff(
+    ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author: str, when: datetime | None
+) -> None:
     """Write the redline of MOU_ID against the version it supersedes."""
     old_id = predecessor(ws, mou_id)
     out = out or ws.root / "redlines" / f"{old_id}--{mou_id}{'.pdf' if pdf else '.docx'}"
-    summary = write_redline(load_version(ws, old_id), load_version(ws, mou_id), out, author=author)
+    old, new = load_version(ws, old_id), load_version(ws, mou_id)
+    summary = write_redline(old, new, out, author=author, when=resolve_when(when))
     click.echo(summary.text())
     click.echo(f"Wrote {out}")

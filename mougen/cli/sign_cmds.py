@@ -136,7 +136,7 @@ def _issue_lookup(ws: Workspace, stack: ExitStack) -> Callable[[str], FieldOwner
     """Whom an issued PDF (by SHA-256) belongs to, from the workspace's tracker if it has one."""
     if not ws.has_tracker:
         return None
-    return partial(issued_to, ws, stack.enter_context(Tracker.open(ws.db_url)))
+    return partial(issued_to, ws, stack.enter_context(Tracker.open(ws.db_url, readonly=True)))
 
 
 def _signer(

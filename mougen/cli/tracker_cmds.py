@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from mougen.cli.options import crl_option, pass_workspace, trust_option
-from mougen.tracker import Tracker
+from mougen.cli.options import (
+    crl_option,
+    echo_json,
+    fail,
+    json_option,
+    pass_workspace,
+    trust_option,
+)
+from mougen.cli.tracking import open_tracker
 from mougen.tracker.migrate import upgrade_database
 from mougen.tracker.rebuild import rebuild as rebuild_from_archive
 from mougen.workspace import Workspace
@@ -23,12 +29,9 @@ def tracker() -> None:
 @trust_option
 @crl_option
 @pass_workspace
-@click.pass_context
-def rebuild(
-    ctx: click.Context, ws: Workspace, trust: tuple[Path, ...], crls: tuple[Path, ...]
-) -> None:
+def rebuild(ws: Workspace, trust: tuple[Path, ...], crls: tuple[Path, ...]) -> None:
     """Rebuild the tracker from the archive: issued/ manifests and signed/ files."""
-    with Tracker.open(ws.db_url) as t:
+    with open_tracker(ws, write=True) as t:
         counts = rebuild_from_archive(ws, t, trust=trust, crls=crls)
     for problem in counts.problems:
         click.echo(f"mougen: skipped {problem}", err=True)
@@ -37,13 +40,15 @@ def rebuild(
         f" {counts.files} signed files, {counts.signatures} signatures"
         f" ({counts.signatures_added} new)."
     )
-    ctx.exit(1 if counts.problems else 0)
+    if counts.problems:
+        fail(1)
 
 
 @tracker.command()
 @pass_workspace
 def upgrade(ws: Workspace) -> None:
     """Migrate the tracker database to this mougen's schema."""
+    ws.check_writable()
     before, after = upgrade_database(ws.db_url)
     if before == after:
         click.echo(f"Tracker schema already at revision {after}.")
@@ -58,20 +63,24 @@ def audit() -> None:
 
 @audit.command()
 @click.option("--verify", is_flag=True, help="Check the hash chain; exit 1 if it is broken.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N events.")
 @pass_workspace
-@click.pass_context
-def log(ctx: click.Context, ws: Workspace, verify: bool, as_json: bool, limit: int | None) -> None:
+def log(ws: Workspace, verify: bool, as_json: bool, limit: int | None) -> None:
     """Show the event log, or with --verify check that no event was edited or deleted."""
-    with Tracker.open(ws.db_url) as t:
+    with open_tracker(ws) as t:
         if verify:
             problems = t.verify_log()
-            _report_check(problems, len(t.events()), as_json)
-            ctx.exit(1 if problems else 0)
-        events = t.events(limit)
+            count = len(t.events())
+        else:
+            events = t.events(limit)
+    if verify:
+        _report_check(problems, count, as_json)
+        if problems:
+            fail(1)
+        return
     if as_json:
-        click.echo(json.dumps([e.as_json() for e in events], indent=2))
+        echo_json([e.as_json() for e in events])
         return
     if not events:
         click.echo("No events recorded yet.")
@@ -82,7 +91,7 @@ def log(ctx: click.Context, ws: Workspace, verify: bool, as_json: bool, limit: i
 
 def _report_check(problems: list[str], count: int, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"intact": not problems, "events": count, "problems": problems}))
+        echo_json({"intact": not problems, "events": count, "problems": problems})
     elif problems:
         for problem in problems:
             click.echo(f"mougen: audit log: {problem}", err=True)

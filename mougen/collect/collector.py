@@ -128,8 +128,7 @@ def file_accepted(ws: Workspace, tracker: Tracker, accepted: Accepted) -> Outcom
     data, report = accepted.data, accepted.report
     archived = file_signed(ws, accepted.mou, accepted.authority, data)
     recorded = sum(
-        tracker.record_signature(**record)
-        for record in signature_records(ws, archived, data, report)
+        tracker.record_signature(record) for record in signature_records(ws, archived, data, report)
     )
     return Outcome(
         report.file, archived, accepted.mou, accepted.authority, accepted.roles, recorded

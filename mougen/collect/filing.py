@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from mougen import atomic
+from mougen.digest import sha256_hex
 from mougen.errors import OutputError
 from mougen.workspace import Workspace
 
@@ -23,7 +23,7 @@ INCOMING_PREFIX = ".incoming."
 
 def archive_path(ws: Workspace, mou: str, authority: str, data: bytes) -> Path:
     """Where a signed file with these bytes belongs in the archive."""
-    return ws.signed_dir / mou / authority / f"{hashlib.sha256(data).hexdigest()}.pdf"
+    return ws.signed_dir / mou / authority / f"{sha256_hex(data)}.pdf"
 
 
 def file_signed(ws: Workspace, mou: str, authority: str, data: bytes) -> Path:

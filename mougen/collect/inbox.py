@@ -8,7 +8,6 @@ so collect cannot be made to read, file or delete anything outside the inbox.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from mougen import atomic
 from mougen.collect.checks import Rejection
+from mougen.digest import sha256_hex
 from mougen.errors import MougenError, OutputError
 from mougen.printable import printable
 
@@ -108,7 +108,7 @@ def note_path(path: Path) -> Path:
     name = path.name
     if len(os.fsencode(name + REJECTED_SUFFIX)) <= NAME_MAX:
         return path.with_name(name + REJECTED_SUFFIX)
-    tag = "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16] + REJECTED_SUFFIX
+    tag = "~" + sha256_hex(os.fsencode(name))[:16] + REJECTED_SUFFIX
     while len(os.fsencode(name + tag)) > NAME_MAX:
         name = name[:-1]
     return path.with_name(name + tag)

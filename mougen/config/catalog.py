@@ -94,14 +94,26 @@ def _first_problem(exc: ValidationError) -> str:
     return f"{loc}: {msg}{extra}" if loc else f"{msg}{extra}"
 
 
-def load_catalog(regions_dir: Path) -> Catalog:
-    """Load every ``*.yaml`` file in ``regions_dir`` into one catalog."""
+#: What a folder without regions/ is told.
+NOT_A_WORKSPACE = "no regions folder here (run `mougen init DIR` to make a workspace)"
+
+#: The suffixes a region file may have.
+REGION_SUFFIXES = (".yaml", ".yml")
+
+
+def region_files(regions_dir: Path) -> list[Path]:
+    """The region files in ``regions_dir`` (``*.yaml`` and ``*.yml``), by name."""
     if not regions_dir.is_dir():
-        raise ConfigError(
-            "no regions folder here (run `mougen init DIR` to make a workspace)", regions_dir
-        )
+        return []
+    return sorted(p for p in regions_dir.iterdir() if p.suffix in REGION_SUFFIXES and p.is_file())
+
+
+def load_catalog(regions_dir: Path) -> Catalog:
+    """Load every region file (``*.yaml``, ``*.yml``) in ``regions_dir`` into one catalog."""
+    if not regions_dir.is_dir():
+        raise ConfigError(NOT_A_WORKSPACE, regions_dir)
     catalog = Catalog()
-    for path in sorted(regions_dir.glob("*.yaml")):
+    for path in region_files(regions_dir):
         catalog.add(path, load_region_file(path))
     for entry in catalog.entries.values():
         prior = entry.mou.supersedes

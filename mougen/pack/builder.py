@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import zipfile
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 from pathlib import Path
 
 from mougen import atomic
+from mougen.digest import sha256_hex
 from mougen.pack.cover import cover_sheet
-from mougen.pack.manifest import build_manifest, manifest_bytes, sha256
+from mougen.pack.manifest import Manifest, build_manifest
 from mougen.render import render_authority
 from mougen.workspace import Workspace
+from mougen.zipfiles import deterministic_zip
 
 COVER = "cover-sheet.pdf"
 MANIFEST = "manifest.json"
@@ -22,15 +23,20 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class PackResult:
-    """A finished pack: where it is, and the identity of the PDF it issues."""
+    """A finished pack: where it is, and the identity of the PDF it issues.
+
+    ``replaced`` is the SHA-256 of a different PDF that an older pack in the same folder
+    issued: it stays issued (and signable) beside the new one.
+    """
 
     mou: str
     authority: str
     folder: Path
     zip: Path
     pdf_sha256: str
-    manifest: dict
+    manifest: Manifest
     record: Path
+    replaced: str | None = None
 
 
 def pack_name(mou_id: str, slug: str) -> str:
@@ -46,17 +52,29 @@ def build_pack(ws: Workspace, mou_id: str, slug: str, out_dir: Path, when: datet
     name = pack_name(mou_id, slug)
     pdf_name = f"{name}.pdf"
     files = {f"{name}.docx": rendered.docx, pdf_name: rendered.pdf}
-    files[COVER] = cover_sheet(entry, authority, pdf_name, sha256(rendered.pdf), when)
+    files[COVER] = cover_sheet(entry, authority, pdf_name, sha256_hex(rendered.pdf), when)
     manifest = build_manifest(entry, authority, files, pdf_name, ws.template_path(mou_id), when)
-    files[MANIFEST] = manifest_bytes(manifest)
+    files[MANIFEST] = manifest.to_bytes()
 
+    earlier = _issued_in(out_dir / name)
     folder = atomic.write_folder(out_dir / name, files)
-    archive = atomic.write_bytes(out_dir / f"{name}.zip", _zip(files, when))
-    record = ws.issued_dir / mou_id / slug / f"{manifest['issued_pdf_sha256']}.json"
-    atomic.write_bytes(record, files[MANIFEST])
-    return PackResult(
-        mou_id, slug, folder, archive, manifest["issued_pdf_sha256"], manifest, record
+    archive = atomic.write_bytes(
+        out_dir / f"{name}.zip", deterministic_zip(sorted(files.items()), when)
     )
+    pdf_sha256 = manifest.issued_pdf_sha256
+    record = ws.issued_dir / mou_id / slug / f"{pdf_sha256}.json"
+    atomic.write_bytes(record, files[MANIFEST])
+    replaced = earlier if earlier not in (None, pdf_sha256) else None
+    return PackResult(mou_id, slug, folder, archive, pdf_sha256, manifest, record, replaced)
+
+
+def _issued_in(folder: Path) -> str | None:
+    """The PDF hash an existing pack in ``folder`` issued, if there is a readable one."""
+    try:
+        text = (folder / MANIFEST).read_text(encoding="utf-8")
+        return Manifest.from_json(json.loads(text)).issued_pdf_sha256
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None  # no earlier pack (or not one of ours): nothing was issued from it
 
 
 def build_packs(
@@ -71,6 +89,7 @@ def build_packs(
 ) -> list[PackResult]:
     """Build the packs for ``slugs``, ``jobs`` at a time; ``progress`` hears of each one."""
     slugs = list(slugs)
+    ws.check_writable()
     atomic.ensure_dir(out_dir)
     if jobs <= 1:
         results = []
@@ -89,14 +108,3 @@ def build_packs(
 
 def _build_in_worker(root: Path, mou_id: str, slug: str, out_dir: Path, when: datetime):
     return build_pack(Workspace(root), mou_id, slug, out_dir, when)
-
-
-def _zip(files: dict[str, bytes], when: datetime) -> bytes:
-    out = BytesIO()
-    stamp = when.timetuple()[:6]
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted(files.items()):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return out.getvalue()

@@ -20,7 +20,7 @@ def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) 
                 authority=r.authority,
                 pdf_sha256=r.pdf_sha256,
                 issued_at=when,
-                issued_by=r.manifest["issued_by"],
+                issued_by=r.manifest.issued_by,
                 manifest=str(r.record.relative_to(ws.root)),
             )
             for r in results

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import astuple, dataclass, fields
+from dataclasses import asdict, astuple, dataclass, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mougen.config import Catalog
@@ -26,15 +27,27 @@ class ChaseRow:
     name: str
     email: str
 
+    def to_json(self) -> dict[str, str]:
+        """The object ``mougen chase --json`` prints for this row (the CSV's columns)."""
+        return asdict(self)
+
 
 CHASE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ChaseRow))
 
 
-def chase(catalog: Catalog, tracker: Tracker, mou_id: str) -> list[ChaseRow]:
-    """One row per role still to sign, for each incomplete authority of the version."""
+def chase(
+    catalog: Catalog, tracker: Tracker, mou_id: str, *, archive_root: Path | None = None
+) -> list[ChaseRow]:
+    """One row per role still to sign, for each incomplete authority of the version.
+
+    A version that was never issued to anyone has nothing to chase yet: no rows.
+    """
     entry = catalog.mou(mou_id)
     rows = []
-    for row in status(catalog, tracker, mou_id):
+    found = status(catalog, tracker, mou_id, archive_root=archive_root)
+    if not any(row.issued for row in found):
+        return []
+    for row in found:
         signatories = entry.party(row.authority).signatories
         for role_id in row.missing:
             person = signatories.for_role(role_id)

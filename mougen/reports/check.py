@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mougen.config.catalog import load_catalog, load_region_file
+from mougen.config.catalog import load_catalog, load_region_file, region_files
 from mougen.errors import MougenError
 from mougen.render import render_authority
 from mougen.reports.reviews import version_date_problems
@@ -23,7 +23,7 @@ def check_workspace(ws: Workspace) -> list[str]:
 
 def _region_file_problems(ws: Workspace) -> list[str]:
     problems = []
-    for path in sorted(ws.regions_dir.glob("*.yaml")):
+    for path in region_files(ws.regions_dir):
         try:
             load_region_file(path)
         except MougenError as exc:

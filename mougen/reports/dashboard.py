@@ -35,8 +35,18 @@ class VersionPanel:
 
     @property
     def complete(self) -> int:
-        """How many parties have signed in every role."""
+        """How many parties have one fully executed document."""
         return sum(row.complete for row in self.rows)
+
+    @property
+    def counterparts(self) -> int:
+        """How many parties are complete only in counterparts (no one document has it all)."""
+        return sum(row.counterparts_complete and not row.complete for row in self.rows)
+
+    @property
+    def issued(self) -> bool:
+        """Whether the version has been issued to any party yet."""
+        return any(row.issued for row in self.rows)
 
     @property
     def parties(self) -> int:
@@ -75,7 +85,7 @@ def _versions(ws: Workspace, mou_id: str | None) -> list[MouEntry]:
 
 
 def _panel(ws: Workspace, tracker: Tracker, entry: MouEntry) -> VersionPanel:
-    rows = status(ws.catalog, tracker, entry.mou.id)
+    rows = status(ws.catalog, tracker, entry.mou.id, archive_root=ws.root)
     return VersionPanel(entry.mou.id, entry.mou.title, entry.region.name, rows)
 
 

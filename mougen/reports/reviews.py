@@ -55,7 +55,7 @@ def due_within(rows: list[Review], today: date, days: int) -> list[Review]:
     return [
         r
         for r in rows
-        if r.superseded_by is None and r.due_on is not None and r.days_until_due(today) <= days
+        if r.superseded_by is None and r.due_on is not None and (r.due_on - today).days <= days
     ]
 
 
@@ -86,7 +86,8 @@ def _review(ws: Workspace, entry: MouEntry, today: date) -> Review:
     review_after, source = _review_month(entry, stated)
     due_on = _first_day_after(review_after) if review_after else None
     successor = ws.catalog.successor(mou.id)
-    due = due_on is not None and today >= due_on and successor is None
+    overdue = (today - due_on).days if due_on is not None and today >= due_on else None
+    due = overdue is not None and successor is None
     return Review(
         mou=mou.id,
         region=entry.region.id,
@@ -96,7 +97,7 @@ def _review(ws: Workspace, entry: MouEntry, today: date) -> Review:
         review_after_source=source,
         due_on=due_on,
         due=due,
-        overdue_days=(today - due_on).days if due else None,
+        overdue_days=overdue if due else None,
         superseded_by=successor,
     )
 

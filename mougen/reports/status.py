@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mougen.config import Catalog
 from mougen.config.catalog import MouEntry
 from mougen.errors import UnknownItem
+from mougen.reports.executed import executed_in_one_document
 from mougen.roles import ROLE_IDS
 
 if TYPE_CHECKING:
@@ -18,12 +21,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RoleState:
-    """One role's signature for one authority: who signed and when, if anyone has."""
+    """One role's signature for one authority: who signed and when, if anyone has.
+
+    A role signed more than once shows one signature, chosen by :func:`shown_signature`.
+    """
 
     signed: bool
     signer: str | None = None
     signed_at: str | None = None
     email: str | None = None
+    verdict: str | None = None
 
 
 _STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RoleState))
@@ -31,23 +38,36 @@ _STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RoleState))
 
 @dataclass(frozen=True)
 class StatusRow:
-    """One authority's signing state for one MoU version."""
+    """One authority's signing state for one MoU version.
+
+    ``complete``: one archived document holds a valid signature in every role (it is
+    fully executed, as ``mougen verify`` would say). ``counterparts_complete``: every role
+    has a valid signature, though perhaps each in a separate counterpart. ``issued``: a
+    PDF of this version was issued to the authority (or has come back signed).
+    """
 
     mou: str
     region: str
     authority: str
     authority_name: str
+    issued: bool
+    complete: bool
+    counterparts_complete: bool
     roles: dict[str, RoleState]
-
-    @property
-    def complete(self) -> bool:
-        """Whether every role has signed."""
-        return all(state.signed for state in self.roles.values())
 
     @property
     def missing(self) -> list[str]:
         """The role ids still to sign, in signing order."""
         return [role for role, state in self.roles.items() if not state.signed]
+
+    @property
+    def state(self) -> str:
+        """The row's state in words, as the table and the dashboard show it."""
+        if self.complete:
+            return "yes"
+        if self.counterparts_complete:
+            return "complete in counterparts"
+        return "no" if self.issued else "not issued"
 
     def to_json(self) -> dict[str, Any]:
         """The object ``mougen status --json`` prints for this row."""
@@ -56,19 +76,35 @@ class StatusRow:
             "region": self.region,
             "authority": self.authority,
             "authority_name": self.authority_name,
+            "issued": self.issued,
             "complete": self.complete,
+            "counterparts_complete": self.counterparts_complete,
             "roles": {role: asdict(state) for role, state in self.roles.items()},
         }
 
 
 def status(
-    catalog: Catalog, tracker: Tracker, mou_id: str | None = None, region: str | None = None
+    catalog: Catalog,
+    tracker: Tracker,
+    mou_id: str | None = None,
+    region: str | None = None,
+    *,
+    archive_root: Path | None = None,
 ) -> list[StatusRow]:
-    """The signing state of every party to the chosen versions (all by default)."""
+    """The signing state of every party to the chosen versions (all by default).
+
+    ``archive_root`` is the workspace whose ``signed/`` files the tracker's paths name:
+    a signature counts towards one document when it is in that document's file or in
+    an earlier revision of it. Without it, only signatures first filed in the same file
+    count together.
+    """
     rows = []
     for entry in select_versions(catalog, mou_id, region):
-        signed = _latest_by_party_and_role(tracker.signatures(entry.mou.id))
-        rows += [_row(entry, slug, signed) for slug in entry.mou.parties]
+        records = _by_authority(tracker.signatures(entry.mou.id))
+        issued = {issue.authority for issue in tracker.issues(entry.mou.id)}
+        for slug in entry.mou.parties:
+            mine = records.get(slug, [])
+            rows.append(_row(entry, slug, slug in issued or bool(mine), mine, archive_root))
     return rows
 
 
@@ -85,24 +121,50 @@ def select_versions(
     return entries
 
 
-def completion(rows: Iterable[StatusRow]) -> dict[str, tuple[int, int]]:
-    """Per MoU id: (complete authorities, parties), in the order the rows come."""
-    counts: dict[str, tuple[int, int]] = {}
+def completion(rows: Iterable[StatusRow]) -> dict[str, VersionProgress]:
+    """Per MoU id, how far its signing round has come, in the order the rows come."""
+    grouped: dict[str, list[StatusRow]] = {}
     for row in rows:
-        done, total = counts.get(row.mou, (0, 0))
-        counts[row.mou] = (done + row.complete, total + 1)
-    return counts
+        grouped.setdefault(row.mou, []).append(row)
+    return {mou: VersionProgress.of(mine) for mou, mine in grouped.items()}
+
+
+@dataclass(frozen=True)
+class VersionProgress:
+    """One version's round in numbers: parties, complete, complete only in counterparts."""
+
+    parties: int
+    complete: int
+    counterparts: int
+    issued: int
+
+    @classmethod
+    def of(cls, rows: list[StatusRow]) -> VersionProgress:
+        return cls(
+            parties=len(rows),
+            complete=sum(r.complete for r in rows),
+            counterparts=sum(r.counterparts_complete and not r.complete for r in rows),
+            issued=sum(r.issued for r in rows),
+        )
+
+    @property
+    def headline(self) -> str:
+        """``se-2018: 1/19 complete`` without the id: what a reader wants first."""
+        if not self.issued:
+            return "not issued"
+        return f"{self.complete}/{self.parties} complete"
 
 
 def write_status_csv(rows: list[StatusRow], out: TextIO) -> None:
     """Write ``rows`` as CSV: one line per row, four columns per role (``dcs_signed``...)."""
     writer = csv.writer(out)
     writer.writerow(
-        ["mou", "authority", "authority_name", "complete"]
+        ["mou", "authority", "authority_name", "issued", "complete", "counterparts_complete"]
         + [f"{role}_{field}" for role in ROLE_IDS for field in _STATE_FIELDS]
     )
     for row in rows:
-        cells = [row.mou, row.authority, row.authority_name, row.complete]
+        cells = [row.mou, row.authority, row.authority_name, row.issued, row.complete]
+        cells += [row.counterparts_complete]
         cells += [getattr(row.roles[role], f) for role in ROLE_IDS for f in _STATE_FIELDS]
         writer.writerow(_csv_cell(cell) for cell in cells)
 
@@ -113,29 +175,58 @@ def _csv_cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _latest_by_party_and_role(
+def shown_signature(records: Iterable[SignatureRecord]) -> SignatureRecord | None:
+    """The one signature to show for a role signed more than once.
+
+    Valid signatures before any other, then the earliest signed (by signing time, else
+    timestamp), then the lowest CMS hash: so the answer does not depend on the order in
+    which the signatures were collected or a rebuild met them.
+    """
+    return min(records, key=_shown_order, default=None)
+
+
+def _shown_order(record: SignatureRecord) -> tuple[bool, bool, datetime, str]:
+    moment = record.signed_at or record.timestamp_at
+    return (not record.valid, moment is None, moment or _NEVER, record.signature_sha256)
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _by_authority(records: list[SignatureRecord]) -> dict[str, list[SignatureRecord]]:
+    grouped: dict[str, list[SignatureRecord]] = {}
+    for record in records:
+        grouped.setdefault(record.authority, []).append(record)
+    return grouped
+
+
+def _row(
+    entry: MouEntry,
+    slug: str,
+    issued: bool,
     records: list[SignatureRecord],
-) -> dict[tuple[str, str], SignatureRecord]:
-    # A role signed twice (a re-issued PDF, say) shows its latest signature.
-    latest: dict[tuple[str, str], SignatureRecord] = {}
-    for record in sorted(records, key=lambda r: r.recorded_at):
-        latest[(record.authority, record.role)] = record
-    return latest
+    archive_root: Path | None,
+) -> StatusRow:
+    roles = {
+        role: _state(shown_signature(r for r in records if r.role == role)) for role in ROLE_IDS
+    }
+    valid = [r for r in records if r.valid]
+    counterparts = {r.role for r in valid} >= set(ROLE_IDS)
+    complete = counterparts and executed_in_one_document(valid, archive_root)
+    name = entry.party(slug).name
+    return StatusRow(
+        entry.mou.id, entry.region.id, slug, name, issued, complete, counterparts, roles
+    )
 
 
-def _row(entry: MouEntry, slug: str, signed: dict[tuple[str, str], SignatureRecord]) -> StatusRow:
-    roles = {}
-    for role in ROLE_IDS:
-        record = signed.get((slug, role))
-        roles[role] = _state(record) if record else RoleState(signed=False)
-    return StatusRow(entry.mou.id, entry.region.id, slug, entry.party(slug).name, roles)
-
-
-def _state(record: SignatureRecord) -> RoleState:
+def _state(record: SignatureRecord | None) -> RoleState:
+    if record is None:
+        return RoleState(signed=False)
     when = record.signed_at or record.timestamp_at
     return RoleState(
         signed=True,
         signer=record.signer_name,
         signed_at=when.isoformat() if when else None,
         email=record.signer_email,
+        verdict=record.verdict,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.atomic import write_new
+from mougen.digest import sha256_hex
 from mougen.errors import OutputError, PdfReadError, SigningError
 from mougen.printable import printable
 from mougen.roles import role as find_role
@@ -98,7 +98,7 @@ def sign_pdf(
         signed = _signed(writer, meta, signer, stamp, tsa_url, level, pdf)
     write_new(out, signed)
     notes = "; ".join(n for n in (note, stamp.note) if n) or None
-    return SignResult(out, role, name, level, hashlib.sha256(signed).hexdigest(), notes)
+    return SignResult(out, role, name, level, sha256_hex(signed), notes)
 
 
 def _signed(
@@ -165,7 +165,7 @@ def _open_pdf(data: bytes, pdf: Path) -> IncrementalPdfFileWriter:
 
 def _issued_sha256(reader: PdfFileReader, data: bytes) -> str:
     """The SHA-256 of the PDF as issued: the revision before its first signature, if any."""
-    return hashlib.sha256(first_revision_bytes_of(reader, data) or data).hexdigest()
+    return sha256_hex(first_revision_bytes_of(reader, data) or data)
 
 
 @contextmanager

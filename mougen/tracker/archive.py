@@ -7,35 +7,27 @@ the tracker stores are relative to the workspace, in POSIX form.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from asn1crypto import crl, x509
 
+from mougen.digest import sha256_hex
 from mougen.errors import MougenError, PdfReadError, UnknownItem
+from mougen.pack.manifest import Manifest
 from mougen.pki import region_trust_roots
+from mougen.tracker.records import IssueRecord, SignatureFacts
 from mougen.verify import FileReport, SignatureReport, verify_bytes
 from mougen.verify.trust import load_trust_roots
 from mougen.workspace import Workspace
 
 
-def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
-    """The ``record_issue`` arguments for one issued manifest."""
+def manifest_issue(ws: Workspace, path: Path) -> IssueRecord:
+    """The issue one issued manifest records."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            "mou": manifest["mou"],
-            "authority": manifest["authority"],
-            "pdf_sha256": manifest["issued_pdf_sha256"],
-            "issued_at": _aware(datetime.fromisoformat(manifest["generated_at"])),
-            # Manifests do not name a person; the tool that wrote it is what we know.
-            "issued_by": manifest.get("issued_by") or f"mougen {manifest['tool_version']}",
-            "manifest": _relative(ws, path),
-        }
+        manifest = Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
     except OSError as exc:
         raise MougenError(f"cannot read manifest ({exc.strerror})", path) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -44,6 +36,14 @@ def manifest_issue(ws: Workspace, path: Path) -> dict[str, Any]:
         raise MougenError(f"manifest has no {exc.args[0]!r}", path) from None
     except (TypeError, ValueError) as exc:
         raise MougenError(f"manifest is malformed ({exc})", path) from None
+    return IssueRecord(
+        mou=manifest.mou,
+        authority=manifest.authority,
+        pdf_sha256=manifest.issued_pdf_sha256,
+        issued_at=_aware(manifest.generated_at),
+        issued_by=manifest.issued_by,
+        manifest=_relative(ws, path),
+    )
 
 
 def signed_file_signatures(
@@ -52,13 +52,13 @@ def signed_file_signatures(
     *,
     trust: Sequence[x509.Certificate] = (),
     crls: Sequence[crl.CertificateList] = (),
-) -> list[dict[str, Any]]:
-    """The ``record_signature`` arguments for each signature in one archived PDF.
+) -> list[SignatureFacts]:
+    """The facts of each signature in one archived PDF.
 
     Signatures are verified afresh against the region's trust roots and ``trust``.
     """
     data = _read(path)
-    if hashlib.sha256(data).hexdigest() != path.stem:
+    if sha256_hex(data) != path.stem:
         raise MougenError("content does not match its name: changed inside the archive", path)
     region = _region(ws, path.parent.parent.name, path)
     roots = [*load_trust_roots(region_trust_roots(ws, region)), *trust]
@@ -68,31 +68,32 @@ def signed_file_signatures(
 
 def signature_records(
     ws: Workspace, path: Path, data: bytes, report: FileReport
-) -> list[dict[str, Any]]:
-    """The ``record_signature`` arguments for each signature of an archived file's report."""
-    common = {
-        "mou": path.parent.parent.name,
-        "authority": path.parent.name,
-        "archive_path": _relative(ws, path),
-        "file_sha256": hashlib.sha256(data).hexdigest(),
-    }
-    return [{**common, **_signature(s, path)} for s in report.signatures]
+) -> list[SignatureFacts]:
+    """The facts of each signature of an archived file's report, to record in the tracker."""
+    file_sha256 = sha256_hex(data)
+    return [_signature(ws, path, file_sha256, s) for s in report.signatures]
 
 
-def _signature(report: SignatureReport, path: Path) -> dict[str, Any]:
+def _signature(
+    ws: Workspace, path: Path, file_sha256: str, report: SignatureReport
+) -> SignatureFacts:
     if report.cert_sha256 is None or report.signature_sha256 is None:
         raise MougenError(f"signature {report.field!r} is unreadable", path)
     verdict = report.indication.value
-    return {
-        "role": report.field,
-        "signer_name": report.signer,
-        "signer_email": report.email,
-        "cert_sha256": report.cert_sha256,
-        "signed_at": _when(report.signing_time),
-        "timestamp_at": _when(report.timestamp),
-        "verdict": f"{verdict}/{report.sub_indication}" if report.sub_indication else verdict,
-        "signature_sha256": report.signature_sha256,
-    }
+    return SignatureFacts(
+        mou=path.parent.parent.name,
+        authority=path.parent.name,
+        role=report.field,
+        signer_name=report.signer,
+        signer_email=report.email,
+        cert_sha256=report.cert_sha256,
+        signed_at=_when(report.signing_time),
+        timestamp_at=_when(report.timestamp),
+        verdict=f"{verdict}/{report.sub_indication}" if report.sub_indication else verdict,
+        signature_sha256=report.signature_sha256,
+        archive_path=_relative(ws, path),
+        file_sha256=file_sha256,
+    )
 
 
 def _region(ws: Workspace, mou: str, path: Path) -> str:

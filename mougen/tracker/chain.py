@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from mougen.digest import sha256_hex
 from mougen.tracker.records import EventRecord
 
 #: The ``prev_hash`` of the first event.
@@ -22,7 +22,7 @@ def event_hash(
     canonical = json.dumps(
         [*content, prev_hash], sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return sha256_hex(canonical.encode("utf-8"))
 
 
 def recomputed(event: EventRecord) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from mougen.errors import MougenError
 
@@ -20,13 +23,55 @@ BUSY_TIMEOUT_MS = 30_000
 WRITE = "mougen_write"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; raises SQLAlchemy's ``ArgumentError`` for a malformed URL."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
+    """An engine for ``url``; raises SQLAlchemy's ``ArgumentError`` for a malformed URL.
+
+    An SQLite file this process may not write is opened read-only (so reading a read-only
+    workspace works); with ``readonly``, a file that does not exist is not created but
+    read as an empty in-memory database.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return create_engine(url)
+    if readonly and not path.exists():
+        engine = create_engine("sqlite://", poolclass=StaticPool)
+    elif path.exists() and not writable(path):
+        engine = create_engine(f"sqlite:///file:{path}?{_read_only_mode(path)}&uri=true")
+        event.listen(engine, "connect", _sqlite_connect_read_only)
         event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    else:
+        engine = create_engine(url)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for any other database (or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether ``engine`` was opened read-only by :func:`make_engine`."""
+    return "mode=ro" in str(engine.url)
+
+
+def _read_only_mode(path: Path) -> str:
+    # A WAL database is read through its -shm index, which a reader cannot create in a
+    # folder it may not write. With no -wal file beside it, every committed change is in
+    # the main file, so it can be read as it stands (immutable: no locks, no index).
+    if path.with_name(path.name + "-wal").exists() and path.with_name(path.name + "-shm").exists():
+        return "mode=ro"
+    return "mode=ro&immutable=1"
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the SQLite file (and beside it: -wal and -shm)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 @contextmanager
@@ -58,6 +103,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # WAL lets readers carry on while another process writes.
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from mougen.errors import MougenError
 from mougen.tracker.archive import manifest_issue, signed_file_signatures
+from mougen.tracker.records import SignatureFacts
 from mougen.tracker.store import Tracker
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.workspace import Workspace
@@ -48,18 +49,25 @@ def rebuild(
         issue = _attempt(counts, manifest_issue, ws, path)
         if issue is not None:
             counts.manifests += 1
-            counts.issues_added += tracker.record_issue(**issue)
+            counts.issues_added += tracker.record_issue(
+                mou=issue.mou,
+                authority=issue.authority,
+                pdf_sha256=issue.pdf_sha256,
+                issued_at=issue.issued_at,
+                issued_by=issue.issued_by,
+                manifest=issue.manifest,
+            )
     for signatures in _signed_files_in_signing_order(ws, counts, read_signatures):
         counts.files += 1
         for signature in signatures:
             counts.signatures += 1
-            counts.signatures_added += tracker.record_signature(**signature)
+            counts.signatures_added += tracker.record_signature(signature)
     return counts
 
 
 def _signed_files_in_signing_order(
-    ws: Workspace, counts: RebuildCounts, read: Callable[[Workspace, Path], list[dict[str, Any]]]
-) -> list[list[dict[str, Any]]]:
+    ws: Workspace, counts: RebuildCounts, read: Callable[[Workspace, Path], list[SignatureFacts]]
+) -> list[list[SignatureFacts]]:
     """Each archived file's signatures, fewest first within an authority.
 
     A signature is recorded against the first file it is seen in; a file with fewer

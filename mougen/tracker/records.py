@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -33,8 +33,8 @@ class IssueRecord:
 
 
 @dataclass(frozen=True)
-class SignatureRecord:
-    """One signature (one CMS blob), wherever it was first seen in the archive."""
+class SignatureFacts:
+    """What one archived signature (one CMS blob) says: what ``Tracker.record_signature`` takes."""
 
     mou: str
     authority: str
@@ -48,6 +48,33 @@ class SignatureRecord:
     signature_sha256: str
     archive_path: str
     file_sha256: str
+
+    @property
+    def valid(self) -> bool:
+        """Whether the signature was TOTAL_PASSED when it was verified."""
+        return self.verdict == "TOTAL_PASSED"
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as JSON-ready values (times in ISO 8601, or null)."""
+        return {
+            **{f.name: getattr(self, f.name) for f in fields(SignatureFacts)},
+            "signed_at": _iso(self.signed_at),
+            "timestamp_at": _iso(self.timestamp_at),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SignatureFacts:
+        """The facts back from :meth:`to_json`'s shape."""
+        values = {f.name: data[f.name] for f in fields(SignatureFacts)}
+        values["signed_at"] = _from_iso(data["signed_at"])
+        values["timestamp_at"] = _from_iso(data["timestamp_at"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class SignatureRecord(SignatureFacts):
+    """A recorded signature: its facts and when the tracker first saw it."""
+
     recorded_at: datetime
 
 
@@ -66,3 +93,11 @@ class EventRecord:
     def as_json(self) -> dict[str, Any]:
         """The event as JSON-ready values (``at`` in ISO 8601)."""
         return {**asdict(self), "at": self.at.isoformat()}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None

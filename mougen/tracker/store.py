@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mougen.config import Catalog
+from mougen.digest import file_sha256
+from mougen.errors import MougenError
 from mougen.tracker import migrate
 from mougen.tracker.chain import check_chain, event_hash
-from mougen.tracker.database import database_errors, make_engine, writer
-from mougen.tracker.records import EventRecord, IssueRecord, SignatureRecord, VersionRecord
+from mougen.tracker.database import database_errors, is_read_only, make_engine, writer
+from mougen.tracker.records import (
+    EventRecord,
+    IssueRecord,
+    SignatureFacts,
+    SignatureRecord,
+    VersionRecord,
+)
 from mougen.tracker.schema import (
     HEAD_ID,
     Base,
@@ -30,29 +37,46 @@ from mougen.tracker.schema import (
     SignatureRow,
 )
 
-R = TypeVar("R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+
+#: Where the tracker takes the time from.
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    """The time now in UTC: when the tracker logs an event (unless it is given a clock)."""
+    return datetime.now(UTC)
 
 
 class Tracker:
     """An open tracker database. Every change is one transaction that also appends its event."""
 
-    def __init__(self, engine: Engine, url: str):
+    def __init__(self, engine: Engine, url: str, clock: Clock = wall_clock):
         self._engine = engine
         self._writer = writer(engine)
         self._url = url
+        self._clock = clock
 
     @classmethod
-    def open(cls, url: str) -> Self:
-        """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema."""
+    def open(cls, url: str, *, readonly: bool = False, clock: Clock = wall_clock) -> Self:
+        """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema.
+
+        A reader passes ``readonly``: a missing SQLite file is then read as an empty
+        tracker instead of being created. An SQLite file this process may not write is
+        read as it stands (and must already be at this mougen's schema). ``clock`` gives
+        the time each event is logged at.
+        """
         with database_errors(url):
-            engine = make_engine(url)
+            engine = make_engine(url, readonly=readonly)
             try:
-                if migrate.current_revision(engine) != migrate.head_revision():
-                    migrate.upgrade(engine)
+                _bring_up_to_date(engine, url)
             except Exception:
                 engine.dispose()
                 raise
-        return cls(engine, url)
+        return cls(engine, url, clock)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -75,7 +99,7 @@ class Tracker:
                     id=mou_id,
                     region=entry.region.id,
                     title=mou.title,
-                    template_sha256=_file_sha256(templates_dir / mou.template),
+                    template_sha256=_template_sha256(templates_dir / mou.template),
                     commences=str(mou.commences),
                     review_after=str(mou.review_after) if mou.review_after else None,
                     successor=catalog.successor(mou_id),
@@ -83,7 +107,7 @@ class Tracker:
                 changed = _merge(session, wanted)
                 if changed:
                     detail = {**_columns(wanted), "changed": changed}
-                    _append(session, "version", mou_id, detail)
+                    _append(session, "version", mou_id, detail, self._clock())
 
     def record_issue(
         self,
@@ -106,39 +130,10 @@ class Tracker:
         )
         return self._record_new(row, "issued", f"{mou}/{authority}")
 
-    def record_signature(
-        self,
-        *,
-        mou: str,
-        authority: str,
-        role: str,
-        signer_name: str | None,
-        signer_email: str | None,
-        cert_sha256: str,
-        signed_at: datetime | None,
-        timestamp_at: datetime | None,
-        verdict: str,
-        signature_sha256: str,
-        archive_path: str,
-        file_sha256: str,
-    ) -> bool:
+    def record_signature(self, facts: SignatureFacts) -> bool:
         """Record a signature; False (and no change) if its CMS hash is already known."""
-        row = SignatureRow(
-            mou=mou,
-            authority=authority,
-            role=role,
-            signer_name=signer_name,
-            signer_email=signer_email,
-            cert_sha256=cert_sha256,
-            signed_at=signed_at,
-            timestamp_at=timestamp_at,
-            verdict=verdict,
-            signature_sha256=signature_sha256,
-            archive_path=archive_path,
-            file_sha256=file_sha256,
-            recorded_at=datetime.now(UTC),
-        )
-        return self._record_new(row, "signed", f"{mou}/{authority}/{role}")
+        row = SignatureRow(**asdict(facts), recorded_at=self._clock())
+        return self._record_new(row, "signed", f"{facts.mou}/{facts.authority}/{facts.role}")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -210,7 +205,7 @@ class Tracker:
                 if _stored(session, row):
                     return False
                 raise  # some other constraint: a bug, not a duplicate
-            _append(session, kind, subject, _columns(row))
+            _append(session, kind, subject, _columns(row), self._clock())
         return True
 
     def _all(self, query: Any, record: type[R]) -> list[R]:
@@ -218,12 +213,25 @@ class Tracker:
             return [_to_record(row, record) for row in session.scalars(query)]
 
 
-def _append(session: Session, kind: str, subject: str, detail: dict[str, Any]) -> None:
+def _bring_up_to_date(engine: Engine, url: str) -> None:
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    if current == head:
+        return
+    if is_read_only(engine):
+        raise MougenError(
+            f"tracker database {url} is read-only and at schema {current or '(empty)'},"
+            f" not {head}: run `mougen tracker upgrade` where it can be written"
+        )
+    migrate.upgrade(engine)
+
+
+def _append(
+    session: Session, kind: str, subject: str, detail: dict[str, Any], at: datetime
+) -> None:
     """Add the next event after the chain head (which the caller holds) and move the head."""
     head = session.get_one(ChainHeadRow, HEAD_ID)
     # Hash exactly what the database will give back: JSON-native values only.
     detail = json.loads(json.dumps(detail, default=_iso))
-    at = datetime.now(UTC)
     event_id = head.event_id + 1
     digest = event_hash(event_id, at, kind, subject, detail, head.hash)
     session.add(
@@ -272,9 +280,8 @@ def _iso(value: object) -> str:
     raise TypeError(f"cannot put {type(value).__name__} in an event")
 
 
-def _file_sha256(path: Path) -> str | None:
+def _template_sha256(path: Path) -> str | None:
     try:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+        return file_sha256(path)
     except FileNotFoundError:
         return None

@@ -1,0 +1,31 @@
+"""Opening the workspace's tracker from a command: for reading, or for recording."""
+
+from __future__ import annotations
+
+from mougen.errors import OutputError
+from mougen.tracker import Tracker
+from mougen.tracker.database import sqlite_path, writable
+from mougen.workspace import Workspace
+
+
+def open_tracker(ws: Workspace, *, write: bool = False) -> Tracker:
+    """The workspace's tracker. A reader never creates or changes a database: in a
+    read-only workspace it reads what is there, and with none it reads an empty one.
+    A writer is refused, before anything is written, by a workspace it cannot write."""
+    if write:
+        check_recordable(ws)
+    else:
+        ws.require()
+    return Tracker.open(ws.db_url, readonly=not write)
+
+
+def check_recordable(ws: Workspace) -> None:
+    """Refuse, before anything is written, a workspace or tracker this process cannot write.
+
+    Commands that write documents and then record them call this first, so a read-only
+    place never leaves documents that look issued but were never recorded.
+    """
+    ws.check_writable()
+    path = sqlite_path(ws.db_url)
+    if path is not None and path.exists() and not writable(path):
+        raise OutputError("read-only: this command records into the tracker", path)

@@ -1,0 +1,1 @@
+"""Tools for mougen's developers (not part of the command line)."""
