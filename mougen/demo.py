@@ -2,7 +2,8 @@
 
 It issues every pack of every MoU version, gives the South East a programme CA, has
 Milton Keynes' three signatories sign the version in force in turn, collects and
-verifies the result, and writes the se-2018 -> se-2019-20 redline and the dashboard.
+verifies the result, invites Oxfordshire's DCS through the web service (to ``outbox/``), and
+writes the se-2018 -> se-2019-20 redline and the dashboard.
 Keys and passphrases are made for the run and never leave memory or a temporary folder.
 """
 
@@ -13,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from mougen.collect import collect_inbox
 from mougen.errors import MougenError
@@ -26,9 +29,13 @@ from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.web.records import Actor
+from mougen.web.workflow import SigningRound
 from mougen.workspace import Workspace, init_workspace
 
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
+#: The authority whose signatories the demo invites through the web service.
+ONLINE_AUTHORITY = "oxfordshire"
 
 
 def run_demo(
@@ -57,6 +64,7 @@ def run_demo(
         html = dashboard_html(ws, tracker, None, when.date(), when)
     (target / "dashboard.html").write_text(html, encoding="utf-8")
     say(f"report   {target / 'dashboard.html'}")
+    _round_online(ws, say)
     due = [r.mou for r in reviews(ws, when.date()) if r.due]
     say(f"reviews  due now: {', '.join(due) or 'none'}")
     redline = target / "redlines" / "se-2018--se-2019-20.docx"
@@ -68,6 +76,27 @@ def run_demo(
         f"{summary.deletions} deletions, {summary.moves} moves"
     )
     return ws
+
+
+def _round_online(ws: Workspace, say: Callable[[str], None]) -> None:
+    """Give one authority's signatories example addresses and invite its first signatory,
+    so ``mougen serve`` shows the round in progress (mail goes to ``outbox/``)."""
+    path = ws.regions_dir / "south-east.yaml"
+    yaml = YAML()
+    data = yaml.load(path)
+    [authority] = [a for a in data["authorities"] if a["slug"] == ONLINE_AUTHORITY]
+    authority["signatories"] = {
+        role: {"email": f"{role}.{ONLINE_AUTHORITY}@example.org"} for role in ROLE_IDS
+    }
+    yaml.dump(data, path)
+    ws = Workspace(ws.root)  # the catalog as edited
+    with Tracker.open(ws.db_url) as tracker:
+        done = SigningRound(ws, tracker).invite(
+            SIGNING_MOU, [ONLINE_AUTHORITY], Actor("mougen demo", None)
+        )
+    for sent in done.sent:
+        say(f"invited  {sent.authority}'s {sent.role} <{sent.email}> (email in outbox/)")
+    say(f"web      mougen -w {ws.root} users add NAME, then mougen -w {ws.root} serve")
 
 
 def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> Path:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mougen.workspace import BUNDLED, Workspace
+from tests.pgserver import PostgresUnavailable, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -50,3 +51,26 @@ def run_cli(workspace: Workspace):
         return runner.invoke(cli, ["--workspace", root, *args], catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session, or the reason there is none."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        yield exc
+        return
+    yield server
+    server.stop()
+
+
+def backend_url(request, sqlite_url: str) -> str:
+    """For a test parametrized by ``sqlite``/``postgresql``: ``sqlite_url``, or a fresh
+    PostgreSQL database (the test is skipped where PostgreSQL cannot run)."""
+    if request.param == "sqlite":
+        return sqlite_url
+    server = request.getfixturevalue("postgres")
+    if isinstance(server, PostgresUnavailable):
+        pytest.skip(f"PostgreSQL cannot be started here: {server}")
+    return server.database()

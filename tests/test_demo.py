@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.web.app import create_app
+from mougen.web.records import Actor
+from mougen.web.store import WebStore
 from mougen.workspace import Workspace
 
 
@@ -42,6 +46,26 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path):
     assert "Third party disclosure protocol" in accepted
     assert "1/19" in (target / "dashboard.html").read_text(encoding="utf-8")
     assert not list((target / "inbox").iterdir()), "the returned file moved into the archive"
+    _serve_shows_the_round_in_progress(ws)
+
+
+def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
+    """The demo's workspace, served: Milton Keynes signed, Oxfordshire's DCS invited."""
+    [invitation] = (ws.root / "outbox").glob("*.eml")
+    assert "To: dcs.oxfordshire@example.org" in invitation.read_text()
+    with Tracker.open(ws.db_url) as tracker:
+        WebStore(tracker).add_user("demo", "a demo password only", Actor("test", None))
+    client = create_app(Workspace(ws.root)).test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "name": "demo", "password": "a demo password only"}
+    assert client.post("/login", data=form).status_code == 302
+    grid = client.get("/rounds/se-2019-20").get_data(as_text=True)
+    rows = dict(
+        re.findall(r'<tr class="govuk-table__row" id="row-([a-z-]+)">(.*?)</tr>', grid, re.S)
+    )
+    assert rows["milton-keynes"].count("govuk-tag--green") == 3
+    assert "Invited" in rows["oxfordshire"] and "Invited" not in rows["kent"]
 
 
 @pytest.mark.slow

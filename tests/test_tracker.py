@@ -23,34 +23,17 @@ from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
 from mougen.tracker.rebuild import rebuild
 from mougen.workspace import BUNDLED, Workspace
-from tests.pgserver import PostgresUnavailable, start_server
+from tests.conftest import backend_url
 from tests.pki import TestPki
 from tests.signedarchive import ISSUED_AT, MOU, Archive, build_archive, trust
 
 WHEN = datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    """A throwaway PostgreSQL server for the session, or the reason there is none."""
-    try:
-        server = start_server()
-    except PostgresUnavailable as exc:
-        yield exc
-        return
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty tracker database URL on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'tracker.db'}"
-    server = request.getfixturevalue("postgres")
-    if isinstance(server, PostgresUnavailable):
-        pytest.skip(f"PostgreSQL cannot be started here: {server}")
-    return server.database()
+    return backend_url(request, f"sqlite:///{tmp_path / 'tracker.db'}")
 
 
 @pytest.fixture

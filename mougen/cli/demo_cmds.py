@@ -20,7 +20,8 @@ def demo(directory: Path, jobs: int, when: datetime | None) -> None:
 
     Packs for every authority of every MoU version, a programme CA for the South East,
     Milton Keynes' three signatories signing se-2019-20 in turn, collect, verify, the
-    dashboard, and the se-2018 -> se-2019-20 redline.
+    dashboard, the se-2018 -> se-2019-20 redline, and Oxfordshire's DCS invited through
+    the web service (the email is in outbox/), so ``mougen serve`` shows a round in progress.
     """
     run_demo(directory, click.echo, when=resolve_when(when), jobs=jobs)
     click.echo(f"Done. Explore it with: mougen --workspace {directory} status se-2019-20")

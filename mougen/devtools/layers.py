@@ -30,11 +30,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths
-    ("document", "pki"),  # the document model; the programme CA and trust roots
+    ("document", "pki", "mail"),  # the document model; the programme CA; sending email
     ("render", "verify", "tracker"),  # DOCX/PDF out; signatures judged; the index
     ("signing", "pack", "reports", "redline", "collect"),  # the jobs built on them
-    ("workflow", "demo"),  # what combines several jobs (one signing round end to end)
+    ("workflow",),  # what combines several jobs (one signing round end to end)
     ("web",),  # the signing-round web service
+    ("demo",),  # the whole round on the bundled data, web invitation included
     ("cli", "devtools"),  # the command line, and tools for developers
     ("__main__",),
 )

@@ -181,6 +181,27 @@ class Tracker:
                 (head.event_id, head.hash) if head is not None else None,
             )
 
+    # -- other modules' tables --------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction, holding the chain head, for tables other modules keep here.
+
+        Log each change in it with :meth:`log_event`, so the change and its event commit together.
+        """
+        with self._writing() as session:
+            yield session
+
+    def log_event(self, session: Session, kind: str, subject: str, detail: dict[str, Any]) -> None:
+        """Append an event to the chain inside :meth:`transaction`, at the tracker's clock."""
+        _append(session, kind, subject, detail, self._clock())
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session, for tables other modules keep here."""
+        with self._reading() as session:
+            yield session
+
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager

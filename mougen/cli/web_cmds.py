@@ -1,0 +1,112 @@
+"""The web service and its command-line twins: serve, users, invite, remind."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from mougen.cli.options import authorities_option, pass_workspace
+from mougen.errors import MougenError
+from mougen.tracker import Tracker
+from mougen.web.records import Actor
+from mougen.web.workflow import SigningRound
+from mougen.workspace import Workspace
+
+
+def _cli_actor() -> Actor:
+    from mougen.pack.manifest import issued_by
+
+    return Actor(f"cli:{issued_by()}", None)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@pass_workspace
+def serve(ws: Workspace, host: str, port: int) -> None:
+    """Run the web service on the workspace's tracker (one process; for production run
+    ``gunicorn -w 2 'mougen.web:wsgi_app()'`` with MOUGEN_WORKSPACE and MOUGEN_DB set)."""
+    from werkzeug.serving import run_simple
+
+    from mougen.web.app import create_app
+
+    app = create_app(ws)
+    click.echo(f"mougen: serving {ws.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    run_simple(host, port, app, threaded=True)
+
+
+@click.group()
+def users() -> None:
+    """Coordinator accounts for the web service."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from this file (default: ask for it).",
+)
+@pass_workspace
+def users_add(ws: Workspace, name: str, password_file: Path | None) -> None:
+    """Make coordinator account NAME, or set its password (asked for, or read from a file)."""
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", name):
+        raise MougenError(f"user name {name!r}: use letters, digits and . _ @ - (up to 64)")
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        raise MougenError("the password must have at least 12 characters")
+    from mougen.web.store import WebStore
+
+    with Tracker.open(ws.db_url) as tracker:
+        new = WebStore(tracker).add_user(name, password, _cli_actor())
+    click.echo(f"{'added' if new else 'updated'} {name}")
+
+
+@click.command()
+@click.argument("mou_id")
+@authorities_option
+@pass_workspace
+def invite(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> None:
+    """Email each authority's signatory whose turn it is a personal link (issuing the pack
+    first if need be). Authorities with a link still open are skipped."""
+    with Tracker.open(ws.db_url) as tracker:
+        done = SigningRound(ws, tracker).invite(mou_id, list(slugs), _cli_actor())
+    for s in done.sent:
+        click.echo(f"invited {s.authority} {s.role} <{s.email}>")
+    for skipped in done.skipped:
+        click.echo(f"mougen: not invited: {skipped}", err=True)
+    click.echo(f"{len(done.sent)} invitation(s) sent")
+
+
+def _duration(_ctx, _param, value: str) -> timedelta:
+    m = re.fullmatch(r"(\d+)([dh])", value.strip())
+    if not m:
+        raise click.BadParameter(f"{value!r}: give days or hours, such as 7d or 36h")
+    n = int(m.group(1))
+    return timedelta(days=n) if m.group(2) == "d" else timedelta(hours=n)
+
+
+@click.command()
+@click.argument("mou_id", required=False)
+@click.option(
+    "--after",
+    default="7d",
+    show_default=True,
+    callback=_duration,
+    help="Remind those whose link has waited this long (7d, 36h).",
+)
+@pass_workspace
+def remind(ws: Workspace, mou_id: str | None, after: timedelta) -> None:
+    """Email a reminder, with a fresh link, to each signatory whose turn it is and who has
+    not signed for a while. Meant for cron or a systemd timer (see the README)."""
+    with Tracker.open(ws.db_url) as tracker:
+        sent = SigningRound(ws, tracker).remind(mou_id, after, _cli_actor())
+    for s in sent:
+        click.echo(f"reminded {s.mou} {s.authority} {s.role} <{s.email}>")
+    click.echo(f"{len(sent)} reminder(s) sent")

@@ -1,0 +1,60 @@
+"""Handing a message over: to an SMTP server, or to a ``.eml`` file in the outbox."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import uuid
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from mougen import atomic
+from mougen.errors import MougenError
+from mougen.mail.settings import SmtpSettings
+
+SMTP_TIMEOUT = 30
+
+
+def outbox_dir(root: Path) -> Path:
+    """Where messages go when no SMTP server is configured."""
+    return root / "outbox"
+
+
+class Mailer:
+    """Sends messages as configured; ``send`` says where each one went."""
+
+    def __init__(self, settings: SmtpSettings, outbox: Path):
+        self.settings = settings
+        self.outbox = outbox
+
+    @property
+    def sender(self) -> str:
+        return self.settings.sender
+
+    def send(self, message: EmailMessage) -> str:
+        """Send ``message``; returns ``smtp:HOST`` or the outbox file's name."""
+        if "From" not in message:
+            message["From"] = self.settings.sender
+        if self.settings.host is None:
+            return self._to_outbox(message)
+        return self._to_smtp(message)
+
+    def _to_outbox(self, message: EmailMessage) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+        path = self.outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
+        atomic.write_bytes(path, message.as_bytes(), mode=0o600)
+        return f"outbox/{path.name}"
+
+    def _to_smtp(self, message: EmailMessage) -> str:
+        s = self.settings
+        try:
+            with smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT) as smtp:
+                if s.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if s.user:
+                    smtp.login(s.user, s.password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MougenError(f"cannot send email through {s.host}:{s.port} ({exc})") from None
+        return f"smtp:{s.host}"

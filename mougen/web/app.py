@@ -1,0 +1,144 @@
+"""The Flask application: configuration, security headers, and the three audiences' pages.
+
+Flask because the pages are server-rendered forms with no client code, and Flask brings
+Jinja2 (which the GOV.UK Frontend macros are written for), Flask-WTF's CSRF protection and
+signed session cookies; any WSGI server runs it with several workers (gunicorn, say).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import jinja2
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from mougen import atomic
+from mougen.errors import OutputError
+from mougen.tracker import Tracker
+from mougen.web.limits import warm_up
+from mougen.web.records import Actor
+from mougen.web.settings import WebSettings, load_settings
+from mougen.web.workflow import SigningRound
+from mougen.workspace import Workspace
+
+SECRET_FILE = ".web-secret"
+#: How long a coordinator stays signed in.
+SESSION_HOURS = 8
+#: Room for the form fields around an upload of the largest allowed size.
+FORM_OVERHEAD = 64 * 1024
+
+#: No script at all, nothing from elsewhere, and no framing by other sites.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
+    """The web service for workspace ``ws`` (its tracker is opened, and migrated, now)."""
+    settings = settings or load_settings(ws.root)
+    app = Flask("mougen.web", static_folder="static", template_folder="templates")
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PackageLoader("mougen.web", "templates"),
+            jinja2.PrefixLoader(
+                {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
+            ),
+        ]
+    )
+    app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.config.update(
+        SECRET_KEY=_secret_key(ws.root / SECRET_FILE),
+        MAX_CONTENT_LENGTH=settings.upload_limit + FORM_OVERHEAD,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="mougen_session",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+    )
+    CSRFProtect(app)
+    tracker = Tracker.open(ws.db_url)
+    app.extensions["mougen"] = SigningRound(ws, tracker, settings)
+    warm_up()
+
+    from mougen.web.views import auditor, coordinator, signatory
+
+    for blueprint in (coordinator.bp, signatory.bp, auditor.bp):
+        app.register_blueprint(blueprint)
+    if settings.proxy_hops:
+        # Behind a reverse proxy, the client's address is in X-Forwarded-For.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.after_request(_security_headers)
+    if settings.secure_cookies:
+        app.after_request(_strict_transport)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(413, _too_large)
+    app.register_error_handler(404, _not_found)
+    return app
+
+
+def signing_round() -> SigningRound:
+    """The round service of the running application."""
+    from flask import current_app
+
+    return current_app.extensions["mougen"]
+
+
+def actor(who: str | None = None) -> Actor:
+    """The person acting in this request, and the address they came from."""
+    return Actor(who or g.get("user") or "anonymous", request.remote_addr)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _strict_transport(response):
+    response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    message = "The form had expired or was not sent from this service. Go back and try again."
+    return render_template("error.html", title="Form not accepted", message=message), 400
+
+
+def _too_large(_error):
+    limit = signing_round().settings.upload_limit_mb
+    message = f"The file is larger than {limit} MB. Nothing was kept."
+    return render_template("error.html", title="File too large", message=message), 413
+
+
+def _not_found(_error):
+    return render_template("error.html", title="Page not found", message=None), 404
+
+
+def _secret_key(path: Path) -> bytes:
+    """The session-signing key, made once per workspace and shared by every worker.
+
+    It is written aside and hard-linked into place, so a worker never reads half a key.
+    """
+    if not path.exists():
+        aside = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            atomic.write_bytes(aside, secrets.token_bytes(32), mode=0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, path)
+        except OSError as exc:
+            raise OutputError(f"cannot create the session key: {exc.strerror}", path) from None
+        finally:
+            aside.unlink(missing_ok=True)
+    return path.read_bytes()

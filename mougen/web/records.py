@@ -1,0 +1,75 @@
+"""What the web store hands back: frozen records, never database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Link:
+    """A signatory's personal link (without its token, which is never stored)."""
+
+    id: int
+    mou: str
+    authority: str
+    role: str
+    document_sha256: str
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    accepted_at: datetime | None
+
+    def usable(self, now: datetime) -> bool:
+        """Not revoked, not yet used, not expired."""
+        return self.revoked_at is None and self.accepted_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An upload and what became of it."""
+
+    id: int
+    at: datetime
+    mou: str | None
+    authority: str | None
+    role: str | None
+    file_sha256: str
+    accepted: bool
+    reason: str | None
+    by: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email as sent."""
+
+    id: int
+    sent_at: datetime
+    recipient: str
+    subject: str
+    kind: str
+    mou: str | None
+    authority: str | None
+    via: str
+
+
+@dataclass(frozen=True)
+class Round:
+    """A signing round's own settings."""
+
+    mou: str
+    return_by: date | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, and from which address: what every audit event names."""
+
+    who: str
+    address: str | None
+
+    def detail(self) -> dict[str, str | None]:
+        return {"by": self.who, "address": self.address}

@@ -1,0 +1,98 @@
+"""The web service's settings: ``web.toml`` in the workspace, every key optional.
+
+::
+
+    base_url = "https://mou.example.org"   # how links in emails begin
+    coordinator_email = "sli@example.org"  # gets the completion emails
+    upload_limit_mb = 20
+    link_days = 28                         # how long a signatory's link lasts
+    signing_order = ["dcs", "lead-member", "chief-executive"]
+    verify_seconds = 60                    # time limit for checking one upload
+    verify_memory_mb = 1024                # memory limit for checking one upload
+    secure_cookies = false                 # true behind TLS
+    proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
+
+    [smtp]                                 # see mougen.mail.settings
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mougen.errors import ConfigError
+from mougen.mail import SmtpSettings, smtp_settings
+from mougen.roles import ROLE_IDS
+
+FILE = "web.toml"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How the web service behaves in one workspace."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    coordinator_email: str | None = None
+    upload_limit_mb: int = 20
+    link_days: int = 28
+    signing_order: tuple[str, ...] = ROLE_IDS
+    verify_seconds: int = 60
+    verify_memory_mb: int = 1024
+    secure_cookies: bool = False
+    proxy_hops: int = 0
+
+    @property
+    def upload_limit(self) -> int:
+        """The largest upload accepted, in bytes."""
+        return self.upload_limit_mb * 1024 * 1024
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict (empty if there is none); ``ConfigError`` naming it otherwise."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read settings ({exc})", path) from None
+
+
+def load_settings(root: Path) -> WebSettings:
+    """The settings in ``root/web.toml`` (defaults where a key is absent)."""
+    path = root / FILE
+    raw = {k: v for k, v in read_toml(path).items() if k != "smtp"}
+    defaults = WebSettings()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not hasattr(defaults, key) or key == "upload_limit":
+            raise ConfigError(f"unknown key {key!r}", path)
+        wanted = type(getattr(defaults, key))
+        if key == "signing_order":
+            value = _order(path, value)
+        elif key == "coordinator_email":
+            wanted = str
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise ConfigError(f"{key}: expected {wanted.__name__}", path)
+        if wanted is int and value < (0 if key == "proxy_hops" else 1):
+            raise ConfigError(f"{key}: must be positive", path)
+        values[key] = value
+    if "base_url" in values:
+        values["base_url"] = values["base_url"].rstrip("/")
+    return WebSettings(**values)
+
+
+def _order(path: Path, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or sorted(value) != sorted(ROLE_IDS):
+        raise ConfigError(f"signing_order: list each of {', '.join(ROLE_IDS)} once", path)
+    return tuple(value)
+
+
+def load_smtp(root: Path) -> SmtpSettings:
+    """The ``[smtp]`` table of ``root/web.toml`` (no table: mail goes to the outbox)."""
+    path = root / FILE
+    table = read_toml(path).get("smtp", {})
+    if not isinstance(table, dict):
+        raise ConfigError("smtp: expected a table", path)
+    return smtp_settings(table, path)

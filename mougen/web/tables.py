@@ -1,0 +1,96 @@
+"""The web service's tables in the tracker database (created by migration ``0003_web``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mougen.tracker.schema import SHA256, Base, UtcDateTime
+
+
+class UserRow(Base):
+    """A coordinator account: an argon2 hash, and the state of its failed logins."""
+
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginAttemptRow(Base):
+    """One login attempt from an address: the rate limit counts these across workers."""
+
+    __tablename__ = "web_login_attempts"
+    __table_args__ = (Index(None, "address", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LinkRow(Base):
+    """A signatory's personal link: only the SHA-256 of its token is kept."""
+
+    __tablename__ = "web_links"
+    __table_args__ = (Index(None, "mou", "authority"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(SHA256, unique=True)
+    mou: Mapped[str] = mapped_column(String(64))
+    authority: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    #: The PDF this signatory is to sign: the issued one, or the file the last signer returned.
+    document_sha256: Mapped[str] = mapped_column(SHA256)
+    email: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class EmailRow(Base):
+    """An email sent (through SMTP, or written to the outbox)."""
+
+    __tablename__ = "web_emails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recipient: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    mou: Mapped[str | None] = mapped_column(String(64))
+    authority: Mapped[str | None] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(Text)
+
+
+class UploadRow(Base):
+    """An upload and its outcome; a rejected one keeps only the reason, never the file."""
+
+    __tablename__ = "web_uploads"
+    __table_args__ = (Index(None, "mou", "authority"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    mou: Mapped[str | None] = mapped_column(String(64))
+    authority: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    file_sha256: Mapped[str] = mapped_column(SHA256)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class RoundRow(Base):
+    """Settings of one signing round (an MoU version): its optional return-by date."""
+
+    __tablename__ = "web_rounds"
+
+    mou: Mapped[str] = mapped_column(String(64), primary_key=True)
+    return_by: Mapped[date | None] = mapped_column(Date)

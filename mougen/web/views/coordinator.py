@@ -1,0 +1,280 @@
+"""The coordinator's pages: login, the rounds, invitations, links, uploads and downloads."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+
+from mougen.collect.checks import Rejection
+from mougen.errors import MougenError, UnknownItem
+from mougen.pack.builder import pack_name
+from mougen.reports import dashboard_html
+from mougen.reports.status import completion, status, write_status_csv
+from mougen.roles import ROLES, role
+from mougen.web.app import actor, signing_round
+from mougen.web.documents import document_path, packs_dir
+from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
+from mougen.web.views.uploads import uploaded_bytes
+
+bp = Blueprint("coordinator", __name__)
+
+_LOGIN_MESSAGES = {
+    "wrong": "The user name or password is not right.",
+    "locked": "Too many wrong passwords: this account is locked for 15 minutes.",
+    "throttled": "Too many attempts from your address. Wait a few minutes and try again.",
+}
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if "user" not in session:
+            return redirect(url_for("coordinator.login"))
+        g.user = session["user"]
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        outcome = signing_round().store.login(
+            form.name.data, form.password.data, request.remote_addr
+        )
+        if outcome == "ok":
+            session.clear()
+            session.permanent = True  # signed with its time: it ends after SESSION_HOURS
+            session["user"] = form.name.data
+            return redirect(url_for("coordinator.dashboard"))
+        error = _LOGIN_MESSAGES[outcome]
+    status_code = 429 if error == _LOGIN_MESSAGES["throttled"] else (401 if error else 200)
+    return render_template("login.html", form=form, error=error), status_code
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if ActionForm().validate_on_submit():
+        signing_round().store.log("logout", g.user, actor())
+        session.clear()
+    return redirect(url_for("coordinator.login"))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    service = signing_round()
+    rows = status(service.ws.catalog, service.tracker, archive_root=service.ws.root)
+    done = completion(rows)
+    rounds = [
+        (entry, done.get(mou_id, (0, len(entry.mou.parties))))
+        for mou_id, entry in sorted(service.ws.catalog.entries.items())
+    ]
+    return render_template("dashboard.html", rounds=rounds, form=ActionForm())
+
+
+@bp.get("/report")
+@login_required
+def report():
+    service = signing_round()
+    now = datetime.now(UTC)
+    html = dashboard_html(service.ws, service.tracker, None, now.date(), now)
+    response = Response(html, mimetype="text/html")
+    # The report is a standalone page with its own inline styles (and no script).
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    return response
+
+
+def _entry(mou: str):
+    try:
+        return signing_round().ws.catalog.mou(mou)
+    except UnknownItem:
+        abort(404)
+
+
+@bp.get("/rounds/<mou>")
+@login_required
+def round_page(mou: str):
+    service = signing_round()
+    entry = _entry(mou)
+    rows = status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root)
+    now = datetime.now(UTC)
+    links = {}
+    for link in service.store.links(mou):
+        if link.usable(now):
+            links[(link.authority, link.role)] = link
+    return render_template(
+        "round.html",
+        entry=entry,
+        rows=rows,
+        roles=ROLES,
+        order=[role(r).title for r in service.settings.signing_order],
+        links=links,
+        rejected=service.store.uploads(mou, rejected_only=True)[:20],
+        emails=[e for e in service.store.emails() if e.mou == mou][-20:],
+        round=service.store.round(mou),
+        packs={r.authority for r in rows if _pack_zip(mou, r.authority).is_file()},
+        action=ActionForm(),
+        upload=UploadForm(),
+        return_by=ReturnByForm(return_by=service.store.round(mou).return_by),
+    )
+
+
+def _back(mou: str):
+    return redirect(url_for("coordinator.round_page", mou=mou))
+
+
+def _guarded(mou: str, form=None) -> bool:
+    _entry(mou)
+    return (form or ActionForm()).validate_on_submit()
+
+
+@bp.post("/rounds/<mou>/invite")
+@login_required
+def invite(mou: str):
+    if _guarded(mou):
+        slugs = request.form.getlist("authority")
+        try:
+            done = signing_round().invite(mou, slugs, actor(), resend=bool(slugs))
+        except MougenError as exc:
+            flash(exc.detail, "error")
+        else:
+            flash(f"Sent {len(done.sent)} invitation(s).", "success")
+            if done.skipped:
+                flash("Not invited: " + "; ".join(done.skipped) + ".", "error")
+    return _back(mou)
+
+
+@bp.post("/rounds/<mou>/links/<int:link_id>/revoke")
+@login_required
+def revoke(mou: str, link_id: int):
+    link = signing_round().store.link(link_id)
+    if link is None or link.mou != mou:
+        abort(404)
+    if _guarded(mou):
+        link = signing_round().store.revoke(link_id, actor())
+        flash("Link revoked." if link else "That link was already closed.", "success")
+    return _back(mou)
+
+
+@bp.post("/rounds/<mou>/return-by")
+@login_required
+def set_return_by(mou: str):
+    form = ReturnByForm()
+    if _guarded(mou, form):
+        signing_round().store.set_return_by(mou, form.return_by.data, actor())
+        flash("Return-by date saved.", "success")
+    else:
+        flash("Give the date as YYYY-MM-DD.", "error")
+    return _back(mou)
+
+
+@bp.post("/rounds/<mou>/upload")
+@login_required
+def upload(mou: str):
+    form = UploadForm()
+    if _guarded(mou, form):
+        service = signing_round()
+        try:
+            data = uploaded_bytes(form, service.settings.upload_limit)
+            checked = service.receive(data, actor(), mou=mou)
+        except Rejection as exc:
+            flash(f"Upload rejected: {exc}", "error")
+        else:
+            flash(f"Accepted for {checked.authority}: {', '.join(checked.roles)}.", "success")
+    else:
+        flash("Choose the signed PDF file.", "error")
+    return _back(mou)
+
+
+def _pack_zip(mou: str, slug: str):
+    return packs_dir(signing_round().ws, mou) / f"{pack_name(mou, slug)}.zip"
+
+
+@bp.get("/rounds/<mou>/<slug>/pack.zip")
+@login_required
+def pack(mou: str, slug: str):
+    entry = _entry(mou)
+    if slug not in entry.mou.parties or not _pack_zip(mou, slug).is_file():
+        abort(404)
+    signing_round().store.log("downloaded", f"{mou}/{slug}", actor(), what="pack")
+    return send_file(_pack_zip(mou, slug), download_name=f"{pack_name(mou, slug)}.zip")
+
+
+def _executed(mou: str, slug: str):
+    entry = _entry(mou)
+    if slug not in entry.mou.parties:
+        abort(404)
+    done = signing_round().executed(mou, slug)
+    if done is None:
+        abort(404)
+    return done
+
+
+@bp.get("/rounds/<mou>/<slug>/executed.pdf")
+@login_required
+def executed_pdf(mou: str, slug: str):
+    path, _ = _executed(mou, slug)
+    signing_round().store.log("downloaded", f"{mou}/{slug}", actor(), what="executed")
+    return send_file(path, mimetype="application/pdf", download_name=f"{pack_name(mou, slug)}.pdf")
+
+
+@bp.get("/rounds/<mou>/<slug>/certificate.pdf")
+@login_required
+def certificate(mou: str, slug: str):
+    _, pdf = _executed(mou, slug)
+    signing_round().store.log("downloaded", f"{mou}/{slug}", actor(), what="certificate")
+    name = f"{pack_name(mou, slug)}--certificate.pdf"
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name)
+
+
+@bp.get("/rounds/<mou>/executed.zip")
+@login_required
+def executed_zip(mou: str):
+    service = signing_round()
+    entry = _entry(mou)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for slug in entry.mou.parties:
+            state = service.state(mou, slug)
+            if state.complete:
+                path = document_path(service.ws, mou, slug, state.document_sha256)
+                archive.write(path, f"{pack_name(mou, slug)}.pdf")
+    service.store.log("downloaded", mou, actor(), what="executed zip")
+    out.seek(0)
+    return send_file(out, mimetype="application/zip", download_name=f"{mou}--executed.zip")
+
+
+@bp.get("/rounds/<mou>/status.csv")
+@login_required
+def status_csv(mou: str):
+    service = signing_round()
+    _entry(mou)
+    text = io.StringIO()
+    write_status_csv(
+        status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root), text
+    )
+    service.store.log("downloaded", mou, actor(), what="status csv")
+    headers = {"Content-Disposition": f'attachment; filename="{mou}--status.csv"'}
+    return Response(text.getvalue(), mimetype="text/csv", headers=headers)

@@ -1,0 +1,87 @@
+"""The signatory's page behind their personal link: the document, how to sign, the upload."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, send_file
+
+from mougen.collect.checks import Rejection
+from mougen.roles import role
+from mougen.web.app import CSP, actor, signing_round
+from mougen.web.documents import document_path
+from mougen.web.forms import UploadForm
+from mougen.web.records import Link
+from mougen.web.views.uploads import uploaded_bytes
+
+bp = Blueprint("signatory", __name__)
+
+
+def _link(token: str) -> Link:
+    """The link for ``token``; an unknown, expired, revoked or used one is the same 404."""
+    link = signing_round().store.find_link(token)
+    if link is None:
+        abort(404)
+    return link
+
+
+def _who(link: Link) -> str:
+    return f"signatory:{link.mou}/{link.authority}/{link.role}"
+
+
+@bp.get("/sign/<token>")
+def page(token: str):
+    link = _link(token)
+    return _render(token, link, UploadForm())
+
+
+@bp.get("/sign/<token>/document.pdf")
+def document(token: str):
+    link = _link(token)
+    path = document_path(signing_round().ws, link.mou, link.authority, link.document_sha256)
+    if path is None:
+        abort(404)
+    signing_round().store.log("document-viewed", f"{link.mou}/{link.authority}", actor(_who(link)))
+    name = f"{link.mou}--{link.authority}--for-{link.role}.pdf"
+    response = send_file(path, mimetype="application/pdf", download_name=name)
+    # The signatory's own page shows it in a frame; no other site may.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.post("/sign/<token>")
+def upload(token: str):
+    link = _link(token)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _render(token, link, form, status=400)
+    service = signing_round()
+    try:
+        data = uploaded_bytes(form, service.settings.upload_limit)
+        service.receive(data, actor(_who(link)), link)
+    except Rejection as exc:
+        return _render(token, link, form, rejected=str(exc), status=422)
+    return render_template("signed.html", link=link, role=role(link.role), entry=_entry(link))
+
+
+def _entry(link: Link):
+    return signing_round().ws.catalog.mou(link.mou)
+
+
+def _render(
+    token: str, link: Link, form: UploadForm, rejected: str | None = None, status: int = 200
+):
+    entry = _entry(link)
+    page = render_template(
+        "sign.html",
+        token=token,
+        link=link,
+        form=form,
+        rejected=rejected,
+        entry=entry,
+        authority=entry.party(link.authority),
+        role=role(link.role),
+        return_by=signing_round().store.round(link.mou).return_by,
+        limit_mb=signing_round().settings.upload_limit_mb,
+    )
+    # The page frames the document it offers (same origin only).
+    return make_response(page, status, {"Content-Security-Policy": CSP + "; frame-src 'self'"})

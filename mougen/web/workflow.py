@@ -1,0 +1,343 @@
+"""The signing round: issue, invite the first signatory, pass the signed file along in
+order, and announce completion. The web pages and the CLI both drive it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+
+from mougen.collect.checks import Rejection
+from mougen.errors import ConfigError, MougenError
+from mougen.mail import Mailer, outbox_dir
+from mougen.pack import build_pack
+from mougen.pack.builder import pack_name
+from mougen.pack.issued import record_issued
+from mougen.tracker import Tracker
+from mougen.verify.trust import load_trust_roots
+from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.web import emails
+from mougen.web.certificate import certificate_pdf
+from mougen.web.documents import document_path, keep_issued_pdf, packs_dir
+from mougen.web.intake import Checked, check_upload, file_upload
+from mougen.web.limits import verify_limited
+from mougen.web.records import Actor, Link
+from mougen.web.settings import WebSettings, load_settings, load_smtp
+from mougen.web.store import WebStore
+from mougen.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class AuthorityState:
+    """Where one authority is in the round: the file to sign next, and whose turn it is."""
+
+    mou: str
+    authority: str
+    document_sha256: str | None
+    signed: tuple[str, ...]
+    next_role: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.document_sha256 is not None and self.next_role is None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """An invitation or reminder sent: to whom, for what."""
+
+    mou: str
+    authority: str
+    role: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """What ``invite`` did: the links sent, and the authorities it could not invite."""
+
+    sent: tuple[Sent, ...]
+    skipped: tuple[str, ...]
+
+
+class SigningRound:
+    """The round's operations over one workspace and its tracker."""
+
+    def __init__(self, ws: Workspace, tracker: Tracker, settings: WebSettings | None = None):
+        self.ws = ws
+        self.tracker = tracker
+        self.store = WebStore(tracker)
+        self.settings = settings or load_settings(ws.root)
+        self.mailer = Mailer(load_smtp(ws.root), outbox_dir(ws.root))
+
+    @cached_property
+    def root_paths(self) -> list[Path]:
+        return workspace_trust_roots(self.ws)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def state(self, mou: str, slug: str) -> AuthorityState:
+        """The authority's current document and the next role to sign it.
+
+        Each signature is recorded once, with the file it first arrived in; the newest
+        arrival is the file that carries every signature so far.
+        """
+        signatures = [s for s in self.tracker.signatures(mou) if s.authority == slug]
+        if signatures:
+            newest = max(signatures, key=lambda s: s.recorded_at)
+            document, signed = newest.file_sha256, tuple({s.role: None for s in signatures})
+        else:
+            document, signed = self._issued_sha(mou, slug), ()
+        pending = [r for r in self.settings.signing_order if r not in signed]
+        return AuthorityState(mou, slug, document, signed, pending[0] if pending else None)
+
+    def _issued_sha(self, mou: str, slug: str) -> str | None:
+        """The newest issued PDF of the authority that the service has a copy of (taking one
+        from its pack folder if ``pack`` or the demo built it there)."""
+        for issue in reversed(self.tracker.issues(mou)):
+            if issue.authority != slug:
+                continue
+            if document_path(self.ws, mou, slug, issue.pdf_sha256):
+                return issue.pdf_sha256
+            name = pack_name(mou, slug)
+            packed = packs_dir(self.ws, mou) / name / f"{name}.pdf"
+            if packed.is_file():
+                data = packed.read_bytes()
+                if hashlib.sha256(data).hexdigest() == issue.pdf_sha256:
+                    keep_issued_pdf(self.ws, mou, slug, issue.pdf_sha256, data)
+                    return issue.pdf_sha256
+        return None
+
+    # -- invitations -----------------------------------------------------------------------
+
+    def invite(
+        self, mou: str, slugs: list[str], actor: Actor, *, resend: bool = False
+    ) -> Invitations:
+        """Email each authority's signatory whose turn it is a link, issuing the PDF first if
+        need be; with ``resend``, a fresh link replaces one already sent. Authorities whose
+        next signatory has no email in config are skipped, and named."""
+        entry = self.ws.catalog.mou(mou)
+        slugs = slugs or list(entry.mou.parties)
+        for slug in slugs:
+            entry.party(slug)  # an unknown party fails before anything is sent
+        self.tracker.sync_versions(self.ws.catalog, self.ws.templates_dir)
+        sent, skipped = [], []
+        for slug in slugs:
+            state = self.state(mou, slug)
+            if state.next_role is None:
+                continue
+            if not self._next_email(state):
+                skipped.append(f"{slug} (no email for its {state.next_role})")
+                continue
+            if state.document_sha256 is None:
+                self._issue(mou, slug, actor)
+                state = self.state(mou, slug)
+            if not resend and self._open_link(mou, slug, state.next_role):
+                continue
+            sent.append(self._send_link(state, actor))
+        return Invitations(tuple(sent), tuple(skipped))
+
+    def _issue(self, mou: str, slug: str, actor: Actor) -> None:
+        when = datetime.now(UTC).replace(microsecond=0)
+        result = build_pack(self.ws, mou, slug, packs_dir(self.ws, mou), when)
+        record_issued(self.ws, [result], when)
+        pdf = (result.folder / f"{pack_name(mou, slug)}.pdf").read_bytes()
+        keep_issued_pdf(self.ws, mou, slug, result.pdf_sha256, pdf)
+        self.store.log("pack-issued", f"{mou}/{slug}", actor, pdf_sha256=result.pdf_sha256)
+
+    def _open_link(self, mou: str, slug: str, role_id: str) -> Link | None:
+        now = datetime.now(UTC)
+        open_links = [
+            link
+            for link in self.store.links(mou, slug)
+            if link.role == role_id and link.usable(now)
+        ]
+        return open_links[-1] if open_links else None
+
+    def _send_link(self, state: AuthorityState, actor: Actor, *, reminder: bool = False) -> Sent:
+        entry = self.ws.catalog.mou(state.mou)
+        role_id = state.next_role
+        email = self._next_email(state)
+        if not email:
+            raise ConfigError(
+                f"{state.authority}: signatories.{role_id}.email is not set; add it to send "
+                "an invitation",
+                entry.source,
+            )
+        token, link = self.store.new_link(
+            state.mou,
+            state.authority,
+            role_id,
+            state.document_sha256,
+            email,
+            self.settings.link_days,
+            actor,
+        )
+        message = emails.invitation(
+            entry,
+            state.authority,
+            role_id,
+            email,
+            f"{self.settings.base_url}/sign/{token}",
+            link.expires_at,
+            self.store.round(state.mou).return_by,
+            reminder=reminder,
+        )
+        kind = "reminder" if reminder else "invitation"
+        self._send(message, kind, state.mou, state.authority, actor)
+        return Sent(state.mou, state.authority, role_id, email)
+
+    # -- reminders -------------------------------------------------------------------------
+
+    def remind(self, mou: str | None, after: timedelta, actor: Actor) -> list[Sent]:
+        """Remind each signatory whose link has waited ``after`` since it was sent; the
+        reminder carries a fresh link (only hashes are kept, so the old one cannot be resent)."""
+        now = datetime.now(UTC)
+        mous = [mou] if mou else sorted(self.ws.catalog.entries)
+        sent = []
+        for mou_id in mous:
+            self.ws.catalog.mou(mou_id)
+            for link in self.store.links(mou_id):
+                if not link.usable(now) or link.created_at > now - after:
+                    continue
+                state = self.state(mou_id, link.authority)
+                if state.next_role != link.role:
+                    continue
+                sent.append(self._send_link(state, actor, reminder=True))
+        return sent
+
+    # -- uploads ---------------------------------------------------------------------------
+
+    def receive(
+        self, data: bytes, actor: Actor, link: Link | None = None, mou: str | None = None
+    ) -> Checked:
+        """Check an upload (against ``link``'s turn, if from a signatory; to round ``mou``, if
+        from the coordinator), file it, record it, and pass the round on; raises
+        :class:`Rejection` (recorded, changing nothing else)."""
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
+            if link is not None:
+                self._fits_link(checked, link)
+        except Rejection as exc:
+            self.store.record_upload(
+                {
+                    "mou": link.mou if link else mou,
+                    "authority": link.authority if link else None,
+                    "role": link.role if link else None,
+                    "file_sha256": sha,
+                    "accepted": False,
+                    "reason": str(exc),
+                },
+                actor,
+            )
+            raise
+        file_upload(self.ws, self.tracker, checked)
+        self.store.record_upload(
+            {
+                "mou": checked.mou,
+                "authority": checked.authority,
+                "role": link.role if link else ",".join(checked.roles),
+                "file_sha256": sha,
+                "accepted": True,
+                "reason": None,
+            },
+            actor,
+        )
+        if link is None or self.store.accept(link.id, sha, actor):
+            self.advance(checked.mou, checked.authority, actor)
+        return checked
+
+    def _fits_link(self, checked: Checked, link: Link) -> None:
+        if (checked.mou, checked.authority) != (link.mou, link.authority):
+            raise Rejection("this file is not the document your link is for")
+        order = self.settings.signing_order
+        due = order[: order.index(link.role) + 1]
+        missing = [r for r in due if r not in checked.roles]
+        if missing:
+            raise Rejection(
+                "the file is not signed in the " + " and ".join(missing) + " field: "
+                "sign the field for your role and upload the signed file"
+            )
+        extra = [r for r in checked.roles if r not in due]
+        if extra:
+            raise Rejection("the file is signed out of turn (" + ", ".join(extra) + ")")
+
+    def advance(self, mou: str, slug: str, actor: Actor) -> None:
+        """After a file is accepted: invite whoever is next, or announce completion.
+
+        The file is filed already, so a failure to send is logged for the coordinator (who
+        can send a new link from the round page) rather than undoing the upload.
+        """
+        state = self.state(mou, slug)
+        email = self._next_email(state)
+        try:
+            if state.next_role is None:
+                self._complete(state, actor)
+            elif email and self._open_link(mou, slug, state.next_role) is None:
+                self._send_link(state, actor)
+        except MougenError as exc:
+            self.store.log("email-failed", f"{mou}/{slug}", actor, reason=exc.detail)
+
+    def _next_email(self, state: AuthorityState) -> str | None:
+        if state.next_role is None:
+            return None
+        party = self.ws.catalog.mou(state.mou).party(state.authority)
+        return party.signatories.for_role(state.next_role).email
+
+    # -- completion ------------------------------------------------------------------------
+
+    def executed(self, mou: str, slug: str) -> tuple[Path, bytes] | None:
+        """The fully executed PDF and its certificate, once the authority has completed."""
+        state = self.state(mou, slug)
+        if not state.complete:
+            return None
+        path = document_path(self.ws, mou, slug, state.document_sha256)
+        data = path.read_bytes()
+        roots = load_trust_roots(self.root_paths)
+        report = verify_limited(
+            data,
+            path.name,
+            self.root_paths,
+            seconds=self.settings.verify_seconds,
+            memory_mb=self.settings.verify_memory_mb,
+        )
+        entry = self.ws.catalog.mou(mou)
+        issued = report.first_revision_sha256 or ""
+        return path, certificate_pdf(entry, slug, report, issued, roots)
+
+    def _complete(self, state: AuthorityState, actor: Actor) -> None:
+        announced = any(
+            (e.kind, e.mou, e.authority) == ("completion", state.mou, state.authority)
+            for e in self.store.emails()
+        )
+        done = None if announced else self.executed(state.mou, state.authority)
+        if done is None:
+            return
+        path, certificate = done
+        entry = self.ws.catalog.mou(state.mou)
+        signatories = entry.party(state.authority).signatories
+        recipients = [signatories.for_role(r).email for r in self.settings.signing_order]
+        recipients.append(self.settings.coordinator_email)
+        name = f"{pack_name(state.mou, state.authority)}--executed.pdf"
+        data = path.read_bytes()
+        for to in dict.fromkeys(r for r in recipients if r):
+            message = emails.completion(entry, state.authority, to, data, name, certificate)
+            self._send(message, "completion", state.mou, state.authority, actor)
+
+    def _send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
+        via = self.mailer.send(message)
+        self.store.record_email(
+            {
+                "recipient": str(message["To"]),
+                "subject": str(message["Subject"]),
+                "kind": kind,
+                "mou": mou,
+                "authority": slug,
+                "via": via,
+            },
+            actor,
+        )

@@ -1,0 +1,461 @@
+"""The web service through Flask's test client: security, accounts, links, the CLI twins."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from alembic import command
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+from sqlalchemy import inspect, select
+
+from mougen.errors import ConfigError
+from mougen.tracker import Tracker
+from mougen.tracker.database import make_engine
+from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
+from mougen.web.app import create_app
+from mougen.web.limits import TooCostly, verify_limited
+from mougen.web.records import Actor
+from mougen.web.settings import load_settings
+from mougen.web.store import LOCK_AFTER
+from mougen.web.tables import LinkRow
+from mougen.workspace import Workspace
+from tests.conftest import REPO
+from tests.webround import AUTHORITY, MOU, add_signatory_emails, email, programme_signers
+from tests.webserver import free_port
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def ws(workspace, run_cli, tmp_path) -> Workspace:
+    """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
+    add_signatory_emails(workspace)
+    secret = tmp_path / "pw"
+    secret.write_text(PASSWORD + "\n")
+    assert run_cli("users", "add", "ann", "--password-file", str(secret)).exit_code == 0
+    return Workspace(workspace.root)
+
+
+@pytest.fixture
+def app(ws):
+    return create_app(ws)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def _login(client, password: str = PASSWORD, name: str = "ann", **extra):
+    token = _csrf(client.get("/login"))
+    data = {"csrf_token": token, "name": name, "password": password}
+    return client.post("/login", data=data, **extra)
+
+
+def _outbox(ws: Workspace) -> list:
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted((ws.root / "outbox").glob("*.eml"))
+    ]
+
+
+def _link(message) -> str:
+    return re.search(r"/sign/(\S+)", message.get_content()).group(1)
+
+
+def test_security_headers_and_session_cookie(client):
+    page = client.get("/login")
+    csp = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp and "unsafe-inline" not in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script" not in page.get_data(as_text=True)
+    cookie = _login(client).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_secure_cookie_behind_tls(ws):
+    (ws.root / "web.toml").write_text("secure_cookies = true\n")
+    client = create_app(ws).test_client()
+    answer = _login(client)
+    assert "Secure" in answer.headers["Set-Cookie"] and "Expires=" in answer.headers["Set-Cookie"]
+    assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_every_form_needs_its_csrf_token(client, ws):
+    refused = client.post("/login", data={"name": "ann", "password": PASSWORD})
+    assert refused.status_code == 400 and "Form not accepted" in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302, "not logged in"
+    _login(client)
+    assert client.post(f"/rounds/{MOU}/invite").status_code == 400
+    assert not (ws.root / "outbox").exists(), "nothing was sent"
+
+
+def test_login_locks_after_repeated_failures(client, ws):
+    for _ in range(LOCK_AFTER - 1):
+        assert _login(client, "wrong password").status_code == 401
+    locked = _login(client, "wrong password")
+    assert "locked" in locked.get_data(as_text=True)
+    assert _login(client).status_code == 401, "even the right password waits out the lock"
+    with Tracker.open(ws.db_url) as tracker:
+        kinds = [e.kind for e in tracker.events() if e.kind.startswith("login")]
+        assert kinds[-2:] == ["login-locked", "login-locked"]
+        assert tracker.verify_log() == []
+
+
+def test_login_is_rate_limited_per_address(client):
+    answers = [
+        _login(client, "guess", "nobody", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        for _ in range(21)
+    ]
+    assert answers[-1].status_code == 429
+    assert _login(client, environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 302
+
+
+def test_invitation_link_is_hashed_expiring_and_revocable(app, client, ws):
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    sent = client.post(f"/rounds/{MOU}/invite", data={"csrf_token": _csrf(page)})
+    assert sent.status_code == 302
+    [kent, mk] = sorted(_outbox(ws), key=lambda m: str(m["To"]))
+    assert str(kent["To"]) == email("kent", "dcs") and str(mk["To"]) == email(AUTHORITY, "dcs")
+    token = _link(mk)
+    assert token not in (ws.root / "mougen.db").read_bytes().decode("latin-1")
+    signatory = app.test_client()
+    assert signatory.get(f"/sign/{token}").status_code == 200
+    unknown = signatory.get("/sign/" + token[:-2] + "xx")
+    assert unknown.status_code == 404
+    with Tracker.open(ws.db_url) as tracker, tracker.reading() as session:
+        link = session.scalars(select(LinkRow).where(LinkRow.authority == AUTHORITY)).one()
+        assert link.expires_at - link.created_at == timedelta(days=28)
+    page = client.get(f"/rounds/{MOU}")
+    revoke = client.post(f"/rounds/{MOU}/links/{link.id}/revoke", data={"csrf_token": _csrf(page)})
+    assert revoke.status_code == 302
+    revoked = signatory.get(f"/sign/{token}")
+    assert (revoked.status_code, revoked.data) == (unknown.status_code, unknown.data)
+    with Tracker.open(ws.db_url) as tracker:
+        events = tracker.events()
+        assert tracker.verify_log() == []
+    emailed = [e for e in events if e.kind == "email-sent"]
+    assert len(emailed) == 2 and emailed[0].detail["by"] == "ann"
+    assert emailed[0].detail["address"] == "127.0.0.1"
+    assert events[-1].kind == "link-revoked"
+
+
+def test_signing_order_is_configurable(ws, run_cli):
+    order = '["chief-executive", "dcs", "lead-member"]'
+    (ws.root / "web.toml").write_text(f"signing_order = {order}\n")
+    result = run_cli("invite", MOU, "--authority", AUTHORITY)
+    assert result.exit_code == 0, result.output
+    assert [str(m["To"]) for m in _outbox(ws)] == [email(AUTHORITY, "chief-executive")]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("colour = 'blue'\n", "unknown key 'colour'"),
+        ("upload_limit_mb = 'big'\n", "upload_limit_mb: expected int"),
+        ("signing_order = ['dcs']\n", "signing_order: list each of"),
+        ("[smtp]\nport = 'x'\n", "smtp.port: expected int"),
+        ("[smtp]\npassword_file = '/nonexistent/pw'\n", "smtp.password_file: cannot read"),
+        ("base_url = \n", "cannot read settings"),
+    ],
+)
+def test_bad_settings_name_the_file_and_key(ws, run_cli, text, problem):
+    (ws.root / "web.toml").write_text(text)
+    result = run_cli("invite", MOU)
+    assert result.exit_code == 1
+    assert "web.toml" in result.output and problem in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(ConfigError):
+        from mougen.web.settings import load_smtp
+
+        load_settings(ws.root), load_smtp(ws.root)
+
+
+def test_users_add_from_a_prompt_and_refuses_short_passwords(run_cli, ws):
+    made = run_cli("users", "add", "bob", input="a long enough secret\na long enough secret\n")
+    assert made.exit_code == 0 and "added bob" in made.output
+    short = run_cli("users", "add", "carol", input="short\nshort\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    bad = run_cli("users", "add", "no spaces allowed", input="x\n")
+    assert bad.exit_code == 1 and "user name" in bad.output
+
+
+def test_invite_names_what_it_cannot_do(run_cli, ws):
+    unknown = run_cli("invite", MOU, "--authority", "atlantis")
+    assert unknown.exit_code == 1 and "atlantis" in unknown.output
+    result = run_cli("invite", MOU, "--authority", AUTHORITY, "--authority", "surrey")
+    assert result.exit_code == 0
+    assert "not invited: surrey (no email for its dcs)" in result.output
+    assert "1 invitation(s) sent" in result.output
+    again = run_cli("invite", MOU, "--authority", AUTHORITY)
+    assert "0 invitation(s) sent" in again.output, "an open link is not sent twice"
+
+
+def test_remind_sends_a_fresh_link_to_whoever_is_waiting(run_cli, ws, client):
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    first = _link(_outbox(ws)[0])
+    assert "0 reminder(s)" in run_cli("remind", MOU, "--after", "7d").output
+    result = run_cli("remind", "--after", "0d")
+    assert result.exit_code == 0 and f"reminded {MOU} {AUTHORITY} dcs" in result.output
+    reminder = _outbox(ws)[-1]
+    assert str(reminder["Subject"]).startswith("Reminder: Please sign")
+    assert client.get(f"/sign/{first}").status_code == 404
+    assert client.get(f"/sign/{_link(reminder)}").status_code == 200
+    bad = run_cli("remind", "--after", "soon")
+    assert bad.exit_code == 2 and "7d" in bad.output
+
+
+def test_return_by_date_is_in_the_emails(run_cli, ws, client):
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    saved = client.post(
+        f"/rounds/{MOU}/return-by", data={"csrf_token": _csrf(page), "return_by": "2027-01-31"}
+    )
+    assert saved.status_code == 302
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    assert "Please return it by 31 January 2027" in _outbox(ws)[0].get_content()
+
+
+def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli):
+    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    document = client.get(f"/sign/{_link(_outbox(ws)[0])}/document.pdf")
+    assert document.mimetype == "application/pdf"
+    (tmp_path / "issued.pdf").write_bytes(document.data)
+    signed = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "dcs.pdf")
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "x.pdf")}
+    client.post(f"/rounds/{MOU}/upload", data=form, content_type="multipart/form-data")
+    assert f"Accepted for {AUTHORITY}: dcs" in client.get(f"/rounds/{MOU}").get_data(as_text=True)
+    assert str(_outbox(ws)[-1]["To"]) == email(AUTHORITY, "lead-member")
+    again = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "x.pdf")}
+    client.post(f"/rounds/{MOU}/upload", data=again, content_type="multipart/form-data")
+    with Tracker.open(ws.db_url) as tracker:
+        assert len(tracker.signatures(MOU)) == 1, "the same file twice is recorded once"
+    assert len(_outbox(ws)) == 2, "and invites nobody twice"
+
+
+def _issued_pdf(ws, run_cli, client) -> bytes:
+    """Invite Milton Keynes and take the PDF its DCS is asked to sign."""
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    return client.get(f"/sign/{_link(_outbox(ws)[0])}/document.pdf").data
+
+
+def test_verify_page_gives_the_report_pdf_and_keeps_nothing(client, ws, run_cli):
+    pdf = _issued_pdf(ws, run_cli, client)
+    page = client.get("/verify")
+    checked = client.post(
+        "/verify",
+        data={"csrf_token": _csrf(page), "file": (io.BytesIO(pdf), "a.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "Not fully executed" in checked.get_data(as_text=True)
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(pdf), "a.pdf"), "report": ""}
+    answer = client.post("/verify", data=form, content_type="multipart/form-data")
+    assert answer.mimetype == "application/pdf" and answer.data.startswith(b"%PDF-")
+    assert not any(ws.signed_dir.rglob("*.pdf")) and not (ws.root / "uploads").exists()
+
+
+def _field_list_bomb() -> bytes:
+    """A 2 MB PDF whose form lists a million fields: cheap to send, dear to read."""
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    fields = ArrayObject([NumberObject(7)] * 1_000_000)
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): fields})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_verification_is_held_to_time_and_memory(ws, run_cli, client):
+    data = _issued_pdf(ws, run_cli, client)
+    with pytest.raises(TooCostly, match="longer than 0 s"):
+        verify_limited(data, "a.pdf", [], seconds=0, memory_mb=1024)
+    with pytest.raises(TooCostly, match="more than 100 MB"):
+        verify_limited(_field_list_bomb(), "a.pdf", [], seconds=60, memory_mb=100)
+    assert verify_limited(data, "a.pdf", [], seconds=60, memory_mb=100).missing_roles
+
+
+def test_links_expire(ws, app, run_cli):
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    store = app.extensions["mougen"].store
+    assert store.find_link(token) is not None
+    with store.tracker.transaction() as session:
+        row = session.scalars(select(LinkRow)).one()
+        row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    assert store.find_link(token) is None
+
+
+def test_upload_too_large_is_refused_before_it_is_read(ws):
+    (ws.root / "web.toml").write_text("upload_limit_mb = 1\n")
+    client = create_app(ws).test_client()
+    page = client.get("/verify")
+    big = io.BytesIO(b"%PDF-" + b"0" * (2 * 1024 * 1024))
+    form = {"csrf_token": _csrf(page), "file": (big, "a.pdf")}
+    answer = client.post("/verify", data=form, content_type="multipart/form-data")
+    assert answer.status_code == 413 and "larger than 1 MB" in answer.get_data(as_text=True)
+
+
+def test_non_pdf_is_refused(client):
+    page = client.get("/verify")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(b"hello"), "a.pdf")}
+    answer = client.post("/verify", data=form, content_type="multipart/form-data")
+    assert answer.status_code == 422 and "not a PDF" in answer.get_data(as_text=True)
+
+
+def test_pages_need_login(client):
+    for path in ("/", f"/rounds/{MOU}", f"/rounds/{MOU}/status.csv", f"/rounds/{MOU}/executed.zip"):
+        assert client.get(path).status_code == 302
+
+
+def test_dashboard_and_report_for_a_coordinator(client):
+    _login(client)
+    assert MOU in client.get("/").get_data(as_text=True)
+    report = client.get("/report")
+    assert report.status_code == 200 and "script" not in report.headers["Content-Security-Policy"]
+    assert client.get(f"/rounds/{MOU}/executed.zip").mimetype == "application/zip"
+    assert client.get("/rounds/no-such-mou").status_code == 404
+
+
+def test_signatory_page_frames_only_its_own_document(ws, run_cli, client):
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    page = client.get(f"/sign/{token}")
+    assert "frame-src 'self'" in page.headers["Content-Security-Policy"]
+    assert f'<iframe class="mougen-document" src="/sign/{token}/document.pdf"' in page.get_data(
+        as_text=True
+    )
+    document = client.get(f"/sign/{token}/document.pdf")
+    assert document.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert document.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get("/login").headers["X-Frame-Options"] == "DENY"
+
+
+def test_send_new_link_replaces_the_old_one(ws, run_cli, client, app):
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    old = _link(_outbox(ws)[0])
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    form = {"csrf_token": _csrf(page), "authority": AUTHORITY}
+    assert client.post(f"/rounds/{MOU}/invite", data=form).status_code == 302
+    new = _link(_outbox(ws)[-1])
+    signatory = app.test_client()
+    assert signatory.get(f"/sign/{old}").status_code == 404
+    assert signatory.get(f"/sign/{new}").status_code == 200
+
+
+def test_client_address_behind_a_proxy(ws):
+    (ws.root / "web.toml").write_text("proxy_hops = 1\n")
+    client = create_app(ws).test_client()
+    _login(client, headers={"X-Forwarded-For": "203.0.113.9"})
+    with Tracker.open(ws.db_url) as tracker:
+        [login] = [e for e in tracker.events() if e.kind == "login-ok"]
+    assert login.detail["address"] == "203.0.113.9"
+
+
+def test_serve_starts_the_service(ws):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mougen", "-w", str(ws.root), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+                    assert b"Coordinator sign in" in r.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_coordinator_rejections_show_on_the_round_page(ws, client):
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(b"not a pdf"), "x.pdf")}
+    client.post(f"/rounds/{MOU}/upload", data=form, content_type="multipart/form-data")
+    grid = client.get(f"/rounds/{MOU}").get_data(as_text=True)
+    assert "Upload rejected: this is not a PDF file" in grid
+    rejected = grid[grid.index('id="rejected"') :]
+    assert "this is not a PDF file" in rejected and "ann" in rejected
+
+
+def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, run_cli):
+    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
+    signed = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "dcs.pdf")
+    port = free_port()  # nothing listens there
+    (ws.root / "web.toml").write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n')
+    signatory = create_app(ws).test_client()
+    page = signatory.get(f"/sign/{token}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "s.pdf")}
+    answer = signatory.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
+    assert "Signature accepted" in answer.get_data(as_text=True)
+    with Tracker.open(ws.db_url) as tracker:
+        assert [s.role for s in tracker.signatures(MOU)] == ["dcs"]
+        [failed] = [e for e in tracker.events() if e.kind == "email-failed"]
+    assert f"127.0.0.1:{port}" in failed.detail["reason"]
+
+
+def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli):
+    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token = _link(_outbox(ws)[0])
+    (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
+    data = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "d.pdf").read_bytes()
+    service = app.extensions["mougen"]
+    link = service.store.find_link(token)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda who: service.receive(data, Actor(who, None), link), "ab"))
+    assert [d.roles for d in done] == [("dcs",), ("dcs",)]
+    with Tracker.open(ws.db_url) as tracker:
+        assert len(tracker.signatures(MOU)) == 1
+        assert [e.kind for e in tracker.events()].count("link-used") == 1
+        assert tracker.verify_log() == []
+    invited = [str(m["To"]) for m in _outbox(ws)]
+    assert invited.count(email(AUTHORITY, "lead-member")) == 1
+
+
+def test_migration_0003_adds_the_web_tables_to_a_0002_tracker(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(engine, "0002")
+        assert "web_links" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert {"web_users", "web_links", "web_emails", "web_uploads", "web_rounds"} <= tables
+        with engine.begin() as connection:
+            command.downgrade(_config(connection), "0002")
+        assert "web_links" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

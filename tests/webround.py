@@ -1,0 +1,73 @@
+"""A workspace ready for a web signing round: signatory emails in config, a programme CA,
+and a certificate per signatory, all made at run time."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
+from mougen.roles import ROLE_IDS
+from mougen.signing import load_pkcs12, sign_pdf
+from mougen.workspace import Workspace
+
+MOU = "se-2019-20"
+AUTHORITY = "milton-keynes"
+OTHER = "kent"
+COORDINATOR = "sli@coordinator.example"
+
+
+def email(slug: str, role: str) -> str:
+    return f"{role}@{slug}.example"
+
+
+def add_signatory_emails(ws: Workspace, slugs: tuple[str, ...] = (AUTHORITY, OTHER)) -> None:
+    """Give each role of ``slugs`` in the South East file a name and an email."""
+    path = ws.regions_dir / "south-east.yaml"
+    yaml = YAML()
+    data = yaml.load(path)
+    for authority in data["authorities"]:
+        if authority["slug"] in slugs:
+            existing = authority.get("signatories") or {}
+            authority["signatories"] = {
+                role: {
+                    "name": (existing.get(role) or {}).get("name")
+                    or f"{role} of {authority['slug']}",
+                    "email": email(authority["slug"], role),
+                }
+                for role in ROLE_IDS
+            }
+    yaml.dump(data, path)
+
+
+@dataclass(frozen=True)
+class Signers:
+    """A PKCS#12 file per (authority, role), with the passphrase they share."""
+
+    folder: Path
+    passphrase: bytes
+
+    def p12(self, slug: str, role: str) -> Path:
+        return self.folder / f"{slug}--{role}.p12"
+
+    def sign(self, pdf: Path, slug: str, role: str, out: Path) -> Path:
+        sign_pdf(pdf, role, load_pkcs12(self.p12(slug, role), self.passphrase), out)
+        return out
+
+
+def programme_signers(ws: Workspace, folder: Path, slugs=(AUTHORITY, OTHER)) -> Signers:
+    """The South East programme CA, and a certificate for each signatory of ``slugs``."""
+    ca_pass = secrets.token_urlsafe(16).encode()
+    region = ws.catalog.mou(MOU).region.id
+    init_ca(ws, region, ca_pass)
+    ca = load_ca(ws, region, ca_pass)
+    signers = Signers(folder, secrets.token_urlsafe(16).encode())
+    folder.mkdir(parents=True, exist_ok=True)
+    for slug in slugs:
+        for role in ROLE_IDS:
+            _, who = configured_signatory(ws, slug, role)
+            write_pkcs12(issue_certificate(ca, who), signers.p12(slug, role), signers.passphrase)
+    return signers
