@@ -16,21 +16,44 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> Path:
     ``mode`` is the file's permission (mkstemp's own 0600 would hide documents from
     colleagues); pass 0o600 for anything secret.
     """
+    return _write(path, data, mode, os.replace)
+
+
+def write_new(path: Path, data: bytes, mode: int = 0o644) -> Path:
+    """:func:`write_bytes`, but never over an existing file: ``OutputError`` if there is one.
+
+    The finished file is hard-linked into place, which fails if the name is taken, so
+    not even a file that appears meanwhile is overwritten.
+    """
+    return _write(path, data, mode, _link_new)
+
+
+def _write(path: Path, data: bytes, mode: int, put) -> Path:
     ensure_dir(path.parent)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # The name is cut short so that a file whose own name is near the limit still
+        # has a temporary one.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        put(tmp, path)
     except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", path) from None
+    finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {exc.strerror}", path) from None
     return path
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputError("already exists: give a new file name", path) from None
 
 
 def ensure_dir(path: Path) -> Path:

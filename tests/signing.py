@@ -6,6 +6,8 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from mougen.render import render_authority
 from mougen.render.fields import add_signature_fields
 from mougen.render.pdf import write_pdf
@@ -26,6 +28,18 @@ def pdf_with_fields(*roles: str) -> bytes:
     rendered = render_authority(Workspace(BUNDLED), MOU, AUTHORITY)
     laid_out = write_pdf(rendered.document, title=MOU)
     return add_signature_fields(laid_out.pdf, [p for p in laid_out.placements if p.role in roles])
+
+
+def field_area(pdf: Path, role: str) -> tuple[int, list[float], float]:
+    """The 1-based page, rectangle and page height of field ``role``'s widget."""
+    reader = PdfReader(pdf)
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or []:
+            widget = annot.get_object()
+            field = widget if "/T" in widget else widget["/Parent"].get_object()
+            if field.get("/T") == role:
+                return number, [float(v) for v in widget["/Rect"]], float(page.mediabox.top)
+    raise AssertionError(f"no widget for {role}")
 
 
 def pdftotext(pdf: Path) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -13,12 +15,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 
+from mougen.collect import Rejection, accept, collect_bytes, collection_trust, file_accepted
 from mougen.pack import build_pack
 from mougen.pack.issued import record_issued
 from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
+from mougen.verify import verify_bytes
 from tests.nss import NssSigner
 from tests.pki import TestPki
 
@@ -71,6 +78,16 @@ def _sign(pki, pdf: Path, role: str, out: Path, email: str | None = None) -> Pat
     p12 = who.write_p12(out.with_suffix(".p12"), PASS)
     sign_pdf(pdf, role, load_pkcs12(p12, PASS), out)
     return out
+
+
+def _configure_dcs_email(workspace) -> None:
+    """Give Milton Keynes' DCS an email in the config, which the signer must then match."""
+    region = workspace.regions_dir / "south-east.yaml"
+    region.write_text(
+        region.read_text().replace(
+            "Bracey, email: dcs@example.org", "Bracey, email: m.bracey@mk.example"
+        )
+    )
 
 
 def _collect(run_cli, inbox: Path, tmp_path: Path):
@@ -136,9 +153,8 @@ def test_parallel_copies_each_signed_by_one_role(run_cli, workspace, issued, pki
     assert len(list((workspace.signed_dir / MOU / "kent").glob("*.pdf"))) == 3
     status = json.loads(run_cli("status", MOU, "--json").output)
     kent = next(r for r in status if r["authority"] == "kent")
-    # Every role signed, but no single document carries all three signatures.
-    assert kent["complete"] is False
-    assert kent["counterparts_complete"] is True
+    # Since main's status change: three counterparts, but no one fully executed document.
+    assert (kent["counterparts_complete"], kent["complete"]) == (True, False)
 
 
 def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issued, pki, tmp_path):
@@ -172,12 +188,7 @@ def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issu
 
 
 def test_signer_must_be_the_configured_signatory(run_cli, workspace, issued, pki, tmp_path):
-    region = workspace.regions_dir / "south-east.yaml"
-    region.write_text(
-        region.read_text().replace(
-            "Bracey, email: dcs@example.org", "Bracey, email: m.bracey@mk.example"
-        )
-    )
+    _configure_dcs_email(workspace)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     _sign(pki, issued["milton-keynes"], "dcs", inbox / "wrong.pdf", email="someone@else.example")
@@ -261,7 +272,8 @@ def test_killed_between_archiving_and_recording_loses_nothing(workspace, issued,
         str(inbox),
         "--trust",
         str(tmp_path / "root.pem"),
-        extra_env={"PYTHONPATH": str(hook)},
+        # The hook first, then whatever mougen the tests run (a worktree's, say).
+        extra_env={"PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")])},
     )
     proc.wait(timeout=300)
     assert proc.returncode == -signal.SIGKILL
@@ -285,12 +297,7 @@ def test_inbox_that_is_not_a_folder(run_cli, tmp_path):
 def test_verify_checks_provenance_where_the_workspace_has_a_tracker(
     run_cli, workspace, issued, pki, tmp_path
 ):
-    region = workspace.regions_dir / "south-east.yaml"
-    region.write_text(
-        region.read_text().replace(
-            "Bracey, email: dcs@example.org", "Bracey, email: m.bracey@mk.example"
-        )
-    )
+    _configure_dcs_email(workspace)
     right = _sign(
         pki, issued["milton-keynes"], "dcs", tmp_path / "right.pdf", email="m.bracey@mk.example"
     )
@@ -333,3 +340,209 @@ def test_verify_outside_a_tracked_workspace_checks_signatures_only(run_cli, issu
     [entry] = json.loads(result.output)
     assert "issued" not in entry and entry["missing_roles"] == ["lead-member", "chief-executive"]
     assert not (elsewhere / "mougen.db").exists(), "verify does not create a tracker"
+
+
+# -- an inbox that loses nothing and counts nothing twice ---------------------------------------
+
+
+def _filed(workspace) -> list[Path]:
+    return sorted(workspace.signed_dir.glob(f"{MOU}/*/*.pdf"))
+
+
+def test_a_file_that_grows_while_collect_runs_is_kept_until_it_is_whole(
+    run_cli, workspace, issued, pki, tmp_path, monkeypatch
+):
+    import mougen.collect.collector as collector
+
+    two = _sign(
+        pki,
+        _sign(pki, issued["kent"], "dcs", tmp_path / "1.pdf"),
+        "lead-member",
+        tmp_path / "2.pdf",
+    )
+    three = _sign(pki, two, "chief-executive", tmp_path / "3.pdf").read_bytes()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    returned = inbox / "kent.pdf"
+    returned.write_bytes(two.read_bytes())  # the signer's tool has written two revisions...
+    file_signed = collector.file_signed
+
+    def rest_arrives_meanwhile(*args, **kwargs):
+        with returned.open("ab") as f:  # ...and writes the third while collect is at work
+            f.write(three[len(two.read_bytes()) :])
+        return file_signed(*args, **kwargs)
+
+    monkeypatch.setattr(collector, "file_signed", rest_arrives_meanwhile)
+    first = _collect(run_cli, inbox, tmp_path)
+    assert first.exit_code == 0, first.output
+    assert "kept in the inbox: it changed while it was collected" in first.output
+    assert returned.read_bytes() == three, "the whole file is still in the inbox"
+    assert [p.read_bytes() for p in _filed(workspace)] == [two.read_bytes()]
+    assert len(_signatures(workspace)) == 2
+
+    monkeypatch.setattr(collector, "file_signed", file_signed)
+    second = _collect(run_cli, inbox, tmp_path)
+    assert second.exit_code == 0, second.output
+    assert "(dcs, lead-member, chief-executive; 1 new)" in second.output
+    assert not returned.exists()
+    assert three in [p.read_bytes() for p in _filed(workspace)]
+    assert sorted(s.role for s in _signatures(workspace)) == sorted(
+        ["dcs", "lead-member", "chief-executive"]
+    )
+
+
+def _bump_signer_info_version(signed: bytes) -> bytes:
+    """The same file with its CMS SignerInfo version changed: no key needed, signature intact."""
+    reader = PdfFileReader(io.BytesIO(signed), strict=False)
+    [(_, value, _)] = [f for f in enumerate_sig_fields(reader) if f[1] is not None]
+    _, start, end, _ = value.get_object()["/ByteRange"]
+    hex_contents = signed[start + 1 : end - 1]  # between the < and > of /Contents
+    content_info = cms.ContentInfo.load(bytes.fromhex(hex_contents.decode()), strict=False)
+    content_info = cms.ContentInfo.load(content_info.dump())  # without the zero padding
+    signer_info = content_info["content"]["signer_infos"][0]
+    signer_info["version"] = "v3" if signer_info["version"].native == "v1" else "v1"
+    altered = content_info.dump(force=True).hex().encode().ljust(len(hex_contents), b"0")
+    return signed[: start + 1] + altered + signed[end - 1 :]
+
+
+def test_a_copy_altered_in_its_unsigned_cms_is_the_same_signature(
+    run_cli, workspace, issued, pki, tmp_path
+):
+    signed = _sign(pki, issued["kent"], "dcs", tmp_path / "kent.pdf")
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(_bump_signer_info_version(signed.read_bytes()))
+    trust = ("--trust", str(tmp_path / "root.pem"))
+    reports = json.loads(run_cli("verify", str(signed), str(altered), *trust, "--json").output)
+    assert reports[0]["sha256"] != reports[1]["sha256"], "two different files..."
+    assert [r["signatures"][0]["indication"] for r in reports] == ["TOTAL_PASSED"] * 2
+    ids = {r["signatures"][0]["signature_sha256"] for r in reports}
+    assert len(ids) == 1, "...holding one signature"
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for copy in (altered, signed):
+        shutil.copy(copy, inbox / copy.name)
+    result = _collect(run_cli, inbox, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert not list(inbox.iterdir()), "both copies were taken; neither is lost"
+    assert len(_filed(workspace)) == 2
+    assert [s.signature_sha256 for s in _signatures(workspace)] == list(ids)
+
+    (workspace.root / "mougen.db").unlink()  # the database was lost
+    rebuilt = run_cli("tracker", "rebuild", *trust)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "2 signed files, 2 signatures (1 new)" in rebuilt.output
+    assert [s.signature_sha256 for s in _signatures(workspace)] == list(ids)
+
+
+@pytest.mark.parametrize("length", [242, 250, 255])
+def test_any_file_name_works_and_a_long_one_gets_a_short_note(
+    run_cli, workspace, issued, pki, tmp_path, length
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = "g" * (length - 4) + ".pdf"
+    bad = "b" * (length - 4) + ".pdf"
+    _sign(pki, issued["kent"], "dcs", inbox / good)
+    (inbox / bad).write_text("not a PDF at all")
+    result = _collect(run_cli, inbox, tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"filed     {good} -> " in result.output, "a file after the long one is still taken"
+    [note] = [p for p in inbox.iterdir() if p.name.endswith(".rejected.txt")]
+    assert len(note.name.encode()) <= 255
+    assert note.read_text().startswith(f"{bad}: ")
+    assert (inbox / bad).exists() and not (inbox / good).exists()
+    assert len(_signatures(workspace)) == 1
+
+
+def test_a_symlink_out_of_the_inbox_is_not_followed(run_cli, workspace, issued, pki, tmp_path):
+    outside = _sign(pki, issued["kent"], "dcs", tmp_path / "elsewhere.pdf")
+    before = outside.read_bytes()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "link.pdf").symlink_to(outside)
+    result = _collect(run_cli, inbox, tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "symbolic link" in (inbox / "link.pdf.rejected.txt").read_text()
+    assert (inbox / "link.pdf").is_symlink() and outside.read_bytes() == before
+    assert _filed(workspace) == [] and _signatures(workspace) == []
+
+
+def test_control_characters_in_names_cannot_fake_a_line(run_cli, workspace, issued, pki, tmp_path):
+    _configure_dcs_email(workspace)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    forged = "x\nverdict: VALID\r\x1b[2K.pdf"
+    who = pki.signer("Mallory\nverdict: VALID", "mallory@example.org")
+    p12 = who.write_p12(tmp_path / "m.p12", PASS)
+    sign_pdf(issued["milton-keynes"], "dcs", load_pkcs12(p12, PASS), inbox / forged)
+    latin1 = os.fsdecode(b"caf\xe9.pdf")  # a name that is not UTF-8
+    (inbox / latin1).write_text("not a PDF")
+    result = _collect(run_cli, inbox, tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and not any(line.startswith("verdict") for line in lines)
+    assert lines[0].startswith("rejected  caf\\xe9.pdf: ")
+    assert "x\\nverdict: VALID\\r\\x1b[2K.pdf" in lines[1]
+    assert "Mallory\\nverdict: VALID" in lines[1]
+    note = (inbox / (forged + ".rejected.txt")).read_text()
+    assert note.count("\n") == 1 and "\x1b" not in note
+    assert (inbox / (latin1 + ".rejected.txt")).exists()
+
+
+def test_temporary_files_left_by_a_crash_are_swept_on_the_next_run(
+    run_cli, workspace, pki, tmp_path
+):
+    folder = workspace.signed_dir / MOU / "kent"
+    folder.mkdir(parents=True)
+    crashed = folder / ".incoming.abc123.tmp"
+    crashed.write_bytes(b"half a PDF")
+    live = folder / ".incoming.def456.tmp"
+    live.write_bytes(b"being written")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with live.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a collector running alongside holds its own
+        assert _collect(run_cli, inbox, tmp_path).exit_code == 0
+    assert not crashed.exists()
+    assert live.exists(), "another collector's file in progress is left alone"
+
+
+def test_collect_bytes_files_a_file_held_in_memory(workspace, issued, pki, tmp_path):
+    signed = _sign(pki, issued["kent"], "dcs", tmp_path / "kent.pdf")
+    roots, _ = collection_trust(workspace, [tmp_path / "root.pem"])
+    with Tracker.open(workspace.db_url) as tracker:
+        outcome = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, roots, [])
+        again = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, roots, [])
+        refused = collect_bytes(workspace, b"%PDF-1.7 nonsense", "junk", tracker, roots, [])
+    assert (outcome.mou, outcome.authority, outcome.roles, outcome.recorded) == (
+        MOU,
+        "kent",
+        ("dcs",),
+        1,
+    )
+    assert outcome.archived.read_bytes() == signed.read_bytes()
+    assert again.archived == outcome.archived and again.recorded == 0
+    assert not refused.accepted and "not a readable PDF" in refused.reason
+    assert signed.exists(), "the caller's copy is the caller's"
+
+
+def test_a_caller_that_verifies_itself_accepts_then_files(workspace, issued, pki, tmp_path):
+    data = _sign(pki, issued["milton-keynes"], "dcs", tmp_path / "mk.pdf").read_bytes()
+    unissued = build_pack(workspace, MOU, "surrey", tmp_path / "unrecorded", WHEN)
+    stray = _sign(pki, unissued.folder / f"{MOU}--surrey.pdf", "dcs", tmp_path / "s.pdf")
+    roots, _ = collection_trust(workspace, [tmp_path / "root.pem"])
+    with Tracker.open(workspace.db_url) as tracker:
+        accepted = accept(workspace, tracker, data, verify_bytes(data, "up.pdf", trust_roots=roots))
+        assert (accepted.mou, accepted.authority, accepted.roles) == (
+            MOU,
+            "milton-keynes",
+            ("dcs",),
+        )
+        assert _signatures(workspace) == [], "accepting files nothing"
+        outcome = file_accepted(workspace, tracker, accepted)
+        with pytest.raises(Rejection, match="matches no issued PDF"):
+            report = verify_bytes(stray.read_bytes(), "stray.pdf", trust_roots=roots)
+            accept(workspace, tracker, stray.read_bytes(), report)
+    assert (outcome.name, outcome.recorded) == ("up.pdf", 1)
+    assert outcome.archived.read_bytes() == data

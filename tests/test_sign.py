@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from mougen.errors import OutputError
 from mougen.roles import ROLE_IDS
 from mougen.signing import SignResult, load_pkcs12, sign_pdf
 from tests.pki import Issued, TestPki
@@ -152,9 +154,9 @@ def test_visible_stamp_shows_name_role_title_and_date(run_cli, kit: Kit):
     assert sign(run_cli, kit, "lead-member", kit.pdf, out).exit_code == 0
     title = "Lead Member for Children’s Services"
     before, after = pdftotext(kit.pdf), pdftotext(out)
-    assert "Digitally signed by Cllr Zoë Nolan" in after
+    assert "Cllr Zoë Nolan\n" in after  # the name on a line of its own
     assert after.count(title) == before.count(title) + 1
-    assert datetime.now(UTC).strftime("%d %B %Y") in after
+    assert "Digitally signed " + datetime.now(UTC).strftime("%d %B %Y") in after
 
 
 def test_passphrase_from_the_environment(run_cli, kit: Kit):
@@ -232,6 +234,69 @@ def test_output_over_the_input_is_refused(run_cli, kit: Kit):
     assert kit.pdf.read_bytes() == before
 
 
+def test_a_newline_in_the_signers_name_cannot_fake_a_line(run_cli, kit: Kit, pki: TestPki):
+    issued = pki.signer("Mallory\nSigned chief-executive as Carole Mills")
+    kit.p12["dcs"] = issued.write_p12(kit.dir / "mallory.p12", PASSPHRASE.encode())
+    first = kit.dir / "first.pdf"
+    result = sign(run_cli, kit, "dcs", kit.pdf, first)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("Signed dcs as Mallory\\nSigned")
+    assert len(result.stdout.splitlines()) == 1
+    again = sign(run_cli, kit, "dcs", first, kit.dir / "second.pdf")
+    assert again.exit_code == 1 and len(again.stderr.splitlines()) == 1
+
+
+def test_output_that_exists_is_never_overwritten(run_cli, kit: Kit):
+    signed = kit.dir / "signed.pdf"
+    assert sign(run_cli, kit, "dcs", kit.pdf, signed).exit_code == 0
+    before = signed.read_bytes()
+    result = sign(run_cli, kit, "lead-member", kit.pdf, signed)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert "Passphrase" not in result.output, "refused before any secret is asked for"
+    assert signed.read_bytes() == before
+    with pytest.raises(OutputError, match="already exists"):
+        sign_pdf(
+            kit.pdf, "lead-member", load_pkcs12(kit.p12["lead-member"], PASSPHRASE.encode()), signed
+        )
+    assert signed.read_bytes() == before
+
+
+@pytest.mark.parametrize("user_password", ["", "open-sesame"], ids=["no-password", "password"])
+def test_encrypted_pdf_is_refused(run_cli, kit: Kit, user_password: str):
+    encrypted = kit.dir / "encrypted.pdf"
+    encrypt = ["qpdf", "--encrypt", user_password, "owner-secret", "256", "--"]
+    subprocess.run([*encrypt, str(kit.pdf), str(encrypted)], check=True)
+    out = kit.dir / "signed.pdf"
+    assert_refused(sign(run_cli, kit, "dcs", encrypted, out), out, "encrypted.pdf", "encrypted")
+
+
+def test_deeply_nested_objects_are_one_line_not_a_traceback(run_cli, kit: Kit):
+    nested = kit.dir / "nested.pdf"
+    nested.write_bytes(_with_nested_info(kit.pdf.read_bytes(), depth=5000))
+    out = kit.dir / "signed.pdf"
+    result = sign(run_cli, kit, "dcs", nested, out)
+    assert_refused(result, out, "nested.pdf", "nested too deeply", exit_code=2)
+
+
+def _with_nested_info(pdf: bytes, depth: int) -> bytes:
+    """``pdf`` with an update whose /Info /Title is ``depth`` arrays deep, as pyHanko's own
+    writer cannot write one (it recurses as deep as the reader does)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    number = int(reader.trailer["/Size"])
+    root = reader.trailer.raw_get("/Root")
+    body = b"%d 0 obj\n<< /Title %s%s >>\nendobj\n" % (number, b"[" * depth, b"]" * depth)
+    xref = b"xref\n%d 1\n%010d 00000 n \n" % (number, len(pdf))
+    trailer = b"trailer\n<< /Size %d /Root %d %d R /Info %d 0 R /Prev %d >>\n" % (
+        number + 1,
+        root.idnum,
+        root.generation,
+        number,
+        reader.last_startxref,
+    )
+    startxref = b"startxref\n%d\n%%%%EOF\n" % (len(pdf) + len(body))
+    return pdf + body + xref + trailer + startxref
+
+
 @pytest.mark.parametrize(
     ("validity", "problem"),
     [
@@ -307,6 +372,14 @@ def test_unreachable_tsa_is_refused(run_cli, kit: Kit):
     out = kit.dir / "signed.pdf"
     result = sign(run_cli, kit, "dcs", kit.pdf, out, "--tsa", "http://127.0.0.1:9/")
     assert_refused(result, out, "timestamp server http://127.0.0.1:9/ failed")
+
+
+def test_validation_info_with_a_tsa_of_another_root_is_one_line(run_cli, kit: Kit):
+    with tsa_server(TestPki("Another TSA Root")) as url:
+        out = kit.dir / "signed.pdf"
+        result = sign(run_cli, kit, "dcs", kit.pdf, out, "--tsa", url, "--with-validation-info")
+    assert_refused(result, out, "mou.pdf", "cannot make PAdES B-LT")
+    assert "Traceback" not in result.output and "PathBuildingError" not in result.output
 
 
 class _Tsa(BaseHTTPRequestHandler):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mougen.errors import PdfReadError
-from mougen.verify.escape import printable
+from mougen.printable import printable
 from mougen.verify.provenance import Provenance
 from mougen.verify.table import render_text
 from mougen.verify.validate import verify_bytes

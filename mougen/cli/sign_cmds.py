@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from functools import partial
 from pathlib import Path
 
 import click
@@ -17,15 +19,20 @@ from mougen.pki import (
     load_ca,
     write_pkcs12,
 )
+from mougen.printable import printable
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
     PASSPHRASE_ENV,
+    FieldOwner,
+    check_new_output,
+    issued_to,
     load_pkcs12,
     pkcs11_signer,
     read_passphrase,
     sign_pdf,
     validation_context,
 )
+from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 
 OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
@@ -69,7 +76,9 @@ def _passphrase_file(what: str):
 )
 @click.option("--crl", type=_file, multiple=True, help="Embed this CRL (with B-LT).")
 @click.option("--allow-fetch", is_flag=True, help="Fetch revocation data online (with B-LT).")
+@pass_workspace
 def sign(
+    ws: Workspace,
     pdf: Path,
     role: str,
     output: Path,
@@ -92,8 +101,16 @@ def sign(
     $MOUGEN_P12_PASSPHRASE or at a prompt; never from the command line.
 
     The signature is PAdES, added as an incremental update so earlier signatures stay valid.
+    OUTPUT must be a new file. In a workspace whose tracker recorded the PDF's issue, the
+    stamp names the council, and a programme certificate (`mougen ca issue`) is refused
+    unless it was issued for this authority and ROLE; elsewhere only its role is checked.
     """
-    with _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain) as s:
+    check_new_output(pdf, output)
+    with ExitStack() as stack:
+        owner_of = _issue_lookup(ws, stack)
+        s = stack.enter_context(
+            _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain)
+        )
         context = (
             validation_context(s, list(crl), allow_fetch=allow_fetch)
             if with_validation_info
@@ -107,8 +124,19 @@ def sign(
             tsa_url=tsa,
             with_validation_info=with_validation_info,
             validation_context=context,
+            owner_of=owner_of,
         )
-    click.echo(f"Signed {result.field} as {result.signer} (PAdES {result.level}): {result.out}")
+    who = printable(result.signer)
+    click.echo(f"Signed {result.field} as {who} (PAdES {result.level}): {result.out}")
+    if result.note:
+        click.echo(f"Note: {result.note}")  # slugs and repr()s: nothing to escape
+
+
+def _issue_lookup(ws: Workspace, stack: ExitStack) -> Callable[[str], FieldOwner | None] | None:
+    """Whom an issued PDF (by SHA-256) belongs to, from the workspace's tracker if it has one."""
+    if not ws.has_tracker:
+        return None
+    return partial(issued_to, ws, stack.enter_context(Tracker.open(ws.db_url, readonly=True)))
 
 
 def _signer(

@@ -14,9 +14,9 @@ from asn1crypto import x509
 from mougen.atomic import write_bytes
 from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
+from mougen.printable import printable
 from mougen.tracker import Tracker
 from mougen.verify.check import Checker, WorkspaceRecords
-from mougen.verify.escape import printable
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots

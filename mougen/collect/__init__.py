@@ -1,5 +1,23 @@
 """Collecting returned PDFs: verify, match to the issued document, file, record."""
 
-from mougen.collect.collector import Outcome, collect_inbox
+from mougen.collect.checks import Rejection
+from mougen.collect.collector import (
+    Accepted,
+    Outcome,
+    accept,
+    collect_bytes,
+    collect_inbox,
+    collection_trust,
+    file_accepted,
+)
 
-__all__ = ["Outcome", "collect_inbox"]
+__all__ = [
+    "Accepted",
+    "Outcome",
+    "Rejection",
+    "accept",
+    "collect_bytes",
+    "collect_inbox",
+    "collection_trust",
+    "file_accepted",
+]

@@ -1,46 +1,69 @@
 """The collect flow: each PDF in the inbox is verified, matched, filed and recorded, or
 left where it is with the reason beside it.
 
+Each file is read once; those bytes, and only those, are verified, filed and recorded.
 The order matters for safety: the archive copy is made durable first, the tracker is
-told second, and only then is the inbox copy removed. A collector killed at any point
-leaves nothing lost, and running it again (or ``tracker rebuild``) counts nothing twice.
+told second, and only then is the inbox copy removed, and only if it still holds exactly
+the bytes filed. A collector killed at any point leaves nothing lost, and running it
+again (or ``tracker rebuild``) counts nothing twice: a signature is known by what its
+signer signed, not by the file or CMS around it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mougen import atomic
+from asn1crypto import crl, x509
+
 from mougen.collect.checks import Rejection, issued_and_rightly_signed, signatures_hold
-from mougen.collect.filing import file_signed
+from mougen.collect.filing import file_signed, sweep_incoming
+from mougen.collect.inbox import clear_note, pdf_entries, read_once, remove_if_unchanged, write_note
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
 from mougen.tracker.archive import signature_records
-from mougen.verify import verify_bytes
+from mougen.verify import FileReport, verify_bytes
 from mougen.verify.trust import load_crls, load_trust_roots
-from mougen.verify.validate import read_pdf
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
-
-REJECTED_SUFFIX = ".rejected.txt"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one inbox file: where it was filed, or why it was left."""
+    """What became of one returned file: where it was filed, or why it was refused.
 
-    file: Path
+    ``name`` is the file's name as given (for display, escape it with
+    :func:`mougen.printable.printable`). ``recorded`` counts the signatures new to the
+    tracker; ``kept`` says why a filed inbox file was not removed.
+    """
+
+    name: str
     archived: Path | None = None
     mou: str | None = None
     authority: str | None = None
     roles: tuple[str, ...] = ()
+    recorded: int = 0
     reason: str | None = None
+    kept: str | None = None
 
     @property
     def accepted(self) -> bool:
         return self.archived is not None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A returned file that passed every check: its bytes, its report and its issue."""
+
+    data: bytes
+    report: FileReport
+    mou: str
+    authority: str
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(s.field for s in self.report.signatures)
 
 
 def collect_inbox(
@@ -51,36 +74,87 @@ def collect_inbox(
     trust: Sequence[Path] = (),
     crls: Sequence[Path] = (),
 ) -> list[Outcome]:
-    """Collect every PDF in ``inbox``; the workspace's region CAs are trusted as well."""
+    """Collect every PDF in ``inbox``; the workspace's region CAs are trusted as well.
+
+    A file another collector takes meanwhile is left out of the list.
+    """
     if not inbox.is_dir():
         raise MougenError("inbox is not a folder", inbox)
-    roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
-    crl_list = load_crls(crls)
-    return [
-        _collect_one(ws, path, tracker, roots, crl_list)
-        for path in sorted(inbox.iterdir())
-        if path.is_file() and path.suffix.lower() == ".pdf"
-    ]
+    roots, crl_list = collection_trust(ws, trust, crls)
+    sweep_incoming(ws)
+    outcomes = (_collect_path(ws, path, tracker, roots, crl_list) for path in pdf_entries(inbox))
+    return [o for o in outcomes if o is not None]
 
 
-def _collect_one(ws, path: Path, tracker: Tracker, roots, crls) -> Outcome:
+def collection_trust(
+    ws: Workspace, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+) -> tuple[list[x509.Certificate], list[crl.CertificateList]]:
+    """The trust roots (the workspace's region CAs and ``trust``) and CRLs collect checks with."""
+    return load_trust_roots([*workspace_trust_roots(ws), *trust]), load_crls(crls)
+
+
+def collect_bytes(
+    ws: Workspace,
+    data: bytes,
+    name: str,
+    tracker: Tracker,
+    roots: Sequence[x509.Certificate],
+    crls: Sequence[crl.CertificateList],
+) -> Outcome:
+    """Verify one returned file held in memory; if it holds, file and record it.
+
+    ``roots`` and ``crls`` are loaded trust roots and CRLs, as :func:`collection_trust`
+    gives them. Nothing is read from or written beside ``name``: the caller decides what
+    becomes of the original. (A caller that verifies in its own way, under limits say,
+    uses :func:`accept` and :func:`file_accepted`, the two halves of this.)
+    """
     try:
-        data = read_pdf(path)
-        report = verify_bytes(data, str(path), trust_roots=roots, crls=crls)
-        signatures_hold(report)
-        issue = issued_and_rightly_signed(report, tracker, ws)
+        report = verify_bytes(data, name, trust_roots=roots, crls=crls)
+        accepted = accept(ws, tracker, data, report)
     except (Rejection, MougenError) as exc:
-        reason = exc.detail if isinstance(exc, MougenError) else str(exc)
-        atomic.write_bytes(_rejection_note(path), f"{path.name}: {reason}\n".encode())
-        return Outcome(path, reason=reason)
-    archived = file_signed(ws, issue.mou, issue.authority, data)
-    for record in signature_records(ws, archived, data, report):
-        tracker.record_signature(record)
-    path.unlink(missing_ok=True)
-    _rejection_note(path).unlink(missing_ok=True)
-    roles = tuple(s.field for s in report.signatures)
-    return Outcome(path, archived, issue.mou, issue.authority, roles)
+        return Outcome(name, reason=exc.detail if isinstance(exc, MougenError) else str(exc))
+    return file_accepted(ws, tracker, accepted)
 
 
-def _rejection_note(path: Path) -> Path:
-    return path.with_name(path.name + REJECTED_SUFFIX)
+def accept(ws: Workspace, tracker: Tracker, data: bytes, report: FileReport) -> Accepted:
+    """The checks a verified file must pass to be filed; :class:`Rejection` says why not."""
+    signatures_hold(report)
+    issue = issued_and_rightly_signed(report, tracker, ws)
+    return Accepted(data, report, issue.mou, issue.authority)
+
+
+def file_accepted(ws: Workspace, tracker: Tracker, accepted: Accepted) -> Outcome:
+    """File an accepted file in the archive and record its signatures (idempotent)."""
+    data, report = accepted.data, accepted.report
+    archived = file_signed(ws, accepted.mou, accepted.authority, data)
+    recorded = sum(
+        tracker.record_signature(record) for record in signature_records(ws, archived, data, report)
+    )
+    return Outcome(
+        report.file, archived, accepted.mou, accepted.authority, accepted.roles, recorded
+    )
+
+
+def _collect_path(ws: Workspace, path: Path, tracker: Tracker, roots, crls) -> Outcome | None:
+    """Collect one inbox file: read once, collect those bytes, remove it if still the same."""
+    try:
+        file = read_once(path)
+    except Rejection as exc:
+        return _refused(path, Outcome(path.name, reason=str(exc)))
+    if file is None:
+        return None
+    outcome = collect_bytes(ws, file.data, path.name, tracker, roots, crls)
+    if not outcome.accepted:
+        return _refused(path, outcome)
+    clear_note(path)
+    if remove_if_unchanged(file):
+        return outcome
+    kept = "it changed while it was collected (still being written?): left for the next run"
+    return replace(outcome, kept=kept)
+
+
+def _refused(path: Path, outcome: Outcome) -> Outcome:
+    problem = write_note(path, outcome.reason)
+    if problem is None:
+        return outcome
+    return replace(outcome, reason=f"{outcome.reason} (and the note was not written: {problem})")

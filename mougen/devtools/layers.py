@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "zipfiles",
         "textcolumns",
         "atomic",
+        "printable",
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths

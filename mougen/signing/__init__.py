@@ -1,15 +1,25 @@
 """Signing an MoU's signature fields: the signer's key, the visible stamp, the PAdES signature."""
 
+from mougen.signing.field_owner import FieldOwner, issued_to
 from mougen.signing.keys import load_chain, load_pkcs12, pkcs11_signer
 from mougen.signing.ltv import validation_context
 from mougen.signing.passphrase import PASSPHRASE_ENV, read_passphrase
-from mougen.signing.signer import SignResult, check_can_sign, common_name, sign_pdf
+from mougen.signing.signer import (
+    SignResult,
+    check_can_sign,
+    check_new_output,
+    common_name,
+    sign_pdf,
+)
 
 __all__ = [
     "PASSPHRASE_ENV",
+    "FieldOwner",
     "SignResult",
     "check_can_sign",
+    "check_new_output",
     "common_name",
+    "issued_to",
     "load_chain",
     "load_pkcs12",
     "pkcs11_signer",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -18,11 +19,16 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from mougen.atomic import write_bytes
+from mougen.atomic import write_new
+from mougen.digest import sha256_hex
 from mougen.errors import OutputError, PdfReadError, SigningError
+from mougen.printable import printable
 from mougen.roles import role as find_role
-from mougen.signing.stamp import stamp_params, stamp_style
+from mougen.signing.field_owner import FieldOwner, check_binding
+from mougen.signing.stamp import Stamp
+from mougen.verify.revision import first_revision_bytes_of
 from mougen.verify.validate import read_pdf
 
 #: Key usages that allow a certificate to sign documents (either one will do).
@@ -31,13 +37,18 @@ SIGNING_USAGES = frozenset({"digital_signature", "non_repudiation"})
 
 @dataclass(frozen=True)
 class SignResult:
-    """What ``sign_pdf`` wrote: the file, the field, who signed, and the PAdES level."""
+    """What ``sign_pdf`` wrote: the file, the field, who signed, and the PAdES level.
+
+    ``note`` says what could not be checked (the authority of a programme certificate,
+    when the PDF's issue is unknown) or drawn (letters no stamp font has).
+    """
 
     out: Path
     field: str
     signer: str
     level: str
     sha256: str
+    note: str | None = None
 
 
 def sign_pdf(
@@ -49,46 +60,77 @@ def sign_pdf(
     tsa_url: str | None = None,
     with_validation_info: bool = False,
     validation_context: ValidationContext | None = None,
+    owner_of: Callable[[str], FieldOwner | None] | None = None,
 ) -> SignResult:
-    """Sign the field named ``role`` in ``pdf`` and write the result to ``out``.
+    """Sign the field named ``role`` in ``pdf`` and write the result to the new file ``out``.
 
     The signature is PAdES B-B; with ``tsa_url`` it carries a timestamp (B-T), and with
     ``with_validation_info`` the chain and revocation data from ``validation_context`` are
-    embedded (B-LT). Nothing is written if any check fails.
+    embedded (B-LT). ``owner_of`` finds whom the PDF was issued to from the SHA-256 of its
+    issued (unsigned) revision: the stamp then names the council, and a programme
+    certificate must be for that authority. Nothing is written if any check fails.
     """
     the_role = find_role(role)
-    if out.resolve() == pdf.resolve():
-        raise OutputError("output must be a new file, not the input", out)
+    check_new_output(pdf, out)
     if with_validation_info and validation_context is None:
         raise ValueError("with_validation_info needs a validation_context")
-    writer = _open_pdf(pdf)
-    _check_field_unsigned(writer.prev, role, pdf)
-    cert = signer.signing_cert
-    name = common_name(cert)
-    check_can_sign(cert, datetime.now(UTC))
-    meta = PdfSignatureMetadata(
-        field_name=role,
-        subfilter=SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        name=name,
-        embed_validation_info=with_validation_info,
-        validation_context=validation_context,
-        # check_can_sign() accepts either signing usage; pyHanko's check would demand both.
-        signer_key_usage=set(),
-    )
+    level = "B-LT" if with_validation_info else "B-T" if tsa_url else "B-B"
+    data = read_pdf(pdf)
+    with _readable(pdf):
+        writer = _open_pdf(data, pdf)
+        _check_field_unsigned(writer.prev, role, pdf)
+        owner = owner_of(_issued_sha256(writer.prev, data)) if owner_of else None
+        cert = signer.signing_cert
+        name = common_name(cert)
+        check_can_sign(cert, datetime.now(UTC))
+        note = check_binding(cert, role, owner)
+        meta = PdfSignatureMetadata(
+            field_name=role,
+            subfilter=SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            name=name,
+            embed_validation_info=with_validation_info,
+            validation_context=validation_context,
+            # check_can_sign() accepts either signing usage; pyHanko's would demand both.
+            signer_key_usage=set(),
+        )
+        stamp = Stamp(name, the_role, owner.council if owner else None)
+        signed = _signed(writer, meta, signer, stamp, tsa_url, level, pdf)
+    write_new(out, signed)
+    notes = "; ".join(n for n in (note, stamp.note) if n) or None
+    return SignResult(out, role, name, level, sha256_hex(signed), notes)
+
+
+def _signed(
+    writer: IncrementalPdfFileWriter,
+    meta: PdfSignatureMetadata,
+    signer: Signer,
+    stamp: Stamp,
+    tsa_url: str | None,
+    level: str,
+    pdf: Path,
+) -> bytes:
+    """The signed PDF pyHanko writes, its failures as one line about ``pdf``."""
     timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
-    pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp_style())
+    pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
     try:
-        signed = pdf_signer.sign_pdf(
-            writer, existing_fields_only=True, appearance_text_params=stamp_params(the_role)
+        return pdf_signer.sign_pdf(
+            writer, existing_fields_only=True, appearance_text_params=stamp.params()
         ).getvalue()
     except TimestampRequestError as exc:
         raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
+    except (PathBuildingError, PathValidationError) as exc:
+        raise SigningError(f"cannot make PAdES {level}: {_reason(exc)}", pdf) from None
     except PyHankoSigningError as exc:
         raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
-    write_bytes(out, signed)
-    level = "B-LT" if with_validation_info else "B-T" if tsa_url else "B-B"
-    return SignResult(out, role, name, level, hashlib.sha256(signed).hexdigest())
+
+
+def check_new_output(pdf: Path, out: Path) -> None:
+    """Refuse an output that is the input or an existing file: a signed copy is never replaced."""
+    if out.resolve() == pdf.resolve():
+        raise OutputError("output must be a new file, not the input", out)
+    if out.exists() or out.is_symlink():
+        raise OutputError("already exists: give a new file name", out)
 
 
 def common_name(cert: x509.Certificate) -> str:
@@ -98,7 +140,7 @@ def common_name(cert: x509.Certificate) -> str:
 
 def check_can_sign(cert: x509.Certificate, when: datetime) -> None:
     """Raise ``SigningError`` unless ``cert`` is in date at ``when`` and allowed to sign."""
-    who = common_name(cert)
+    who = printable(common_name(cert))
     if when < cert.not_valid_before:
         raise SigningError(f"the certificate of {who} is not valid until {cert.not_valid_before}")
     if when > cert.not_valid_after:
@@ -111,12 +153,28 @@ def check_can_sign(cert: x509.Certificate, when: datetime) -> None:
         )
 
 
-def _open_pdf(pdf: Path) -> IncrementalPdfFileWriter:
-    data = read_pdf(pdf)
+def _open_pdf(data: bytes, pdf: Path) -> IncrementalPdfFileWriter:
     try:
-        return IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise SigningError("the PDF is encrypted: sign the MoU as it was issued", pdf)
+        return IncrementalPdfFileWriter.from_reader(reader)
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise PdfReadError(f"not a readable PDF ({_reason(exc)})", pdf) from None
+
+
+def _issued_sha256(reader: PdfFileReader, data: bytes) -> str:
+    """The SHA-256 of the PDF as issued: the revision before its first signature, if any."""
+    return sha256_hex(first_revision_bytes_of(reader, data) or data)
+
+
+@contextmanager
+def _readable(pdf: Path) -> Iterator[None]:
+    """Turn the RecursionError of absurdly nested objects into one line about the file."""
+    try:
+        yield
+    except RecursionError:
+        raise PdfReadError("objects nested too deeply to read (a damaged PDF?)", pdf) from None
 
 
 def _check_field_unsigned(reader: PdfFileReader, role: str, pdf: Path) -> None:
@@ -132,7 +190,7 @@ def _signed_by(reader: PdfFileReader, role: str) -> str:
     for sig in reader.embedded_signatures:
         if sig.field_name == role:
             try:
-                return f" by {common_name(sig.signer_cert)}"
+                return f" by {printable(common_name(sig.signer_cert))}"
             except Exception:  # a damaged signature still means the field is taken
                 return ""
     return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from asn1crypto import cms, x509
+from asn1crypto import core, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
@@ -64,13 +64,25 @@ def judge(
 
 
 def signature_sha256(embedded: EmbeddedPdfSignature) -> str:
-    """The fingerprint of one signature: SHA-256 of its DER CMS ContentInfo.
+    """The identity of one signature: SHA-256 over what its signer signed and signed with.
 
-    The /Contents zero padding is not part of it, so the same signature copied into a
-    later revision (or another file) has the same fingerprint.
+    That is the signer's certificate (its to-be-signed part, fixed by the issuer's
+    signature), the signed attributes as the signature covers them, and the signature
+    value. Everything else in the CMS (the SignerInfo version, the certificate bag,
+    unsigned attributes, the DER of the whole) can be changed without the key, so it is
+    left out: a copy altered there is the same signature, and counts once.
     """
-    content_info = cms.ContentInfo.load(embedded.pkcs7_content, strict=False)
-    return hashlib.sha256(content_info.dump()).hexdigest()
+    signer_info = embedded.signer_info
+    signed_attrs = signer_info["signed_attrs"]
+    parts = (
+        embedded.signer_cert["tbs_certificate"].dump(),
+        b"" if signed_attrs is core.VOID else signed_attrs.untag().dump(),
+        signer_info["signature"].native,
+    )
+    digest = hashlib.sha256()
+    for part in parts:  # length-prefixed, so no two different triples hash alike
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
 
 
 def failed_report(
@@ -186,7 +198,8 @@ def _trust_anchor(status: PdfSignatureStatus) -> str | None:
 def _try_fingerprint(embedded: EmbeddedPdfSignature | None) -> str | None:
     try:
         return signature_sha256(embedded) if embedded is not None else None
-    except ValueError:  # a blanked or corrupt CMS has no fingerprint to speak of
+    # a blanked or corrupt CMS, or one without its signer's certificate, has no identity
+    except (SignatureValidationError, ValueError, KeyError):
         return None
 
 

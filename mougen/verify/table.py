@@ -6,7 +6,7 @@ name can start a line of its own.
 
 from __future__ import annotations
 
-from mougen.verify.escape import printable
+from mougen.printable import printable
 from mougen.verify.provenance import Provenance
 from mougen.verify.status import FileReport, Modification, SignatureReport
 from mougen.verify.verdict import Verdict

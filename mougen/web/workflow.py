@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
+from mougen.collect import Accepted, file_accepted
 from mougen.collect.checks import Rejection
 from mougen.errors import ConfigError, MougenError
 from mougen.mail import Mailer, outbox_dir
@@ -22,7 +23,7 @@ from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web import emails
 from mougen.web.certificate import certificate_pdf
 from mougen.web.documents import document_path, keep_issued_pdf, packs_dir
-from mougen.web.intake import Checked, check_upload, file_upload
+from mougen.web.intake import check_upload
 from mougen.web.limits import verify_limited
 from mougen.web.records import Actor, Link
 from mougen.web.settings import WebSettings, load_settings, load_smtp
@@ -213,7 +214,7 @@ class SigningRound:
 
     def receive(
         self, data: bytes, actor: Actor, link: Link | None = None, mou: str | None = None
-    ) -> Checked:
+    ) -> Accepted:
         """Check an upload (against ``link``'s turn, if from a signatory; to round ``mou``, if
         from the coordinator), file it, record it, and pass the round on; raises
         :class:`Rejection` (recorded, changing nothing else)."""
@@ -235,7 +236,7 @@ class SigningRound:
                 actor,
             )
             raise
-        file_upload(self.ws, self.tracker, checked)
+        file_accepted(self.ws, self.tracker, checked)
         self.store.record_upload(
             {
                 "mou": checked.mou,
@@ -251,7 +252,7 @@ class SigningRound:
             self.advance(checked.mou, checked.authority, actor)
         return checked
 
-    def _fits_link(self, checked: Checked, link: Link) -> None:
+    def _fits_link(self, checked: Accepted, link: Link) -> None:
         if (checked.mou, checked.authority) != (link.mou, link.authority):
             raise Rejection("this file is not the document your link is for")
         order = self.settings.signing_order
