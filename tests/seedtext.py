@@ -164,7 +164,7 @@ def text_words(
         text = re.sub(rf"(?<=[^\W\d_])[ \t]*\n{re.escape(mark)}[ \t]*\n(?=[.,;:!?)])", "", text)
         text = re.sub(rf"{glued}(?!\w)", "", text)
     if rejoin_hyphens:
-        text = re.sub(r"(?<=\w-)[ \t]*\n\s*(?=\w)", "", text)
+        text = re.sub(r"(?<=\w[-/])[ \t]*\n\s*(?=\w)", "", text)
     return _words(text)
 
 

@@ -10,7 +10,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
-from mougen.render.flowables import FieldPlacement
+from mougen.render.pdf import FieldPlacement
 from mougen.roles import role
 
 
