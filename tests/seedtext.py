@@ -61,7 +61,7 @@ _BLANKS: dict[str, tuple[tuple[str, str], ...]] = {
         (r"^(Carole Mills)(?= Chief Executive)", "chief_executive.name"),
         (r"^(Cllr Zoe Nolan)(?= Lead Member)", "lead_member.name"),
     ),
-    "se-2019-20": ((r"(?<=^Signed for )([….]+)(?= Council by)", "authority.name"),),
+    "se-2019-20": ((r"(?<=^Signed for )([….]+ Council)(?= by)", "authority.council"),),
 }
 
 _GOBACK = re.compile(r"\[bookmark: [^\]]*\]")

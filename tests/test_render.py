@@ -29,7 +29,10 @@ CASES = {
     "london-2019": ("city-of-london", {"authority.name": "City of London"}),
     "em-2015": ("derby", {"authority.name": "Derby City"}),
     "se-2018": ("milton-keynes", {}),
-    "se-2019-20": ("windsor-and-maidenhead", {"authority.name": "Windsor & Maidenhead"}),
+    "se-2019-20": (
+        "windsor-and-maidenhead",
+        {"authority.council": "Royal Borough of Windsor and Maidenhead"},
+    ),
 }
 
 

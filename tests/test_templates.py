@@ -264,7 +264,7 @@ def test_ampersand_and_angle_bracket_survive(mou_id: str, tmp_path: Path) -> Non
         assert "Signed for Royal Borough of Windsor & Maidenhead <Test>" in text
         assert "Kevin McDaniel & <Co> Director of Children’s Services" in text
     elif mou_id == "se-2019-20":
-        assert "Signed for Windsor & Maidenhead <Test> Council by" in text
+        assert "Signed for Royal Borough of Windsor & Maidenhead <Test> by" in text
     else:
         assert "Name of Local Authority Windsor & Maidenhead <Test>" in text
     assert "&amp;" not in text and "&lt;" not in text
