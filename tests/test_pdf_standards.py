@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +19,12 @@ import pikepdf
 import pytest
 
 from mougen.pack.cover import cover_sheet
+from mougen.redline.output import render_redline
+from mougen.redline.versions import load_version
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS, role
+from mougen.verify.report_pdf import AuditEntry, audit_report_pdf
+from mougen.verify.status import Indication, Modification, SignatureReport
 from tests.pki import TestPki
 from tests.verify_docs import sign
 
@@ -155,3 +160,73 @@ def test_issued_mou_claims_and_meets_pdfa_2a(issued):
         ["pdffonts", str(issued)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), "fonts embedded"
+
+
+def _signature(field: str, signer: str, email: str) -> SignatureReport:
+    return SignatureReport(
+        field=field,
+        signer=signer,
+        email=email,
+        cert_sha256="c0" * 32,
+        signature_sha256="5e" * 32,
+        signing_time="2026-11-20T10:00:00+00:00",
+        timestamp=None,
+        intact=True,
+        valid=True,
+        trusted=True,
+        revoked=False,
+        coverage="ENTIRE_REVISION",
+        modification=Modification.FORM_FILLING,
+        changes=None,
+        indication=Indication.TOTAL_PASSED,
+        sub_indication=None,
+        revision=1,
+        sub_filter="/ETSI.CAdES.detached",
+    )
+
+
+def test_audit_report_summary_first_then_provenance_unreadable_and_any_script(tmp_path):
+    signed = AuditEntry(
+        file="kent.pdf",
+        valid=False,
+        verdict="NOT VALID: 1 role(s) unsigned",
+        signatures=(
+            _signature("dcs", "Łucja Wałęsa", "l@example.org"),
+            _signature("lead-member", "Zoë Brontë", "z@example.org"),
+        ),
+        missing_roles=("chief-executive",),
+        provenance=("issued as se-2018 for kent",),
+        sha256="ab" * 32,
+    )
+    cjk = replace(
+        signed, file="tokyo.pdf", signatures=(_signature("dcs", "山田太郎", "y@example.org"),)
+    )
+    broken = AuditEntry("junk.pdf", False, "unreadable", error="not a PDF file")
+    pdf = tmp_path / "audit.pdf"
+    pdf.write_bytes(audit_report_pdf([signed, cjk, broken], [], WHEN))
+    assert_accessible(pdf, "Signature verification report")
+    assert pdfua(pdf).returncode == 0, pdfua(pdf).stdout
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    first = " ".join(pages[0].split())
+    assert "Summary 3 file(s): 0 valid, 2 not valid, 1 unreadable." in first
+    assert "junk.pdf unreadable not a PDF file" in first and "Page 1 of" in first
+    rest = " ".join(" ".join(pages[1:]).split())
+    assert "Files that could not be read junk.pdf: not a PDF file" in rest
+    assert "Provenance issued as se-2018 for kent" in rest.replace("• ", "")
+    for name in ("Łucja Wałęsa", "Zoë Brontë", "山田太郎"):
+        assert name in rest, name
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "DroidSansFallback" in fonts, "CJK set in the shipped fallback font, not as boxes"
+
+
+def test_redline_pdf_is_accessible_with_a_key_to_its_marks(bundled, tmp_path):
+    old, new = load_version(bundled, "se-2018"), load_version(bundled, "se-2019-20")
+    data, _ = render_redline(old, new, ".pdf", when=WHEN)
+    pdf = tmp_path / "redline.pdf"
+    pdf.write_bytes(data)
+    assert_accessible(pdf, "Redline: se-2018 to se-2019-20")
+    assert pdfua(pdf).returncode == 0, pdfua(pdf).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Key to the marks" in text.split("\f")[0]

@@ -15,7 +15,7 @@ from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
 from mougen.verify.provenance import Provenance, provenance
-from mougen.verify.report_pdf import audit_report_pdf
+from mougen.verify.report_pdf import AuditEntry, audit_report_pdf, entry_for
 from mougen.verify.status import FileReport
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -67,8 +67,8 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
     elif texts:
         click.echo("\n".join(texts))
     if report is not None:
-        readable = [c.report for c in checked if c.report is not None]
-        write_bytes(report, audit_report_pdf(readable, roots, datetime.now(UTC)))
+        entries = [c.audit for c in checked]
+        write_bytes(report, audit_report_pdf(entries, roots, datetime.now(UTC)))
     click.get_current_context().exit(max(c.code for c in checked))
 
 
@@ -80,6 +80,7 @@ class _Checked:
     entry: dict
     text: str | None
     code: int
+    audit: AuditEntry
 
 
 def _check(ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker) -> _Checked:
@@ -96,16 +97,19 @@ def _check(ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker) -
             "missing_roles": [],
             "signatures": [],
         }
-        return _Checked(None, entry, None, exc.exit_code)
+        audit = AuditEntry(str(path), False, "unreadable", error=exc.detail)
+        return _Checked(None, entry, None, exc.exit_code, audit)
     entry, text = report.to_json(), render_text(report)
     found = provenance(report, tracker, ws.catalog) if tracker is not None else None
+    lines = [_provenance_line(found)] if found is not None else []
     if found is not None:
         entry |= found.to_json()
-        text += "\n" + _provenance_line(found)
+        text += "\n  provenance: " + lines[0]
     entry["valid"] = report.valid and (found is None or found.holds)
-    return _Checked(report, entry, text, 0 if entry["valid"] else 1)
+    audit = entry_for(report, lines, entry["valid"])
+    return _Checked(report, entry, text, 0 if entry["valid"] else 1, audit)
 
 
 def _provenance_line(found: Provenance) -> str:
     issued = f"issued as {found.mou} for {found.authority}" if found.mou else "NOT issued here"
-    return f"  provenance: {issued}" + "".join(f"; {p}" for p in found.problems)
+    return issued + "".join(f"; {p}" for p in found.problems)
