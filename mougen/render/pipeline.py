@@ -17,7 +17,6 @@ from mougen.render.pdf import write_pdf
 from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
 
-
 #: The footer line of a preview: where the PDF to sign comes from instead.
 PREVIEW_NOTE = "Preview, not for signature: sign the PDF in the pack that `mougen pack` makes."
 
