@@ -47,7 +47,9 @@ def block_lines(mou_id: str, role_id: str, council: str) -> list[str]:
     """The lines of a role's signature block, in order, as prefixes of printed lines."""
     if mou_id in ("se-2018", "se-2019-20"):
         return [f"Signed for {council}"]  # the lead-in, then the roles side by side or in turn
-    return [HEADINGS[role_id], f"Signature: {role(role_id).title}", "Signed", "Date"]
+    lines = [HEADINGS[role_id], f"Signature: {role(role_id).title}", "Signed", "Date"]
+    # the authority's name leads into the first role's block and is never left behind
+    return ["Name of Local Authority", *lines] if role_id == "dcs" else lines
 
 
 def assert_block_on_page(lines: list[str], expected: list[str], where: str) -> None:

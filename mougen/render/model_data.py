@@ -27,10 +27,7 @@ def document_data(document: Document, *, title: str, footer: str = "") -> dict[s
         "footer": footer,
         "page": {"size": list(document.page_size_mm), "margins": list(document.margins_mm)},
         "blocks": _with_lists(
-            [
-                _block(block, keep=_keeps_with_next(block, following))
-                for block, following in zip(blocks, (*blocks[1:], None), strict=True)
-            ]
+            [_block(block, keep=keep) for block, keep in zip(blocks, _keeps(blocks), strict=True)]
         ),
         "footnotes": {
             str(note.id): [_run(r) for p in note.paragraphs for r in p.runs if r.footnote is None]
@@ -57,18 +54,40 @@ def _with_lists(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _keeps_with_next(block: Paragraph | Table, following: Paragraph | Table | None) -> bool:
-    """Whether ``block`` must sit on the same page as the block after it.
+def _keeps(blocks: tuple[Paragraph | Table, ...]) -> list[bool]:
+    """For each block, whether it must sit on the same page as the block after it."""
+    flags = []
+    signed = False  # whether a signature line came since the last heading
+    for block, following in zip(blocks, (*blocks[1:], None), strict=True):
+        if isinstance(block, Paragraph):
+            signed = block.anchor is not None or (signed and not _is_heading(block))
+        flags.append(_keeps_with_next(block, following, signed=signed))
+    return flags
+
+
+def _is_heading(paragraph: Paragraph) -> bool:
+    return paragraph.style.startswith(("Heading", "Title", "Subtitle"))
+
+
+def _keeps_with_next(
+    block: Paragraph | Table, following: Paragraph | Table | None, *, signed: bool
+) -> bool:
+    """Whether ``block`` must sit on the same page as ``following``.
 
     Headings keep with what they head; a line that leads into a signature table
-    ("Signed for ... by") keeps with it; a signature block's lines keep together.
+    ("Signed for ... by") keeps with it; a signature block's lines keep together; and
+    a signature line before the first role's heading ("Name of Local Authority ...")
+    keeps with that heading (``signed`` says a role's line already came, so a line
+    before the next heading ends that role's block instead).
     """
     if following is None or isinstance(block, Table):
         return False
-    if block.style.startswith(("Heading", "Title", "Subtitle")):
+    if _is_heading(block):
         return True
     if isinstance(following, Table):
         return any(p.anchor for p in following.paragraphs)
+    if block.style == "Signature Line" and _is_heading(following):
+        return not signed
     return following.style == "Signature Line" and (
         block.style == "Signature Line" or following.anchor is not None
     )
