@@ -9,7 +9,7 @@ seed values ask signing software for a PAdES signature (ETSI.CAdES.detached) ove
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from io import BytesIO
 
 from pyhanko.pdf_utils import generic
@@ -55,7 +55,10 @@ class _StableWriter(IncrementalPdfFileWriter):
 def add_signature_fields(pdf: bytes, placements: Iterable[FieldPlacement]) -> bytes:
     """Return ``pdf`` with one empty signature field per placement, named by role id."""
     writer = _StableWriter(pdf)
-    figures = dict(_field_figures(writer))
+    placements = list(placements)
+    figures = _field_figures(
+        writer, {FIELD_ALT.format(title=role(p.role).title) for p in placements}
+    )
     for place in placements:
         title = role(place.role).title
         append_signature_field(
@@ -78,20 +81,26 @@ def add_signature_fields(pdf: bytes, placements: Iterable[FieldPlacement]) -> by
 
 
 def _field_figures(
-    writer: IncrementalPdfFileWriter,
-) -> Iterator[tuple[str, generic.IndirectObject]]:
-    """The structure elements of the layout's field figures, by their alternative text."""
+    writer: IncrementalPdfFileWriter, wanted: set[str]
+) -> dict[str, generic.IndirectObject]:
+    """The structure elements of the figures whose alternative text is ``wanted``.
+
+    The tree is walked from its end, where the signature blocks are, and only until
+    every wanted figure is found: reading the whole tree costs more than the layout.
+    """
+    found: dict[str, generic.IndirectObject] = {}
     tree = writer.root.get("/StructTreeRoot")
     pending = list(tree.get_object().get("/K", ())) if tree is not None else []
-    while pending:
+    while pending and len(found) < len(wanted):
         ref = pending.pop()
         element = ref.get_object() if isinstance(ref, generic.IndirectObject) else ref
         if not isinstance(element, generic.DictionaryObject) or "/S" not in element:
             continue
-        if element["/S"] == "/Figure" and "/Alt" in element:
-            yield str(element["/Alt"]), ref
+        if element["/S"] == "/Figure" and str(element.get("/Alt", "")) in wanted:
+            found[str(element["/Alt"])] = ref
         kids = element.get("/K")
         pending.extend(kids if isinstance(kids, generic.ArrayObject) else [kids])
+    return found
 
 
 def _widget(writer: IncrementalPdfFileWriter, name: str) -> generic.IndirectObject:
