@@ -82,6 +82,9 @@ def test_cover_sheet_is_accessible(bundled, tmp_path):
     path.write_bytes(cover_sheet(entry, entry.party("kent"), "x.pdf", "ab" * 32, WHEN))
     assert_accessible(path, f"Cover sheet: {entry.mou.title}")
     assert pdfua(path).returncode == 0, pdfua(path).stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "mougen sign x.pdf --role ROLE --p12 YOUR-ID.p12" in text, "options as typed"
+    assert "Brighton" not in text and "Kent County Council" in text
 
 
 @pytest.mark.parametrize("which", ["issued", "signed_three_times"])
