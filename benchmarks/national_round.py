@@ -1,19 +1,27 @@
-"""Benchmark: the whole national round, every party of all five MoU versions, on one core.
+"""Benchmark: the national round (every party of all five MoU versions), mougen against LibreOffice.
 
-Prints milliseconds per pack (DOCX + PDF + cover sheet + zip) and the peak memory
-of the process, then, when LibreOffice is installed, the time it takes to turn the
-same rendered DOCX files into PDF with ``soffice --headless --convert-to pdf``.
+Measures, in one run on one core:
 
-Run: .venv/bin/python benchmarks/national_round.py [--soffice-sample N]
-Targets: under 100 ms per pack and under 400 MB peak.
+- ``mougen pack MOU_ID`` per version through the CLI, as a coordinator runs it (process
+  start, imports and the tracker included), and per pack in-process (DOCX + PDF + cover
+  sheet + manifest + zip);
+- ``mougen pack`` of a single authority through the CLI;
+- LibreOffice turning all the rendered DOCX files into PDF in one batch process
+  (``soffice --headless --convert-to pdf`` with every file on one command line);
+- peak memory of the in-process round and of the largest CLI process.
+
+Run: .venv/bin/python benchmarks/national_round.py
+Targets: CLI time per document at most a third of LibreOffice's batch time per document;
+a single-authority ``mougen pack`` under 1 s; peak memory under 400 MB.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -28,10 +36,11 @@ WHEN = datetime(2026, 11, 22, tzinfo=UTC)
 def copy_workspace(target: Path) -> Workspace:
     for sub in ("regions", "templates"):
         shutil.copytree(BUNDLED / sub, target / sub)
+    (target / "signed").mkdir()
     return Workspace(target)
 
 
-def national_round(ws: Workspace, out: Path) -> tuple[int, float, float]:
+def in_process_round(ws: Workspace, out: Path) -> tuple[int, float, float]:
     """Build every pack of every version serially; returns (packs, wall s, CPU s)."""
     count = 0
     wall, cpu = time.perf_counter(), time.process_time()
@@ -40,64 +49,81 @@ def national_round(ws: Workspace, out: Path) -> tuple[int, float, float]:
     return count, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def soffice_seconds(docx_files: list[Path], out: Path) -> float | None:
-    """Seconds per document for LibreOffice's DOCX to PDF conversion, or None if absent."""
+def cli_pack(ws: Workspace, mou_id: str, out: Path, *slugs: str) -> float:
+    """Wall seconds for one ``mougen pack`` process."""
+    args = [sys.executable, "-m", "mougen", "pack", mou_id, "-o", str(out), "--date", "2026-11-22"]
+    for slug in slugs:
+        args += ["--authority", slug]
+    env = {**os.environ, "MOUGEN_WORKSPACE": str(ws.root)}
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def cli_round(ws: Workspace, out: Path) -> tuple[int, float, dict[str, float]]:
+    """``mougen pack`` of each version through the CLI: (packs, total s, s per pack by version)."""
+    per_pack, total, count = {}, 0.0, 0
+    for mou_id, entry in sorted(ws.catalog.entries.items()):
+        seconds = cli_pack(ws, mou_id, out / mou_id)
+        per_pack[mou_id] = seconds / len(entry.mou.parties)
+        total += seconds
+        count += len(entry.mou.parties)
+    return count, total, per_pack
+
+
+def soffice_batch(docx_files: list[Path], out: Path) -> float | None:
+    """Seconds per document for one LibreOffice process converting every file, or None."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
-    profile = out / "lo-profile"
+    profile = (out / "lo-profile").as_uri()
+    convert = ["--headless", "--convert-to", "pdf", "--outdir", str(out / "lo")]
     start = time.perf_counter()
-    for docx in docx_files:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out / "lo"),
-                str(docx),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return (time.perf_counter() - start) / len(docx_files)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", *convert, *map(str, docx_files)],
+        check=True,
+        capture_output=True,
+        timeout=1800,
+    )
+    seconds = time.perf_counter() - start
+    converted = len(list((out / "lo").glob("*.pdf")))
+    if converted != len(docx_files):
+        raise SystemExit(f"LibreOffice converted {converted} of {len(docx_files)} files")
+    return seconds / len(docx_files)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--soffice-sample",
-        type=int,
-        default=5,
-        help="how many rendered DOCX files to convert with LibreOffice",
-    )
-    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         ws = copy_workspace(root / "ws")
         build_packs(ws, "se-2018", ["kent"], root / "warm-up", WHEN)  # imports, fonts
-        packs, seconds, cpu = national_round(ws, root / "packs")
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        packs, seconds, cpu = in_process_round(ws, root / "packs")
+        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"mougen: {packs} packs in {seconds:.2f} s wall, {cpu:.2f} s CPU = "
-            f"{1000 * seconds / packs:.1f} ms wall / {1000 * cpu / packs:.1f} ms CPU per pack "
-            f"(DOCX + PDF + cover + zip), one core; peak memory {peak_mb:.0f} MB"
+            f"in-process: {packs} packs in {seconds:.2f} s wall, {cpu:.2f} s CPU = "
+            f"{1000 * seconds / packs:.0f} ms wall / {1000 * cpu / packs:.0f} ms CPU per pack "
+            f"(DOCX + PDF + cover + manifest + zip); peak memory {peak_self:.0f} MB"
         )
-        sample = sorted((root / "packs").glob("*/*/*.docx"))[
-            :: max(1, packs // args.soffice_sample)
-        ]
-        per_doc = soffice_seconds(sample[: args.soffice_sample], root)
+        count, total, per_version = cli_round(copy_workspace(root / "cli"), root / "cli-packs")
+        cli_per_doc = total / count
+        print(
+            f"CLI: {count} packs in {total:.2f} s = {1000 * cli_per_doc:.0f} ms per pack; "
+            + ", ".join(f"{m} {1000 * s:.0f} ms" for m, s in per_version.items())
+        )
+        single = cli_pack(ws, "se-2018", root / "single", "kent")
+        peak_cli = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"CLI: mougen pack se-2018 --authority kent in {single:.2f} s (target < 1 s)")
+        print(f"peak memory: {max(peak_self, peak_cli):.0f} MB (target < 400 MB)")
+        docx_files = sorted((root / "packs").glob("*/*/*.docx"))
+        per_doc = soffice_batch(docx_files, root)
         if per_doc is None:
             print("LibreOffice: not installed, no comparison")
-        else:
-            print(
-                f"LibreOffice: {1000 * per_doc:.0f} ms per DOCX -> PDF (soffice --headless "
-                f"--convert-to pdf, {min(len(sample), args.soffice_sample)} documents, "
-                "fresh process each)"
-            )
+            return
+        print(
+            f"LibreOffice: {1000 * per_doc:.0f} ms per DOCX -> PDF ({len(docx_files)} documents "
+            f"in one soffice --headless --convert-to pdf process); mougen CLI per pack is "
+            f"{cli_per_doc / per_doc:.2f}x that (target at most 0.33x)"
+        )
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ _BLANKS: dict[str, tuple[tuple[str, str], ...]] = {
         (r"^(Carole Mills)(?= Chief Executive)", "chief_executive.name"),
         (r"^(Cllr Zoe Nolan)(?= Lead Member)", "lead_member.name"),
     ),
-    "se-2019-20": ((r"(?<=^Signed for )([….]+)(?= Council by)", "authority.name"),),
+    "se-2019-20": ((r"(?<=^Signed for )([….]+ Council)(?= by)", "authority.council"),),
 }
 
 _GOBACK = re.compile(r"\[bookmark: [^\]]*\]")
@@ -164,7 +164,7 @@ def text_words(
         text = re.sub(rf"(?<=[^\W\d_])[ \t]*\n{re.escape(mark)}[ \t]*\n(?=[.,;:!?)])", "", text)
         text = re.sub(rf"{glued}(?!\w)", "", text)
     if rejoin_hyphens:
-        text = re.sub(r"(?<=\w-)[ \t]*\n\s*(?=\w)", "", text)
+        text = re.sub(r"(?<=\w[-/])[ \t]*\n\s*(?=\w)", "", text)
     return _words(text)
 
 

@@ -27,7 +27,7 @@ def test_a_light_command_does_not_load_the_heavy_libraries(bundled):
         "from mougen.cli import main\n"
         "sys.argv = ['mougen', '--workspace', sys.argv[1], 'regions']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pyhanko', 'reportlab', 'sqlalchemy') if m in sys.modules]\n"
+        "heavy = [m for m in ('pyhanko', 'typst', 'sqlalchemy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run(

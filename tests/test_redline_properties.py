@@ -11,6 +11,7 @@ import io
 from collections import Counter
 
 import docx
+from docx.enum.text import WD_BREAK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,14 @@ from mougen.redline import diff_documents, write_docx
 from tests.tracked import REVISIONS, W, accepted_words, document_xml, rejected_words
 
 VOCAB = ["1.", "2.1.", "the", "council", "children", "will", "sector", "review", "data", "peer"]
+#: Run content that is not a word: a tab, a line break and a page break (a page break at
+#: the start of a paragraph is no character of the model's text, anywhere else a space).
+SPECIAL = {
+    "<tab>": lambda run: run.add_tab(),
+    "<br>": lambda run: run.add_break(WD_BREAK.LINE),
+    "<page>": lambda run: run.add_break(WD_BREAK.PAGE),
+}
+VOCAB += list(SPECIAL)
 
 Word = tuple[str, bool]  # the word and whether it is bold
 words = st.tuples(st.sampled_from(VOCAB), st.booleans())
@@ -75,20 +84,25 @@ def build(doc: list[list[Word]], table: list[list[list[str]]] | None = None) -> 
     for para in doc:
         p = out.add_paragraph()
         for i, (word, bold) in enumerate(para):
-            p.add_run(word if i == 0 else f" {word}").bold = bold
+            if word in SPECIAL:
+                run = p.add_run(" " if i else "")
+                SPECIAL[word](run)
+            else:
+                run = p.add_run(word if i == 0 else f" {word}")
+            run.bold = bold
     if table is not None:
         t = out.add_table(rows=len(table), cols=2)
         for row, cells_ in zip(t.rows, table, strict=True):
             for cell, text in zip(row.cells, cells_, strict=True):
-                cell.text = " ".join(text)
+                cell.text = " ".join(w for w in text if w not in SPECIAL)
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
 
 
 def expected_words(doc: list[list[Word]], table=None) -> list[str]:
-    cell_words = [w for row in table or () for cell in row for w in cell]
-    return [w for para in doc for w, _ in para] + cell_words
+    cell_words = [w for row in table or () for cell in row for w in cell if w not in SPECIAL]
+    return [w for para in doc for w, _ in para if w not in SPECIAL] + cell_words
 
 
 def check(old: bytes, new: bytes) -> bytes:

@@ -29,7 +29,10 @@ CASES = {
     "london-2019": ("city-of-london", {"authority.name": "City of London"}),
     "em-2015": ("derby", {"authority.name": "Derby City"}),
     "se-2018": ("milton-keynes", {}),
-    "se-2019-20": ("windsor-and-maidenhead", {"authority.name": "Windsor & Maidenhead"}),
+    "se-2019-20": (
+        "windsor-and-maidenhead",
+        {"authority.council": "Royal Borough of Windsor and Maidenhead"},
+    ),
 }
 
 
@@ -160,6 +163,17 @@ def test_render_command_writes_docx_and_pdf(run_cli, tmp_path):
         "nw-2017-19--manchester.docx",
         "nw-2017-19--manchester.pdf",
     ]
+
+
+def test_render_marks_every_page_a_preview_and_pack_does_not(run_cli, tmp_path):
+    assert run_cli("render", "em-2015", "-a", "derby", "-o", str(tmp_path / "r")).exit_code == 0
+    assert run_cli("pack", "em-2015", "-a", "derby", "-o", str(tmp_path / "p")).exit_code == 0
+    preview = pdftotext(tmp_path / "r" / "em-2015--derby.pdf", raw=False).split("\f")[:-1]
+    issued = pdftotext(tmp_path / "p" / "em-2015--derby" / "em-2015--derby.pdf", raw=False)
+    note = "Preview, not for signature"
+    assert preview and all(note in " ".join(page.split()) for page in preview)
+    assert note not in issued
+    assert sorted(signature_fields(tmp_path / "r" / "em-2015--derby.pdf")) == sorted(ROLE_IDS)
 
 
 def _one_line_error(result, *needles: str) -> None:

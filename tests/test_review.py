@@ -8,12 +8,13 @@ import docx
 import pytest
 
 from mougen.config import load_catalog
+from mougen.redline.years import shift_years, years_named
 from mougen.tracker import Tracker
 from tests.tracked import W, accepted_words, document_xml, rejected_words
 
 NEW_ENTRY = """\
   - id: se-2021
-    title: "South East Sector Led Improvement Programme: Memorandum of understanding 2019-20"
+    title: "South East Sector Led Improvement Programme: Memorandum of understanding 2021-22"
     template: se-2021.docx
     commences: 2021-04
     review_after: 2022-03
@@ -53,6 +54,28 @@ def test_review_start_copies_an_unanchored_party_list(run_cli, workspace):
     new = catalog.mou("london-2021").mou
     assert new.parties == catalog.mou("london-2019").mou.parties
     assert new.title == "Greater London Sector Led Improvement: Memorandum of Understanding 2021"
+
+
+def test_review_start_takes_a_title_and_refuses_a_second_successor(run_cli, workspace):
+    args = ["review", "start", "se-2019-20", "--id", "se-2021", "--commences", "2021-04"]
+    result = run_cli(*args, "--review-after", "2022-03", "--title", "SE MoU 2021 & beyond")
+    assert result.exit_code == 0, result.output
+    assert load_catalog(workspace.regions_dir).mou("se-2021").mou.title == "SE MoU 2021 & beyond"
+    before = (workspace.regions_dir / "south-east.yaml").read_bytes()
+    again = start(run_cli, "se-2019-20", "se-2022", "2022-04", "2023-03")
+    assert again.exit_code == 1
+    assert "se-2019-20 already has a successor, se-2021" in again.output
+    assert (workspace.regions_dir / "south-east.yaml").read_bytes() == before
+    assert not (workspace.templates_dir / "se-2022.docx").exists()
+
+
+def test_check_flags_a_version_that_names_another_versions_years(run_cli, workspace):
+    """se-2021 copies se-2019-20's template, whose title says 2019-20: check says so."""
+    assert start(run_cli).exit_code == 0
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "se-2021: names 2019, a year of se-2019-20" in result.output
+    assert "se-2019-20: names" not in result.output and "se-2018: names" not in result.output
 
 
 @pytest.mark.parametrize(
@@ -194,3 +217,27 @@ def test_the_opened_version_can_be_packed_as_a_new_round(run_cli, tmp_path):
     rows = json.loads(result.output)
     assert {row["mou"] for row in rows} == {"se-2021"}
     assert len(rows) == 19 and not any(row["complete"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("title", "years", "moved"),
+    [
+        ("MoU 2019-20", 2, "MoU 2021-22"),
+        ("MoU 2018", 3, "MoU 2021"),
+        ("MoU 2017-19 (from 2017/2019)", 4, "MoU 2021-23 (from 2021/2023)"),
+        ("MoU 1999-00", 1, "MoU 2000-01"),
+        ("clause 12345 and em-2015", 1, "clause 12345 and em-2015"),
+    ],
+)
+def test_titles_move_on_year_by_year(title, years, moved):
+    assert shift_years(title, years) == moved
+
+
+def test_years_named_counts_spans_year_by_year():
+    assert years_named("the 2019-20 MoU, reviewed 2022, and 2017/2019") == {
+        2017,
+        2018,
+        2019,
+        2020,
+        2022,
+    }

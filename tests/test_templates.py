@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,12 @@ def test_pandoc_words_match_seed(mou_id: str, who: dict, tmp_path: Path) -> None
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_PDF_TOOLS, reason="LibreOffice or pdftotext is not installed")
 def test_libreoffice_pdf_words_match_seed(tmp_path: Path) -> None:
-    """LibreOffice opens each rendered template and its PDF carries the seed's words."""
+    """LibreOffice opens each rendered template and its PDF carries the seed's words.
+
+    Which words there are is mougen's doing; the order poppler reads them in is not (it
+    depends on how LibreOffice wraps the cells of a table), so the words are compared as
+    a multiset. Their order is checked on the DOCX itself (python-docx and pandoc above).
+    """
     paths = [render(mou_id, WINDSOR, tmp_path) for mou_id in MOU_IDS]
     profile = (tmp_path / "lo-profile").as_uri()
     convert = ["--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
@@ -236,8 +242,12 @@ def test_libreoffice_pdf_words_match_seed(tmp_path: Path) -> None:
         words = text_words(raw, footnote_marks=marks, rejoin_hyphens=True)
         if marks:
             assert len(strip_footnote_words(words, mou_id)) < len(words), "footnote not printed"
-        expected = seed_words(mou_id, fills(WINDSOR))
-        assert_same_words(strip_footnote_words(words, mou_id), expected, f"{mou_id} via PDF")
+        expected = Counter(seed_words(mou_id, fills(WINDSOR)))
+        found = Counter(strip_footnote_words(words, mou_id))
+        assert found == expected, (
+            f"{mou_id} via LibreOffice: missing {sorted((expected - found).elements())[:20]}, "
+            f"extra {sorted((found - expected).elements())[:20]}"
+        )
 
 
 def test_milton_keynes_reproduces_se_2018_seed_exactly(tmp_path: Path) -> None:
@@ -264,7 +274,7 @@ def test_ampersand_and_angle_bracket_survive(mou_id: str, tmp_path: Path) -> Non
         assert "Signed for Royal Borough of Windsor & Maidenhead <Test>" in text
         assert "Kevin McDaniel & <Co> Director of Children’s Services" in text
     elif mou_id == "se-2019-20":
-        assert "Signed for Windsor & Maidenhead <Test> Council by" in text
+        assert "Signed for Royal Borough of Windsor & Maidenhead <Test> by" in text
     else:
         assert "Name of Local Authority Windsor & Maidenhead <Test>" in text
     assert "&amp;" not in text and "&lt;" not in text

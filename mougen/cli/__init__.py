@@ -14,7 +14,7 @@ from mougen.cli.options import current_workspace, workspace_options
 from mougen.errors import MougenError
 
 #: Each command and where it is defined. A command's module is imported only when that
-#: command runs, so ``mougen regions`` does not wait for pyHanko, reportlab and SQLAlchemy.
+#: command runs, so ``mougen regions`` does not wait for pyHanko, Typst and SQLAlchemy.
 COMMANDS = {
     "audit": "mougen.cli.tracker_cmds:audit",
     "ca": "mougen.cli.sign_cmds:ca",

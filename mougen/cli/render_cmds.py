@@ -45,13 +45,16 @@ def _parties(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> list[str]:
 def render(
     ws: Workspace, mou_id: str, slugs: tuple[str, ...], out_dir: Path, when: datetime | None
 ) -> None:
-    """Render MOU_ID for an authority: its DOCX to read and its PDF to sign."""
+    """Preview MOU_ID for an authority: its DOCX and a PDF marked "not for signature".
+
+    The PDF to sign is the one in the pack that `mougen pack` makes and records.
+    """
     when = resolve_when(when)
     for slug in _parties(ws, mou_id, slugs):
         rendered = render_authority(ws, mou_id, slug, when=when)
         name = pack_name(mou_id, slug)
         atomic.write_bytes(out_dir / f"{name}.docx", rendered.docx)
-        atomic.write_bytes(out_dir / f"{name}.pdf", rendered.pdf)
+        atomic.write_bytes(out_dir / f"{name}.pdf", rendered.preview_pdf)
         click.echo(f"{out_dir / name}.docx, .pdf")
 
 

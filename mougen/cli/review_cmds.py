@@ -70,10 +70,16 @@ def review() -> None:
 @click.option("--id", "new_id", required=True, help="Id of the new version, e.g. se-2021.")
 @click.option("--commences", required=True, metavar="YYYY-MM", help="When the new version starts.")
 @click.option("--review-after", required=True, metavar="YYYY-MM", help="When it is next reviewed.")
+@click.option(
+    "--title",
+    help="Title of the new version (default: the old title with its years moved on).",
+)
 @pass_workspace
-def review_start(ws: Workspace, mou_id: str, new_id: str, commences: str, review_after: str):
+def review_start(
+    ws: Workspace, mou_id: str, new_id: str, commences: str, review_after: str, title: str | None
+):
     """Open the version after MOU_ID: copy its template and add it to the region's config."""
-    made = start_review(ws, mou_id, new_id, commences, review_after)
+    made = start_review(ws, mou_id, new_id, commences, review_after, title)
     click.echo(f"Opened {made.mou_id} (supersedes {mou_id}).")
     click.echo(f"Edit the template {made.template} and the parties in {made.region_file},")
     click.echo(f"then run `mougen review diff {made.mou_id}` to see what changed.")

@@ -111,6 +111,4 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_jso
 
 def _write_report(path: Path, verdicts: Sequence[Verdict], roots: list[x509.Certificate]) -> None:
     """The audit report PDF for every file given, the unreadable ones too."""
-    # The report builder takes file reports for now; unreadable files have none.
-    readable = [v.report for v in verdicts if v.report is not None]
-    write_bytes(path, audit_report_pdf(readable, roots, datetime.now(UTC)))
+    write_bytes(path, audit_report_pdf(verdicts, roots, datetime.now(UTC)))

@@ -18,6 +18,7 @@ from lxml import etree
 
 from mougen.document.model import Align, Cell, Document, Footnote, Paragraph, Run, Table
 from mougen.document.numbering import Numbering
+from mougen.document.runtext import child_text
 from mougen.errors import TemplateError, UnsupportedFeature
 from mougen.roles import ROLES
 
@@ -111,18 +112,11 @@ class _Reader:
         fmt = self._formatting(r)
         out: list[Run] = []
         for child in r.iterchildren():
-            tag = etree.QName(child).localname
-            if tag == "t":
-                out.append(Run(child.text or "", *fmt))
-            elif tag in ("tab", "ptab"):
-                out.append(Run("\t", *fmt))
-            elif tag in ("br", "cr") and child.get(qn("w:type")) != "page":
-                out.append(Run("\n", *fmt))
-            elif tag == "noBreakHyphen":
-                out.append(Run("\u2011", *fmt))
-            elif tag == "footnoteReference":
+            if child.tag == qn("w:footnoteReference"):
                 fid = int(child.get(qn("w:id")))
                 out.append(Run(str(self._footnote_number(fid)), superscript=True, footnote=fid))
+            elif child.tag == qn("w:t") or child_text(child):
+                out.append(Run(child_text(child), *fmt))
         return out
 
     def table(self, tbl: etree._Element) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ def build_packs(
             results.append(build_pack(ws, mou_id, slug, out_dir, when))
             progress(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Typst's worker threads do not survive fork(): workers come from a fresh server.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = [pool.submit(_build_in_worker, ws.root, mou_id, s, out_dir, when) for s in slugs]
         results = []
         for future in futures:

@@ -23,12 +23,11 @@ from docx.oxml.parser import OxmlElement
 from lxml import etree
 
 from mougen.document import Paragraph
+from mougen.document.runtext import child_text
 from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
 from mougen.redline.footnotes import Footnotes
 
 _BLOCKS = (qn("w:p"), qn("w:tbl"))
-#: Run children that stand for one character of the model's text.
-_ONE_CHAR = {qn(f"w:{t}") for t in ("tab", "ptab", "br", "cr", "noBreakHyphen")}
 _RUN_WRAPPERS = {qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml")}
 _BOOKMARKS = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
 #: The wrapper of an edit's runs, by op; kept words in a move take the move's own.
@@ -279,9 +278,7 @@ def _pieces(p, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:
 
 def _size(node) -> int:
     """How many characters of the model's text a run child (other than a footnote) is."""
-    if node.tag == qn("w:t"):
-        return len(node.text or "")
-    return 1 if node.tag in _ONE_CHAR else 0
+    return len(child_text(node))
 
 
 def _group(pieces: list[_Piece], lo: int, hi: int):

@@ -16,6 +16,7 @@ from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
 from mougen.redline.summary import Summary
 from mougen.redline.tokens import slice_runs
 from mougen.render.pdf import write_pdf as lay_out
+from mougen.typeset import ACCESSIBLE
 
 _WHOLE: dict[str, Revision] = {
     "inserted": "insert",
@@ -29,7 +30,9 @@ def write_pdf(
     redline: Redline, summary: Summary, *, title: str, when: datetime | None = None
 ) -> bytes:
     """The redline as PDF bytes, laid out by :func:`mougen.render.pdf.write_pdf`."""
-    return lay_out(marked_document(redline, summary), title=title, when=when).pdf
+    return lay_out(
+        marked_document(redline, summary), title=title, when=when, standards=ACCESSIBLE
+    ).pdf
 
 
 def marked_document(redline: Redline, summary: Summary) -> Document:
@@ -44,7 +47,7 @@ def marked_document(redline: Redline, summary: Summary) -> Document:
 
 
 def summary_paragraphs(summary: Summary) -> tuple[Paragraph, ...]:
-    """The summary of changes as a heading, paragraphs of counts and a bulleted clause list."""
+    """The summary of changes: heading, counts, a bulleted clause list, the key to the marks."""
     heading = Paragraph("Heading 1", (Run("Summary of changes"),))
     intro = Paragraph("Normal", (Run(f"Changes from {summary.old} to {summary.new}."),))
     counts = tuple(Paragraph("Normal", (Run(line),)) for line in summary.count_lines)
@@ -52,7 +55,26 @@ def summary_paragraphs(summary: Summary) -> tuple[Paragraph, ...]:
     items = tuple(
         Paragraph("List Bullet", (Run(line),), label="•") for line in summary.clause_lines
     )
-    return (heading, intro, *counts, listed, *items)
+    return (heading, intro, *counts, listed, *items, *LEGEND)
+
+
+#: The key to the marks, each drawn as the body draws it (the bar beside it included).
+LEGEND = (
+    Paragraph("Heading 2", (Run("Key to the marks"),)),
+    Paragraph(
+        "Normal",
+        (
+            Run("inserted words", revision="insert"),
+            Run(" (underlined), "),
+            Run("deleted words", revision="delete"),
+            Run(" (struck through), "),
+            Run("moved words", revision="move-from"),
+            Run(" (struck where they were, underlined where they went), "),
+            Run("reformatted words", revision="format"),
+            Run(" (highlighted). A bar in the margin marks each changed paragraph."),
+        ),
+    ),
+)
 
 
 def _block(block: ParagraphDiff | TableDiff, notes: set[int]) -> Paragraph | Table:

@@ -22,6 +22,7 @@ from mougen.config import load_catalog
 from mougen.config.catalog import Catalog, MouEntry
 from mougen.config.models import SLUG, YearMonth
 from mougen.errors import MougenError, UnknownItem
+from mougen.redline.years import shift_years
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 
@@ -36,20 +37,36 @@ class NextVersion:
 
 
 def start_review(
-    ws: Workspace, mou_id: str, new_id: str, commences: str, review_after: str
+    ws: Workspace,
+    mou_id: str,
+    new_id: str,
+    commences: str,
+    review_after: str,
+    title: str | None = None,
 ) -> NextVersion:
-    """Open ``new_id`` as the successor of ``mou_id``: template copy, config entry, tracker."""
+    """Open ``new_id`` as the successor of ``mou_id``: template copy, config entry, tracker.
+
+    The new version is called ``title``, by default the old title with its years moved
+    on to the new commencement. A version has at most one successor.
+    """
     entry = ws.catalog.mou(mou_id)
     start, review = _month("--commences", commences), _month("--review-after", review_after)
     if review <= start:
         raise MougenError(f"--review-after {review} must be later than --commences {start}")
     _check_new_id(ws, new_id)
+    successor = ws.catalog.successor(mou_id)
+    if successor is not None:
+        raise MougenError(f"{mou_id} already has a successor, {successor}", entry.source)
+    if title is not None and not title.strip():
+        raise MougenError("--title: must not be empty")
+    title = title or shift_years(entry.mou.title, start.year - entry.mou.commences.year)
     template = ws.templates_dir / f"{new_id}.docx"
     if template.exists():
         raise MougenError("already exists; choose another id or remove it", template)
     original = entry.source.read_bytes()
     write_bytes(
-        entry.source, _with_successor(original.decode("utf-8"), entry, new_id, start, review)
+        entry.source,
+        _with_successor(original.decode("utf-8"), entry, new_id, title, start, review),
     )
     try:
         write_bytes(template, _read(ws.template_path(mou_id)))
@@ -95,7 +112,7 @@ def _check_new_id(ws: Workspace, new_id: str) -> None:
 
 
 def _with_successor(
-    text: str, entry: MouEntry, new_id: str, start: YearMonth, review: YearMonth
+    text: str, entry: MouEntry, new_id: str, title: str, start: YearMonth, review: YearMonth
 ) -> bytes:
     """The region file's text with an entry for ``new_id`` added at the end of ``mous``."""
     yaml = YAML()
@@ -103,7 +120,7 @@ def _with_successor(
     data = yaml.load(text)
     mous = data["mous"]
     old = next(m for m in mous if m["id"] == entry.mou.id)
-    mous.append(_entry(old, entry, new_id, start, review))
+    mous.append(_entry(old, entry, new_id, title, start, review))
     indent = _item_indent(text, mous.lc.line)
     yaml.indent(mapping=2, sequence=indent + 2, offset=indent)
     dumped = io.StringIO()
@@ -115,13 +132,9 @@ def _with_successor(
 
 
 def _entry(
-    old: CommentedMap, entry: MouEntry, new_id: str, start: YearMonth, review: YearMonth
+    old: CommentedMap, entry: MouEntry, new_id: str, title: str, start: YearMonth, review: YearMonth
 ) -> CommentedMap:
-    """The new version's entry: the old one's parties, the new dates and template."""
-    # "... 2018" becomes "... 2019"; a span such as "2019-20" is left for the coordinator.
-    title = re.sub(
-        rf"(?<![\d-]){entry.mou.commences.year}(?![\d-])", str(start.year), entry.mou.title
-    )
+    """The new version's entry: its title, the old one's parties, the new dates and template."""
     parties = old["parties"]
     if parties.anchor.value is None:
         # An unanchored list is copied, one party a line for easy editing; an anchored

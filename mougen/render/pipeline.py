@@ -17,6 +17,9 @@ from mougen.render.pdf import write_pdf
 from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
 
+#: The footer line of a preview: where the PDF to sign comes from instead.
+PREVIEW_NOTE = "Preview, not for signature: sign the PDF in the pack that `mougen pack` makes."
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -33,8 +36,19 @@ class Rendered:
 
     @cached_property
     def pdf(self) -> bytes:
-        """The PDF, with an empty signature field over each role's signature line."""
-        laid_out = write_pdf(self.document, title=self.title, when=self.when)
+        """The PDF to issue, with an empty signature field over each role's signature line."""
+        return self._signable(footer="")
+
+    @cached_property
+    def preview_pdf(self) -> bytes:
+        """The same PDF marked on every page as a preview that is not for signature.
+
+        Only a PDF that ``pack`` issued is recorded, so only that one can be collected.
+        """
+        return self._signable(footer=PREVIEW_NOTE)
+
+    def _signable(self, footer: str) -> bytes:
+        laid_out = write_pdf(self.document, title=self.title, when=self.when, footer=footer)
         return add_signature_fields(laid_out.pdf, laid_out.placements)
 
 

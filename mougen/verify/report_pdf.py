@@ -1,78 +1,91 @@
-"""The audit report: a PDF an auditor can file, recording what was checked and what was found."""
+"""The audit report: a PDF an auditor can file, recording what was checked and what was found.
+
+It is laid out by ``report.typ`` from the :class:`Verdict` on each file checked (the same
+verdict the exit code and the table read):
+a summary page first, then the trust roots, the files that could not be read (with
+why), and a section per file with its provenance and each signature.
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from asn1crypto import x509
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from mougen import __version__
-from mougen.verify.status import FileReport, SignatureReport
-from mougen.verify.table import verdict
+from mougen.typeset import typeset
+from mougen.verify.provenance import Provenance
+from mougen.verify.status import SignatureReport
+from mougen.verify.table import verdict_line
+from mougen.verify.verdict import Verdict
 
-_STYLES = getSampleStyleSheet()
-_SMALL = _STYLES["BodyText"].clone("small", fontSize=8, leading=10)
-_GRID = TableStyle(
-    [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-    ]
-)
+TITLE = "Signature verification report"
 
 
 def audit_report_pdf(
-    reports: Sequence[FileReport], trust_roots: Sequence[x509.Certificate], checked_at: datetime
+    verdicts: Sequence[Verdict], trust_roots: Sequence[x509.Certificate], checked_at: datetime
 ) -> bytes:
-    """The audit report for ``reports``, checked at ``checked_at`` against ``trust_roots``."""
-    story = [
-        Paragraph("Signature verification report", _STYLES["Title"]),
-        _para(f"Checked at {checked_at.isoformat(timespec='seconds')} by mougen {__version__}."),
-        Paragraph("Trust roots", _STYLES["Heading2"]),
-        *_trust_roots(trust_roots),
-    ]
-    for report in reports:
-        story += _file_section(report)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf, pagesize=A4, title="Signature verification report", author=f"mougen {__version__}"
-    )
-    doc.build(story)
-    return buf.getvalue()
+    """The audit report for ``verdicts``, checked at ``checked_at`` against ``trust_roots``."""
+    return typeset(
+        "report.typ", report_data(verdicts, trust_roots, checked_at), when=checked_at
+    ).pdf
 
 
-def _trust_roots(roots: Sequence[x509.Certificate]) -> list:
-    if not roots:
-        return [_para("None: no signature can be trusted.")]
-    rows = [(r.subject.human_friendly, f"SHA-256 {r.sha256.hex()}") for r in roots]
-    return [_table(rows)]
+def report_data(
+    verdicts: Sequence[Verdict], trust_roots: Sequence[x509.Certificate], checked_at: datetime
+) -> dict:
+    """What the report prints, as the JSON data ``report.typ`` reads."""
+    unreadable = [v for v in verdicts if v.report is None]
+    valid = sum(v.valid for v in verdicts)
+    return {
+        "title": TITLE,
+        "checked_at": checked_at.isoformat(timespec="seconds"),
+        "version": __version__,
+        "counts": f"{len(verdicts)} file(s): {valid} valid, "
+        f"{len(verdicts) - valid - len(unreadable)} not valid, {len(unreadable)} unreadable.",
+        "roots": [
+            {"subject": r.subject.human_friendly, "sha256": r.sha256.hex()} for r in trust_roots
+        ],
+        "unreadable": [{"file": v.file, "error": v.error} for v in unreadable],
+        "files": [_file(v) for v in verdicts],
+    }
 
 
-def _file_section(report: FileReport) -> list:
-    summary = [
-        ("Document", report.file),
-        ("SHA-256", report.sha256),
-        ("Issued revision SHA-256", report.first_revision_sha256 or "-"),
-        ("Unsigned roles", ", ".join(report.missing_roles) or "none"),
-        ("Verdict", verdict(report)),
-    ]
-    section = [Spacer(1, 6 * mm), Paragraph(escape(report.file), _STYLES["Heading2"])]
-    section.append(_table(summary))
-    for signature in report.signatures:
-        section += [Paragraph(f"Field {escape(signature.field)}", _STYLES["Heading3"])]
-        section.append(_table(_signature_rows(signature)))
-    return section
+def _file(found: Verdict) -> dict:
+    report = found.report
+    result = "unreadable" if report is None else "valid" if found.valid else "NOT VALID"
+    line = found.error or verdict_line(found)
+    missing = report.missing_roles if report is not None else []
+    return {
+        "file": found.file,
+        "result": result,
+        "verdict": line,
+        "error": found.error,
+        "facts": [
+            ("Document", found.file),
+            ("SHA-256", report.sha256 if report else "-"),
+            ("Issued revision SHA-256", (report.first_revision_sha256 if report else None) or "-"),
+            ("Unsigned roles", ", ".join(missing) or "none"),
+            ("Verdict", line),
+        ],
+        "provenance": _provenance_lines(found.provenance),
+        "signatures": [
+            {"field": s.field, "facts": _signature_facts(s)}
+            for s in (report.signatures if report else [])
+        ],
+    }
 
 
-def _signature_rows(s: SignatureReport) -> list[tuple[str, str]]:
+def _provenance_lines(found: Provenance | None) -> list[str]:
+    """Where the file came from, a line per finding (none outside a tracked workspace)."""
+    if found is None:
+        return []
+    issued = f"Issued as {found.mou} for {found.authority}." if found.mou else "Not issued here."
+    return [issued, *found.problems]
+
+
+def _signature_facts(s: SignatureReport) -> list[tuple[str, str]]:
     return [
         ("Signer", f"{s.signer or '?'} <{s.email or '-'}>"),
         ("Certificate SHA-256", s.cert_sha256 or "-"),
@@ -85,14 +98,3 @@ def _signature_rows(s: SignatureReport) -> list[tuple[str, str]]:
         ("Changes after signing", s.modification.value + (f": {s.changes}" if s.changes else "")),
         ("Indication", s.indication.value + (f" / {s.sub_indication}" if s.sub_indication else "")),
     ]
-
-
-def _table(rows: Sequence[tuple[str, str]]) -> Table:
-    cells = [[_para(k), _para(v)] for k, v in rows]
-    table = Table(cells, colWidths=[45 * mm, 125 * mm])
-    table.setStyle(_GRID)
-    return table
-
-
-def _para(text: str) -> Paragraph:
-    return Paragraph(escape(text), _SMALL)

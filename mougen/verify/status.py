@@ -36,8 +36,9 @@ class SignatureReport:
     programme: str | None
     #: SHA-256 of the trusted root the signer's certificate chains to (None if untrusted).
     trust_anchor: str | None
-    #: SHA-256 of the signature's DER CMS: the same signature copied into another file
-    #: (a later revision, a parallel copy) has the same fingerprint.
+    #: SHA-256 of what the signer signed (certificate, signed attributes, signature value):
+    #: the same signature copied into another file, or with its unsigned CMS parts
+    #: re-encoded, has the same fingerprint.
     signature_sha256: str | None
     signing_time: str | None
     #: The time a trusted timestamp proves (None when there is none, or it does not count).

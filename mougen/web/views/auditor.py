@@ -49,7 +49,7 @@ def verify():
     valid = verdict.valid
     service.store.log("verified", report.sha256, actor(), valid=valid)
     if "report" in request.form:
-        pdf = audit_report_pdf([report], load_trust_roots(service.root_paths), datetime.now(UTC))
+        pdf = audit_report_pdf([verdict], load_trust_roots(service.root_paths), datetime.now(UTC))
         headers = {"Content-Disposition": 'attachment; filename="verification-report.pdf"'}
         return Response(pdf, mimetype="application/pdf", headers=headers)
     return render_template("verified.html", report=report, found=found, valid=valid)
