@@ -16,7 +16,7 @@ from mougen.workspace import Workspace
 #: command runs, so ``mougen regions`` does not wait for pyHanko, reportlab and SQLAlchemy.
 COMMANDS = {
     "audit": "mougen.cli.tracker_cmds:audit",
-    "ca": "mougen.cli.sign_cmds:ca",
+    "ca": "mougen.cli.ca_cmds:ca",
     "chase": "mougen.cli.report_cmds:chase_cmd",
     "check": "mougen.cli.report_cmds:check_cmd",
     "collect": "mougen.cli.collect_cmds:collect",

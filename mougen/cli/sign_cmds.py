@@ -1,4 +1,4 @@
-"""Commands for signatories and the programme CA: sign, ca init, ca issue."""
+"""The signatory's command: sign."""
 
 from __future__ import annotations
 
@@ -8,15 +8,7 @@ from pathlib import Path
 import click
 from pyhanko.sign.signers import Signer
 
-from mougen.cli.options import pass_workspace
-from mougen.pki import (
-    ca_cert_path,
-    configured_signatory,
-    init_ca,
-    issue_certificate,
-    load_ca,
-    write_pkcs12,
-)
+from mougen.cli.secret_options import passphrase_file_option as _passphrase_file
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
     PASSPHRASE_ENV,
@@ -26,22 +18,10 @@ from mougen.signing import (
     sign_pdf,
     validation_context,
 )
-from mougen.workspace import Workspace
-
-OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
 
 _file = click.Path(dir_okay=False, path_type=Path)
 # Checked before any passphrase is asked for, so nobody types a secret for a missing file.
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _passphrase_file(what: str):
-    """The --passphrase-file option, its help naming the secret it reads."""
-    return click.option(
-        "--passphrase-file",
-        type=_file,
-        help=f"Read {what} from this file (else ${PASSPHRASE_ENV}, else a prompt).",
-    )
 
 
 @click.command()
@@ -131,67 +111,3 @@ def _signer(
     return pkcs11_signer(
         pkcs11_lib, token_label, key_label, pin, cert_label=cert_label, chain=list(chain)
     )
-
-
-@click.group()
-def ca() -> None:
-    """Run a region's programme CA, for councils without signing certificates.
-
-    The CA lives in <workspace>/ca/<region>/ (ca.pem, and ca.key encrypted with a passphrase).
-    Its certificate is a trust root for the region when collecting and verifying.
-    """
-
-
-@ca.command("init")
-@click.option("--region", "region_id", required=True, help="The region id, e.g. south-east.")
-@_passphrase_file("the new CA key's passphrase")
-@pass_workspace
-def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None:
-    """Create the programme CA of a region (never replaces an existing one)."""
-    secret = read_passphrase(
-        passphrase_file, PASSPHRASE_ENV, "New passphrase for the CA key", confirm=True
-    )
-    cert = init_ca(ws, region_id, secret)
-    click.echo(f"Created the CA for {region_id}: {cert}")
-
-
-@ca.command("issue")
-@click.option("--authority", "slug", required=True, help="The authority's slug.")
-@click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The signatory's role.")
-@click.option("--name", help="The signatory's name (default: from the region config).")
-@click.option("--email", help="The signatory's email (default: from the region config).")
-@click.option("--region", "region_id", help="The region, if the slug is in more than one.")
-@click.option("-o", "--output", required=True, type=_file, help="The PKCS#12 file to write.")
-@_passphrase_file("the CA key's passphrase")
-@click.option(
-    "--out-passphrase-file",
-    type=_file,
-    help=f"Read the new PKCS#12 file's passphrase from this file (else ${OUT_PASSPHRASE_ENV}, "
-    "else a prompt).",
-)
-@pass_workspace
-def ca_issue(
-    ws: Workspace,
-    slug: str,
-    role: str,
-    name: str | None,
-    email: str | None,
-    region_id: str | None,
-    output: Path,
-    passphrase_file: Path | None,
-    out_passphrase_file: Path | None,
-) -> None:
-    """Issue a signing certificate for an authority's signatory, as a PKCS#12 file.
-
-    The certificate names the signatory (CN and email), their council (O) and role (OU), and
-    may sign documents for two years.
-    """
-    region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
-    ca_secret = read_passphrase(passphrase_file, PASSPHRASE_ENV, "Passphrase for the CA key")
-    authority_ca = load_ca(ws, region, ca_secret)
-    out_secret = read_passphrase(
-        out_passphrase_file, OUT_PASSPHRASE_ENV, f"New passphrase for {output}", confirm=True
-    )
-    write_pkcs12(issue_certificate(authority_ca, who), output, out_secret)
-    click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): {output}")
-    click.echo(f"Trust root: {ca_cert_path(ws, region)}")

@@ -140,6 +140,11 @@ class Tracker:
         )
         return self._record_new(row, "signed", f"{mou}/{authority}/{role}")
 
+    def record_event(self, kind: str, subject: str, detail: dict[str, Any]) -> None:
+        """Append an event that no table records, such as a certificate issued or revoked."""
+        with self._writing() as session:
+            _append(session, kind, subject, detail)
+
     # -- reading ---------------------------------------------------------------------------
 
     def versions(self) -> list[VersionRecord]:
