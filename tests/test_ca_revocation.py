@@ -1,5 +1,7 @@
 """The programme CA as a small PKI: the ledger, --replace, revocation, the CRL, the audit log."""
 
+# ruff: noqa: F811 (the secrets fixture comes from test_ca)
+
 from __future__ import annotations
 
 import json
@@ -21,13 +23,13 @@ def _with_crl_url(workspace: Workspace) -> None:
     region_yaml.write_text(text.replace("region:\n", f"region:\n  crl_url: {CRL_URL}\n", 1))
 
 
-def _issue(run_cli, secrets, out: Path, *extra: str):  # noqa: F811
+def _issue(run_cli, secrets, out: Path, *extra: str):
     return ca_issue(
         run_cli, secrets, "--authority", "milton-keynes", "--role", "dcs", "-o", str(out), *extra
     )
 
 
-def _revoke(run_cli, secrets, *extra: str):  # noqa: F811
+def _revoke(run_cli, secrets, *extra: str):
     return run_cli(
         "ca", "revoke", "--authority", "milton-keynes", "--role", "dcs",
         "--passphrase-file", str(secrets.ca), *extra,
@@ -40,7 +42,7 @@ def _listed(run_cli) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def _crl(run_cli, secrets, out: Path) -> x509.CertificateRevocationList:  # noqa: F811
+def _crl(run_cli, secrets, out: Path) -> x509.CertificateRevocationList:
     result = run_cli(
         "ca", "crl", "--region", REGION, "-o", str(out), "--passphrase-file", str(secrets.ca)
     )
@@ -52,7 +54,7 @@ def test_certificates_name_the_regions_crl_distribution_point(
     run_cli,
     workspace,
     secrets,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     _with_crl_url(workspace)
     assert ca_init(run_cli, secrets).exit_code == 0
@@ -66,7 +68,7 @@ def test_a_valid_certificate_is_replaced_only_when_asked(
     run_cli,
     workspace,
     secrets,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "a.p12").exit_code == 0
@@ -90,7 +92,7 @@ def test_revoke_lists_the_certificate_in_a_signed_crl_and_the_audit_log(
     run_cli,
     workspace,
     secrets,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "dcs.p12").exit_code == 0
@@ -119,7 +121,7 @@ def test_revoke_lists_the_certificate_in_a_signed_crl_and_the_audit_log(
     assert events == [("cert-issued", MK_DCS), ("cert-revoked", MK_DCS)]
 
 
-def test_revoke_needs_the_ca_passphrase(run_cli, workspace, secrets, tmp_path):  # noqa: F811
+def test_revoke_needs_the_ca_passphrase(run_cli, workspace, secrets, tmp_path):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "dcs.p12").exit_code == 0
     secrets.ca.write_text("wrong")
@@ -128,7 +130,7 @@ def test_revoke_needs_the_ca_passphrase(run_cli, workspace, secrets, tmp_path): 
     assert [e["status"] for e in _listed(run_cli)] == ["valid"]
 
 
-def test_list_text_names_each_certificate(run_cli, workspace, secrets, tmp_path):  # noqa: F811
+def test_list_text_names_each_certificate(run_cli, workspace, secrets, tmp_path):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "dcs.p12").exit_code == 0
     result = run_cli("ca", "list")

@@ -8,16 +8,22 @@ from pathlib import Path
 import click
 from pyhanko.sign.signers import Signer
 
+from mougen.cli.options import pass_workspace, trust_option
 from mougen.cli.secret_options import passphrase_file_option as _passphrase_file
+from mougen.pki.revocation import workspace_crls
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
     PASSPHRASE_ENV,
+    Level,
     load_pkcs12,
     pkcs11_signer,
     read_passphrase,
     sign_pdf,
-    validation_context,
+    validation_data,
 )
+from mougen.verify.trust import load_trust_roots
+from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workspace import Workspace
 
 _file = click.Path(dir_okay=False, path_type=Path)
 # Checked before any passphrase is asked for, so nobody types a secret for a missing file.
@@ -41,15 +47,25 @@ _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--chain", type=_file, multiple=True, help="Embed issuer certificates from this PEM file."
 )
-@click.option("--tsa", metavar="URL", help="Timestamp the signature at this RFC 3161 TSA (B-T).")
 @click.option(
-    "--with-validation-info",
-    is_flag=True,
-    help="Embed the certificate chain and revocation data for long-term validation (B-LT).",
+    "--level",
+    type=click.Choice([level.value for level in Level]),
+    help="The PAdES level: B-B; B-T adds a timestamp; B-LT the chain and revocation data; "
+    "B-LTA a document timestamp over all of it (default: B-T with --tsa, else B-B).",
 )
-@click.option("--crl", type=_file, multiple=True, help="Embed this CRL (with B-LT).")
-@click.option("--allow-fetch", is_flag=True, help="Fetch revocation data online (with B-LT).")
+@click.option("--tsa", metavar="URL", help="The RFC 3161 timestamp authority (B-T and above).")
+@click.option("--with-validation-info", is_flag=True, help="The same as --level B-LT.")
+@click.option(
+    "--crl",
+    type=_file,
+    multiple=True,
+    help="Check against and embed this CRL (the workspace's programme CA CRLs always are).",
+)
+@click.option("--allow-fetch", is_flag=True, help="Fetch revocation data online (B-LT, B-LTA).")
+@trust_option
+@pass_workspace
 def sign(
+    ws: Workspace,
     pdf: Path,
     role: str,
     output: Path,
@@ -60,10 +76,12 @@ def sign(
     cert_label: str | None,
     passphrase_file: Path | None,
     chain: tuple[Path, ...],
+    level: str | None,
     tsa: str | None,
     with_validation_info: bool,
     crl: tuple[Path, ...],
     allow_fetch: bool,
+    trust: tuple[Path, ...],
 ) -> None:
     """Sign the ROLE field of PDF with your own certificate and write the result to OUTPUT.
 
@@ -72,22 +90,15 @@ def sign(
     $MOUGEN_P12_PASSPHRASE or at a prompt; never from the command line.
 
     The signature is PAdES, added as an incremental update so earlier signatures stay valid.
+    A certificate that the CRLs at hand revoke is refused.
     """
+    if level and with_validation_info and level != Level.B_LT:
+        raise click.UsageError(f"--with-validation-info means B-LT, not {level}")
+    chosen = Level(level) if level else Level.B_LT if with_validation_info else None
+    roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
+    data = validation_data([*workspace_crls(ws), *crl], roots, allow_fetch=allow_fetch)
     with _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain) as s:
-        context = (
-            validation_context(s, list(crl), allow_fetch=allow_fetch)
-            if with_validation_info
-            else None
-        )
-        result = sign_pdf(
-            pdf,
-            role,
-            s,
-            output,
-            tsa_url=tsa,
-            with_validation_info=with_validation_info,
-            validation_context=context,
-        )
+        result = sign_pdf(pdf, role, s, output, level=chosen, tsa_url=tsa, validation_data=data)
     click.echo(f"Signed {result.field} as {result.signer} (PAdES {result.level}): {result.out}")
 
 

@@ -50,6 +50,14 @@ def crl_path(ws: Workspace, region_id: str) -> Path:
     return ca_dir(ws, region_id) / "crl.der"
 
 
+def workspace_crls(ws: Workspace) -> list[Path]:
+    """The current CRL of every region CA in the workspace that has one."""
+    if not ws.regions_dir.is_dir():
+        return []
+    regions = sorted({f.region.id for f in ws.catalog.files.values()})
+    return [path for r in regions if (path := crl_path(ws, r)).is_file()]
+
+
 def issue_recorded(
     ws: Workspace, ca: RegionCa, who: Signatory, *, replace: bool = False
 ) -> Issuance:

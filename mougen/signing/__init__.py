@@ -1,13 +1,16 @@
 """Signing an MoU's signature fields: the signer's key, the visible stamp, the PAdES signature."""
 
 from mougen.signing.keys import load_chain, load_pkcs12, pkcs11_signer
-from mougen.signing.ltv import validation_context
+from mougen.signing.levels import Level
+from mougen.signing.ltv import ValidationData, validation_data
 from mougen.signing.passphrase import PASSPHRASE_ENV, read_passphrase
 from mougen.signing.signer import SignResult, check_can_sign, common_name, sign_pdf
 
 __all__ = [
     "PASSPHRASE_ENV",
+    "Level",
     "SignResult",
+    "ValidationData",
     "check_can_sign",
     "common_name",
     "load_chain",
@@ -15,5 +18,5 @@ __all__ = [
     "pkcs11_signer",
     "read_passphrase",
     "sign_pdf",
-    "validation_context",
+    "validation_data",
 ]

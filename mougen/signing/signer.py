@@ -17,11 +17,13 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.atomic import write_bytes
 from mougen.errors import OutputError, PdfReadError, SigningError
 from mougen.roles import role as find_role
+from mougen.signing.levels import Level
+from mougen.signing.ltv import ValidationData, certificates_without_revocation_data
 from mougen.signing.stamp import stamp_params, stamp_style
 from mougen.verify.validate import read_pdf
 
@@ -46,37 +48,43 @@ def sign_pdf(
     signer: Signer,
     out: Path,
     *,
+    level: Level | None = None,
     tsa_url: str | None = None,
-    with_validation_info: bool = False,
-    validation_context: ValidationContext | None = None,
+    validation_data: ValidationData | None = None,
 ) -> SignResult:
-    """Sign the field named ``role`` in ``pdf`` and write the result to ``out``.
+    """Sign the field named ``role`` in ``pdf`` at a PAdES ``level`` and write it to ``out``.
 
-    The signature is PAdES B-B; with ``tsa_url`` it carries a timestamp (B-T), and with
-    ``with_validation_info`` the chain and revocation data from ``validation_context`` are
-    embedded (B-LT). Nothing is written if any check fails.
+    The level defaults to B-T with ``tsa_url``, else B-B. B-T and above take their timestamps
+    from ``tsa_url``; B-LT and B-LTA embed the chains and revocation data that
+    ``validation_data`` holds or fetches, and are refused when some are missing. A signer
+    that its revocation data revokes is refused. Nothing is written if any check
+    fails.
     """
+    level = level or (Level.B_T if tsa_url else Level.B_B)
     the_role = find_role(role)
     if out.resolve() == pdf.resolve():
         raise OutputError("output must be a new file, not the input", out)
-    if with_validation_info and validation_context is None:
-        raise ValueError("with_validation_info needs a validation_context")
+    if level.long_term and validation_data is None:
+        raise ValueError("B-LT and B-LTA need validation_data")
+    timestamper = _timestamper(level, tsa_url)
     writer = _open_pdf(pdf)
     _check_field_unsigned(writer.prev, role, pdf)
     cert = signer.signing_cert
     name = common_name(cert)
     check_can_sign(cert, datetime.now(UTC))
+    if validation_data is not None:
+        validation_data.check_not_revoked(signer)
     meta = PdfSignatureMetadata(
         field_name=role,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         name=name,
-        embed_validation_info=with_validation_info,
-        validation_context=validation_context,
+        embed_validation_info=level.long_term,
+        use_pades_lta=level.archival,
+        validation_context=validation_data.context(signer) if validation_data else None,
         # check_can_sign() accepts either signing usage; pyHanko's check would demand both.
         signer_key_usage=set(),
     )
-    timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
     pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp_style())
     try:
         signed = pdf_signer.sign_pdf(
@@ -86,9 +94,12 @@ def sign_pdf(
         raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
     except PyHankoSigningError as exc:
         raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
+    except (PathBuildingError, PathValidationError) as exc:
+        raise SigningError(f"cannot make PAdES {level}: {exc}", pdf) from None
+    if level.long_term:
+        _check_revocation_data_embedded(signed, level, pdf)
     write_bytes(out, signed)
-    level = "B-LT" if with_validation_info else "B-T" if tsa_url else "B-B"
-    return SignResult(out, role, name, level, hashlib.sha256(signed).hexdigest())
+    return SignResult(out, role, name, level.value, hashlib.sha256(signed).hexdigest())
 
 
 def common_name(cert: x509.Certificate) -> str:
@@ -136,6 +147,25 @@ def _signed_by(reader: PdfFileReader, role: str) -> str:
             except Exception:  # a damaged signature still means the field is taken
                 return ""
     return ""
+
+
+def _timestamper(level: Level, tsa_url: str | None) -> HTTPTimeStamper | None:
+    if not level.timestamped:
+        return None
+    if not tsa_url:
+        raise SigningError(f"PAdES {level} needs a timestamp: give --tsa URL")
+    return HTTPTimeStamper(tsa_url)
+
+
+def _check_revocation_data_embedded(signed: bytes, level: Level, pdf: Path) -> None:
+    """Refuse to claim B-LT (or B-LTA) for a file whose DSS lacks some revocation data."""
+    missing = certificates_without_revocation_data(signed)
+    if missing:
+        raise SigningError(
+            f"cannot make PAdES {level}: no CRL or OCSP response for {'; '.join(missing)} "
+            "(give --crl FILE, or --allow-fetch to fetch them)",
+            pdf,
+        )
 
 
 def _reason(exc: BaseException) -> str:

@@ -25,16 +25,12 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.policy_decl import (
-    CertRevTrustPolicy,
-    RevocationCheckingPolicy,
-    RevocationCheckingRule,
-)
 
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.judge import failed_report, judge
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
+from mougen.verify.revinfo import revocation_policy
 from mougen.verify.revision import first_revision_bytes_of
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -155,27 +151,6 @@ def _archived_revinfo(signer_info: cms.SignerInfo) -> _RevocationInfo:
     return _RevocationInfo(list(archival["crl"] or ()), list(archival["ocsp"] or ()))
 
 
-def _revocation_policy(
-    cert: x509.Certificate, crls: Sequence[crl.CertificateList]
-) -> CertRevTrustPolicy:
-    """Check the signer against a CRL from its issuer whenever one is at hand.
-
-    pyHanko only consults CRLs for certificates that name a distribution point; programme-CA
-    certificates may name none, yet a CRL the auditor or the document supplies must count.
-    """
-    at_hand = any(c.issuer == cert.issuer for c in crls)
-    return CertRevTrustPolicy(
-        RevocationCheckingPolicy(
-            ee_certificate_rule=(
-                RevocationCheckingRule.CRL_REQUIRED
-                if at_hand
-                else RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
-            ),
-            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
-        )
-    )
-
-
 def _check_field(
     reader: PdfFileReader,
     fq_name: str,
@@ -198,7 +173,7 @@ def _check_field(
         crls=all_crls,
         ocsps=revinfo.ocsps,
         allow_fetching=allow_fetch,
-        revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
+        revinfo_policy=revocation_policy(embedded.signer_cert, all_crls, revinfo.ocsps),
     )
     try:
         status: PdfSignatureStatus = validate_pdf_signature(
