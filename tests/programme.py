@@ -3,19 +3,22 @@ local trust services (TSA, OCSP, CRL repository) and the CLI to sign and verify 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from mougen.roles import ROLE_IDS
+from mougen.tracker import Tracker
 from mougen.workspace import BUNDLED, Workspace
 from tests.signing import issued_pdf
 from tests.trust_services import TrustServices
 
-REGION, AUTHORITY = "south-east", "milton-keynes"
+REGION, MOU, AUTHORITY = "south-east", "se-2018", "milton-keynes"
 CA_PASS, P12_PASS = "ca-Larch-3391", "p12-Osprey-2207"
 
 
@@ -32,7 +35,8 @@ class Programme:
 
     @property
     def crl_name(self) -> str:
-        return f"{REGION}.crl"
+        """Where its CRL is published: each programme (each CA) at its own address."""
+        return f"{self.dir.name}-{REGION}.crl"
 
     @property
     def ca_root(self) -> Path:
@@ -83,7 +87,7 @@ def make_programme(base: Path, services: TrustServices) -> Programme:
         shutil.copytree(BUNDLED / sub, root / sub)
     (root / "signed").mkdir()
     region_yaml = root / "regions" / "south-east.yaml"
-    config = f"region:\n  crl_url: {services.crl_url(f'{REGION}.crl')}\n"
+    config = f"region:\n  crl_url: {services.crl_url(f'{base.name}-{REGION}.crl')}\n"
     config += f"  tsa_url: {services.tsa_url}\n  trust_roots: [tsa-root.pem]\n"
     services.write_root(root / "tsa-root.pem")
     region_yaml.write_text(region_yaml.read_text().replace("region:\n", config, 1))
@@ -95,10 +99,19 @@ def make_programme(base: Path, services: TrustServices) -> Programme:
     for role in ROLE_IDS:
         out = base / f"{role}.p12"
         result = programme.ca(
-            "issue", "--authority", AUTHORITY, "--role", role, "--email",
-            f"{role}@milton-keynes.gov.uk", "-o", str(out), "--out-passphrase-file", str(p12_pass),
+            "issue", "--authority", AUTHORITY, "--role", role,
+            "-o", str(out), "--out-passphrase-file", str(p12_pass),
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         programme.p12[role] = out
     programme.publish_crl()
+    with Tracker.open(programme.ws.db_url) as tracker:  # as pack records what it issues
+        tracker.record_issue(
+            mou=MOU,
+            authority=AUTHORITY,
+            pdf_sha256=hashlib.sha256(issued_pdf()).hexdigest(),
+            issued_at=datetime.now(UTC),
+            issued_by="tests",
+            manifest=f"issued/{MOU}/{AUTHORITY}/manifest.json",
+        )
     return programme

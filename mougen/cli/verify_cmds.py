@@ -35,13 +35,19 @@ from mougen.workspace import Workspace
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
 @click.option(
+    "--at",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    metavar="DATETIME",
+    help="Validate as at this time (UTC unless a zone is given; default: now).",
+)
+@click.option(
     "--report",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.pdf",
     help="Also write an audit report PDF.",
 )
 @pass_workspace
-def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> None:
+def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, at, report) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
     Where the workspace has a tracker, each file must also be the very document it
@@ -50,7 +56,11 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
     Exit status: 0 when every file is fully executed (all three roles signed, every
     signature valid and trusted, nothing disallowed changed after it); 1 when a file is
     invalid or incomplete; 2 when a file cannot be read as a PDF.
+
+    A signature whose certificate has since expired or been revoked still passes when a
+    trusted timestamp and embedded revocation data prove it was good when made.
     """
+    at = at.replace(tzinfo=at.tzinfo or UTC) if at is not None else None
     try:
         roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
         revocation_lists = load_crls(crls)
@@ -59,7 +69,7 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, as_json, report) -> N
     with contextlib.ExitStack() as stack:
         tracker = stack.enter_context(Tracker.open(ws.db_url)) if ws.has_tracker else None
         checked = [
-            _check(ws, path, roots, revocation_lists, allow_fetch, tracker) for path in files
+            _check(ws, path, roots, revocation_lists, allow_fetch, tracker, at) for path in files
         ]
     texts = [c.text for c in checked if c.text]
     if as_json:
@@ -82,10 +92,12 @@ class _Checked:
     code: int
 
 
-def _check(ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker) -> _Checked:
+def _check(
+    ws: Workspace, path: Path, roots, crls, allow_fetch: bool, tracker, at: datetime | None
+) -> _Checked:
     try:
         report = verify_bytes(
-            read_pdf(path), str(path), trust_roots=roots, crls=crls, allow_fetch=allow_fetch
+            read_pdf(path), str(path), trust_roots=roots, crls=crls, allow_fetch=allow_fetch, at=at
         )
     except MougenError as exc:
         click.echo(f"mougen: {exc}", err=True)

@@ -8,14 +8,27 @@ supplies counts too: a revoked certificate must not pass because it names neithe
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
 from asn1crypto import crl, ocsp, x509
+from pyhanko.sign.validation import PdfSignatureStatus
+from pyhanko.sign.validation.status import RevocationDetails
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import (
+    OCSPNoMatchesError,
+    OCSPValidationError,
+    OCSPValidationIndeterminateError,
+    RevokedError,
+)
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
+from pyhanko_certvalidator.revinfo.validate_ocsp import verify_ocsp_response
+from pyhanko_certvalidator.util import get_declared_revinfo
 
 
 def crl_covers(cert: x509.Certificate, crls: Sequence[crl.CertificateList]) -> bool:
@@ -55,6 +68,26 @@ def revocation_policy(
             intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
         )
     )
+
+
+def with_ocsp_revocation(
+    status: PdfSignatureStatus, cert: x509.Certificate, context: ValidationContext
+) -> PdfSignatureStatus:
+    """``status``, revoked if an OCSP response at hand revokes a signer that names no OCSP
+    responder (pyHanko consults OCSP only for certificates that name one)."""
+    path = status.validation_path
+    if path is None or status.revoked or get_declared_revinfo(cert)[1]:
+        return status
+    if not ocsp_covers(cert, context.ocsps):
+        return status
+    try:
+        asyncio.run(verify_ocsp_response(cert, path, context))
+    except RevokedError as exc:
+        details = RevocationDetails(False, exc.revocation_dt, exc.reason)
+        return replace(status, revocation_details=details, trust_problem_indic=None)
+    except (OCSPNoMatchesError, OCSPValidationError, OCSPValidationIndeterminateError):
+        pass  # no answer about this certificate that holds up: nothing more is known
+    return status
 
 
 def _single_responses(response: ocsp.OCSPResponse) -> list[ocsp.SingleResponse]:

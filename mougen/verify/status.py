@@ -67,14 +67,17 @@ class FileReport:
     first_revision_sha256: str | None
     signatures: list[SignatureReport] = field(default_factory=list)
     missing_roles: list[str] = field(default_factory=list)
+    #: Document timestamps (PAdES B-LTA), oldest first; their "signer" is the TSA.
+    document_timestamps: list[SignatureReport] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """Fully executed: every expected role signed and every signature passed."""
+        """Fully executed: every expected role signed, every signature and every document
+        timestamp passed."""
         return (
             bool(self.signatures)
             and not self.missing_roles
-            and all(s.passed for s in self.signatures)
+            and all(s.passed for s in [*self.signatures, *self.document_timestamps])
         )
 
     def to_json(self) -> dict:
@@ -85,4 +88,5 @@ class FileReport:
             "sha256": self.sha256,
             "first_revision_sha256": self.first_revision_sha256,
             "signatures": [s.to_json() for s in self.signatures],
+            "document_timestamps": [t.to_json() for t in self.document_timestamps],
         }

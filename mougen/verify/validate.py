@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import cms, crl, ocsp, x509
@@ -21,6 +22,7 @@ from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     PdfSignatureStatus,
     validate_pdf_signature,
+    validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -29,8 +31,15 @@ from pyhanko_certvalidator import ValidationContext
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.judge import failed_report, judge
+from mougen.verify.longterm import (
+    LongTermInputs,
+    is_document_timestamp,
+    reconsider,
+    split_document_timestamps,
+    timestamp_report,
+)
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
-from mougen.verify.revinfo import revocation_policy
+from mougen.verify.revinfo import revocation_policy, with_ocsp_revocation
 from mougen.verify.revision import first_revision_bytes_of
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -46,6 +55,7 @@ def verify_file(
     crls: Sequence[Path] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    at: datetime | None = None,
 ) -> FileReport:
     """Verify every signature in the PDF at ``path`` against the trust roots in ``trust``.
 
@@ -60,6 +70,7 @@ def verify_file(
         crls=load_crls(crls),
         allow_fetch=allow_fetch,
         expected_roles=expected_roles,
+        at=at,
     )
 
 
@@ -71,19 +82,27 @@ def verify_bytes(
     crls: Sequence[crl.CertificateList] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    at: datetime | None = None,
 ) -> FileReport:
-    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages)."""
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
+
+    ``at`` validates as at that time (default: now).
+    """
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         fields = list(enumerate_sig_fields(reader))
         if not fields:
             raise PdfReadError("no signature fields: not a signable PDF", name)
         revinfo = _dss_revinfo(reader)
-        signatures = [
-            _check_field(reader, fq_name, field_ref, trust_roots, crls, revinfo, allow_fetch)
+        inputs = LongTermInputs(
+            trust_roots, crls, at, allow_fetch, MOUGEN_DIFF_POLICY, SIGNING_KEY_USAGE
+        )
+        reports = [
+            _check_field(reader, fq_name, field_ref, revinfo, inputs)
             for fq_name, value, field_ref in fields
             if value is not None
         ]
+        signatures, timestamps = split_document_timestamps(reports)  # long-term hook
         first_revision = first_revision_bytes_of(reader, data)
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
@@ -95,6 +114,7 @@ def verify_bytes(
         first_revision_sha256=_sha256(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
+        document_timestamps=timestamps,
     )
 
 
@@ -155,10 +175,8 @@ def _check_field(
     reader: PdfFileReader,
     fq_name: str,
     field_ref,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList],
     dss: _RevocationInfo,
-    allow_fetch: bool,
+    inputs: LongTermInputs,
 ) -> SignatureReport:
     try:
         embedded = EmbeddedPdfSignature(reader, field_ref, fq_name)
@@ -166,22 +184,32 @@ def _check_field(
         _ = embedded.signer_cert  # a CMS without its signer's certificate fails here, not later
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         return failed_report(reader, fq_name, field_ref, f"unreadable signature ({exc})")
-    all_crls = [*crls, *revinfo.crls]
+    all_crls = [*inputs.crls, *revinfo.crls]
+    known = {
+        "trust_roots": list(inputs.trust_roots),
+        "other_certs": revinfo.certs,
+        "crls": all_crls,
+        "ocsps": revinfo.ocsps,
+        "allow_fetching": inputs.allow_fetch,
+        "moment": inputs.at,
+    }
     context = ValidationContext(
-        trust_roots=list(trust_roots),
-        other_certs=revinfo.certs,
-        crls=all_crls,
-        ocsps=revinfo.ocsps,
-        allow_fetching=allow_fetch,
-        revinfo_policy=revocation_policy(embedded.signer_cert, all_crls, revinfo.ocsps),
+        **known, revinfo_policy=revocation_policy(embedded.signer_cert, all_crls, revinfo.ocsps)
     )
+    # Timestamps get their own context: the signer's revocation rule is not their TSA's.
+    ts_context = ValidationContext(**known)
     try:
+        if is_document_timestamp(embedded):  # long-term hook: PAdES B-LTA's timestamps
+            stamp = validate_pdf_timestamp(embedded, ts_context, diff_policy=MOUGEN_DIFF_POLICY)
+            return timestamp_report(embedded, stamp, inputs)
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
             context,
+            ts_context,
             diff_policy=MOUGEN_DIFF_POLICY,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
-    return judge(embedded, status)
+    status = with_ocsp_revocation(status, embedded.signer_cert, context)  # revinfo hook
+    return reconsider(judge(embedded, status), embedded, inputs)  # long-term hook
