@@ -33,6 +33,7 @@ class TrustServices:
         self.crls: dict[str, bytes] = {}
         self.revoked: dict[int, datetime] = {}
         self.tsa_certs: dict[int, x509.Certificate] = {}
+        self.responder = self._ocsp_responder()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.rotate_tsa(tsa_validity)
@@ -93,6 +94,24 @@ class TrustServices:
         )
         return self.tsa
 
+    def _ocsp_responder(self) -> Issued:
+        """A delegated OCSP signer (id-pkix-ocsp-nocheck), as real responders use."""
+        key = self.pki.signer("unused").key
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mougen Test OCSP")]))
+            .issuer_name(self.pki.root.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), True)
+            .add_extension(x509.OCSPNoCheck(), critical=False)
+            .sign(self.pki.root.key, hashes.SHA256())
+        )
+        return Issued(cert, key, [self.pki.root.cert])
+
     def ocsp_answer(self, request_der: bytes) -> bytes:
         request = ocsp.load_der_ocsp_request(request_der)
         cert = self.tsa_certs.get(request.serial_number)
@@ -109,13 +128,14 @@ class TrustServices:
                 issuer=self.pki.root.cert,
                 algorithm=hashes.SHA1(),
                 cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
-                this_update=now - timedelta(minutes=1),
+                this_update=now,
                 next_update=now + timedelta(days=1),
                 revocation_time=revoked_at,
                 revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
             )
-            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.pki.root.cert)
-            .sign(self.pki.root.key, hashes.SHA256())
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.responder.cert)
+            .certificates([self.responder.cert])
+            .sign(self.responder.key, hashes.SHA256())
         )
         return response.public_bytes(serialization.Encoding.DER)
 

@@ -15,6 +15,7 @@ from mougen.workspace import Workspace
 #: Each command and where it is defined. A command's module is imported only when that
 #: command runs, so ``mougen regions`` does not wait for pyHanko, reportlab and SQLAlchemy.
 COMMANDS = {
+    "archive": "mougen.cli.archive_cmds:archive",
     "audit": "mougen.cli.tracker_cmds:audit",
     "ca": "mougen.cli.ca_cmds:ca",
     "chase": "mougen.cli.report_cmds:chase_cmd",

@@ -38,6 +38,8 @@ class StatusRow:
     authority: str
     authority_name: str
     roles: dict[str, RoleState]
+    #: The newest archived version of the signed file (after any archive extension).
+    archived: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -58,6 +60,7 @@ class StatusRow:
             "authority_name": self.authority_name,
             "complete": self.complete,
             "roles": {role: asdict(state) for role, state in self.roles.items()},
+            "archived": self.archived,
         }
 
 
@@ -128,7 +131,10 @@ def _row(entry: MouEntry, slug: str, signed: dict[tuple[str, str], SignatureReco
     for role in ROLE_IDS:
         record = signed.get((slug, role))
         roles[role] = _state(record) if record else RoleState(signed=False)
-    return StatusRow(entry.mou.id, entry.region.id, slug, entry.party(slug).name, roles)
+    records = [r for r in (signed.get((slug, role)) for role in ROLE_IDS) if r is not None]
+    newest = max(records, key=lambda r: r.recorded_at, default=None)
+    archived = newest.archive_path if newest else None
+    return StatusRow(entry.mou.id, entry.region.id, slug, entry.party(slug).name, roles, archived)
 
 
 def _state(record: SignatureRecord) -> RoleState:

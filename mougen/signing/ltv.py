@@ -77,7 +77,8 @@ def validation_data(
 
 def certificates_without_revocation_data(signed: bytes) -> list[str]:
     """The subjects of the certificates in a signed file's DSS chains that no CRL or OCSP
-    response in its DSS speaks for (trust anchors need none)."""
+    response in its DSS speaks for (trust anchors and OCSP responders marked
+    id-pkix-ocsp-nocheck need none)."""
     reader = PdfFileReader(BytesIO(signed), strict=False)
     try:
         dss = DocumentSecurityStore.read_dss(reader)
@@ -91,5 +92,5 @@ def certificates_without_revocation_data(signed: bytes) -> list[str]:
     return [
         c.subject.human_friendly
         for c in certs.values()
-        if c.self_signed == "no" and not covered(c, crls, ocsps)
+        if c.self_signed == "no" and c.ocsp_no_check_value is None and not covered(c, crls, ocsps)
     ]

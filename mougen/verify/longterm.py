@@ -66,6 +66,8 @@ TIME_BOUND = frozenset(
         AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE.name,
         AdESIndeterminate.TRY_LATER.name,
         AdESIndeterminate.NO_POE.name,
+        # pyHanko's word for revocation data it cannot use at the validation time
+        AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE.name,
     }
 )
 
