@@ -51,10 +51,7 @@ def _crl(run_cli, secrets, out: Path) -> x509.CertificateRevocationList:
 
 
 def test_certificates_name_the_regions_crl_distribution_point(
-    run_cli,
-    workspace,
-    secrets,
-    tmp_path,
+    run_cli, workspace, secrets, tmp_path
 ):
     _with_crl_url(workspace)
     assert ca_init(run_cli, secrets).exit_code == 0
@@ -64,12 +61,7 @@ def test_certificates_name_the_regions_crl_distribution_point(
     assert [n.value for p in points for n in p.full_name] == [CRL_URL]
 
 
-def test_a_valid_certificate_is_replaced_only_when_asked(
-    run_cli,
-    workspace,
-    secrets,
-    tmp_path,
-):
+def test_a_valid_certificate_is_replaced_only_when_asked(run_cli, workspace, secrets, tmp_path):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "a.p12").exit_code == 0
     refused = _issue(run_cli, secrets, tmp_path / "b.p12")
@@ -89,10 +81,7 @@ def test_a_valid_certificate_is_replaced_only_when_asked(
 
 
 def test_revoke_lists_the_certificate_in_a_signed_crl_and_the_audit_log(
-    run_cli,
-    workspace,
-    secrets,
-    tmp_path,
+    run_cli, workspace, secrets, tmp_path
 ):
     assert ca_init(run_cli, secrets).exit_code == 0
     assert _issue(run_cli, secrets, tmp_path / "dcs.p12").exit_code == 0

@@ -53,38 +53,19 @@ class TrustServices:
 
     def rotate_tsa(self, validity: timedelta) -> Issued:
         """Give the TSA a new certificate, valid from a day ago for ``validity``."""
-        key = self.pki.signer("unused").key  # any fresh RSA key will do
-        now = datetime.now(UTC)
         ocsp_url = x509.UniformResourceIdentifier(f"{self.url}/ocsp")
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mougen Test TSA")]))
-            .issuer_name(self.pki.root.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + validity)
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-            )
-            .add_extension(
-                x509.AuthorityInformationAccess(
-                    [x509.AccessDescription(AuthorityInformationAccessOID.OCSP, ocsp_url)]
-                ),
-                critical=False,
-            )
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.pki.root.key.public_key()),
-                critical=False,
-            )
-            .sign(self.pki.root.key, hashes.SHA256())
+        responder = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, ocsp_url)
+        self.tsa = self._issue(
+            "mougen Test TSA",
+            ExtendedKeyUsageOID.TIME_STAMPING,
+            validity,
+            x509.AuthorityInformationAccess([responder]),
         )
-        self.tsa_certs[cert.serial_number] = cert
-        self.tsa = Issued(cert, key, [self.pki.root.cert])
+        self.tsa_certs[self.tsa.cert.serial_number] = self.tsa.cert
         self.stamper = DummyTimeStamper(
-            tsa_cert=_asn1(cert),
+            tsa_cert=_asn1(self.tsa.cert),
             tsa_key=keys.PrivateKeyInfo.load(
-                key.private_bytes(
+                self.tsa.key.private_bytes(
                     serialization.Encoding.DER,
                     serialization.PrivateFormat.PKCS8,
                     serialization.NoEncryption(),
@@ -96,21 +77,40 @@ class TrustServices:
 
     def _ocsp_responder(self) -> Issued:
         """A delegated OCSP signer (id-pkix-ocsp-nocheck), as real responders use."""
-        key = self.pki.signer("unused").key
+        return self._issue(
+            "mougen Test OCSP",
+            ExtendedKeyUsageOID.OCSP_SIGNING,
+            timedelta(days=3650),
+            x509.OCSPNoCheck(),
+        )
+
+    def _issue(
+        self,
+        name: str,
+        usage: x509.ObjectIdentifier,
+        validity: timedelta,
+        extra: x509.ExtensionType,
+    ) -> Issued:
+        """A certificate from the TSA root for one purpose, valid from a day ago."""
+        key = self.pki.signer("unused").key  # any fresh RSA key will do
         now = datetime.now(UTC)
+        root = self.pki.root
         cert = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mougen Test OCSP")]))
-            .issuer_name(self.pki.root.cert.subject)
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(root.cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=3650))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), True)
-            .add_extension(x509.OCSPNoCheck(), critical=False)
-            .sign(self.pki.root.key, hashes.SHA256())
+            .not_valid_after(now + validity)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=True)
+            .add_extension(extra, critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), False
+            )
+            .sign(root.key, hashes.SHA256())
         )
-        return Issued(cert, key, [self.pki.root.cert])
+        return Issued(cert, key, [root.cert])
 
     def ocsp_answer(self, request_der: bytes) -> bytes:
         request = ocsp.load_der_ocsp_request(request_der)

@@ -28,7 +28,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.archival.horizon import protection_expires
 from mougen.collect.filing import file_signed
-from mougen.errors import MougenError
+from mougen.errors import MougenError, innermost_message
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
 from mougen.signing.ltv import certificates_without_revocation_data
@@ -100,7 +100,9 @@ def extend_bytes(data: bytes, tsa_url: str, context: ValidationContext, name: Pa
         stamper = PdfTimeStamper(HTTPTimeStamper(tsa_url))
         stamper.update_archival_timestamp_chain(reader, context, in_place=True)
     except TimestampRequestError as exc:
-        raise MougenError(f"timestamp server {tsa_url} failed: {_reason(exc)}", name) from None
+        raise MougenError(
+            f"timestamp server {tsa_url} failed: {innermost_message(exc)}", name
+        ) from None
     except (
         PathBuildingError,
         PathValidationError,
@@ -108,7 +110,7 @@ def extend_bytes(data: bytes, tsa_url: str, context: ValidationContext, name: Pa
         PyHankoSigningError,
         PdfError,
     ) as exc:
-        raise MougenError(f"cannot extend: {_reason(exc)}", name) from None
+        raise MougenError(f"cannot extend: {innermost_message(exc)}", name) from None
     extended = stream.getvalue()
     missing = certificates_without_revocation_data(extended)
     if missing:
@@ -151,9 +153,3 @@ def _context(ws: Workspace, region_id: str) -> ValidationContext:
         crls=load_crls([crl] if crl.is_file() else []),
         allow_fetching=True,
     )
-
-
-def _reason(exc: BaseException) -> str:
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    return str(exc) or type(exc).__name__

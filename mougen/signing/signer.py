@@ -21,6 +21,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.atomic import write_bytes
 from mougen.errors import OutputError, PdfReadError, SigningError
+from mougen.errors import innermost_message as _reason
 from mougen.roles import role as find_role
 from mougen.signing.levels import Level
 from mougen.signing.ltv import ValidationData, certificates_without_revocation_data
@@ -57,8 +58,7 @@ def sign_pdf(
     The level defaults to B-T with ``tsa_url``, else B-B. B-T and above take their timestamps
     from ``tsa_url``; B-LT and B-LTA embed the chains and revocation data that
     ``validation_data`` holds or fetches, and are refused when some are missing. A signer
-    that its revocation data revokes is refused. Nothing is written if any check
-    fails.
+    that its revocation data revokes is refused. Nothing is written if any check fails.
     """
     level = level or (Level.B_T if tsa_url else Level.B_B)
     the_role = find_role(role)
@@ -166,10 +166,3 @@ def _check_revocation_data_embedded(signed: bytes, level: Level, pdf: Path) -> N
             "(give --crl FILE, or --allow-fetch to fetch them)",
             pdf,
         )
-
-
-def _reason(exc: BaseException) -> str:
-    """The innermost cause's message, which says what actually went wrong."""
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    return str(exc) or type(exc).__name__
