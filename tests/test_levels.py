@@ -86,3 +86,15 @@ def test_the_programme_crl_is_embedded_without_network_access(programme: Program
     assert result.exit_code == 1 and not out.exists()
     assert "no CRL or OCSP response for Common Name: mougen Test TSA" in result.stderr
     assert "Milton" not in result.stderr  # the programme certificate was covered offline
+
+
+def test_the_timestamp_authority_defaults_to_the_programme_regions(programme, tmp_path):
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued_pdf())
+    out = tmp_path / "signed.pdf"
+    result = programme.sign(pdf, "dcs", out, "--level", "B-T")  # tsa_url from the region
+    assert result.exit_code == 0, result.output
+    assert "PAdES B-T" in result.stdout
+    _, report = programme.verify(out)
+    (signature,) = report["signatures"]
+    assert signature["timestamp"] is not None and signature["indication"] == "TOTAL_PASSED"

@@ -10,6 +10,7 @@ from pyhanko.sign.signers import Signer
 
 from mougen.cli.options import pass_workspace, trust_option
 from mougen.cli.secret_options import passphrase_file_option as _passphrase_file
+from mougen.pki.lookup import programme_region
 from mougen.pki.revocation import workspace_crls
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
@@ -53,7 +54,12 @@ _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="The PAdES level: B-B; B-T adds a timestamp; B-LT the chain and revocation data; "
     "B-LTA a document timestamp over all of it (default: B-T with --tsa, else B-B).",
 )
-@click.option("--tsa", metavar="URL", help="The RFC 3161 timestamp authority (B-T and above).")
+@click.option(
+    "--tsa",
+    metavar="URL",
+    help="The RFC 3161 timestamp authority for B-T and above (default: a programme "
+    "certificate's region tsa_url).",
+)
 @click.option("--with-validation-info", is_flag=True, help="The same as --level B-LT.")
 @click.option(
     "--crl",
@@ -98,7 +104,9 @@ def sign(
     roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
     data = validation_data([*workspace_crls(ws), *crl], roots, allow_fetch=allow_fetch)
     with _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain) as s:
-        result = sign_pdf(pdf, role, s, output, level=chosen, tsa_url=tsa, validation_data=data)
+        region = programme_region(ws, s.signing_cert)
+        tsa_url = tsa or (region.tsa_url if region else None)
+        result = sign_pdf(pdf, role, s, output, level=chosen, tsa_url=tsa_url, validation_data=data)
     click.echo(f"Signed {result.field} as {result.signer} (PAdES {result.level}): {result.out}")
 
 
