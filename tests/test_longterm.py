@@ -64,6 +64,8 @@ def _expiry(programme: Programme) -> datetime:
 
 
 def test_a_b_lta_mou_verifies_now_with_its_document_timestamps(programme, b_lta):
+    table = programme.run("verify", str(b_lta)).stdout
+    assert table.count("mougen Test TSA") == 3 and "verdict: VALID" in table
     code, report = programme.verify(b_lta)
     assert code == 0, report
     assert len(report["document_timestamps"]) == 3
@@ -157,7 +159,9 @@ def test_a_tampered_document_timestamp_fails(programme, b_lta, tmp_path):
     der = cms.ContentInfo.load(stamp.pkcs7_content, strict=False).dump()  # without padding
     at = start + length + 1 + len(der) * 2 - 20  # in the TSA's RSA signature value
     data[at] = ord("0") if data[at] != ord("0") else ord("1")
-    code, report = programme.verify(write(tmp_path / "tampered.pdf", bytes(data)))
+    tampered = write(tmp_path / "tampered.pdf", bytes(data))
+    assert "NOT VALID: Timestamp-" in programme.run("verify", str(tampered)).stdout
+    code, report = programme.verify(tampered)
     assert code == 1
     assert report["document_timestamps"][-1]["indication"] == "TOTAL_FAILED"
 

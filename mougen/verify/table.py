@@ -8,10 +8,11 @@ _HEADER = ("FIELD", "SIGNER", "SIGNED AT", "INTACT", "TRUSTED", "REVOKED", "CHAN
 
 
 def render_text(report: FileReport) -> str:
-    """The table of ``report``'s signatures, the unsigned roles, and the verdict."""
+    """The table of ``report``'s signatures and document timestamps (their TSA as the
+    signer), the unsigned roles, and the verdict."""
     lines = [report.file]
     if report.signatures:
-        rows = [_HEADER, *(_row(s) for s in report.signatures)]
+        rows = [_HEADER, *(_row(s) for s in _everything(report))]
         widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
         lines += [
             "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
@@ -34,11 +35,15 @@ def verdict(report: FileReport) -> str:
     if report.valid:
         return "VALID: fully executed, every signature valid and trusted"
     problems = [
-        f"{s.field} {s.sub_indication or s.indication}" for s in report.signatures if not s.passed
+        f"{s.field} {s.sub_indication or s.indication}" for s in _everything(report) if not s.passed
     ]
     if report.missing_roles:
         problems.append(f"{len(report.missing_roles)} role(s) unsigned")
     return "NOT VALID: " + "; ".join(problems)
+
+
+def _everything(report: FileReport) -> list[SignatureReport]:
+    return [*report.signatures, *report.document_timestamps]
 
 
 def _row(s: SignatureReport) -> tuple[str, ...]:
