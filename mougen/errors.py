@@ -48,3 +48,10 @@ class PdfReadError(MougenError):
 
 class SigningError(MougenError):
     """A document, key or certificate that cannot be used to sign as asked."""
+
+
+def innermost_message(exc: BaseException) -> str:
+    """The message of an exception's innermost cause, which says what actually went wrong."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return str(exc) or type(exc).__name__

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from mougen.config import load_catalog
-from mougen.redline.years import shift_years, years_named
+from mougen.config.years import shift_years, years_named
 from mougen.tracker import Tracker
 from tests.tracked import W, accepted_words, document_xml, rejected_words
 

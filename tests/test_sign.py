@@ -345,7 +345,9 @@ def test_missing_input_exits_2(run_cli, kit: Kit):
 def test_validation_info_embeds_the_chain_and_crl_in_a_dss(run_cli, kit: Kit, pki: TestPki):
     crl = pki.write_crl(kit.dir / "root.crl")
     out = kit.dir / "signed.pdf"
-    result = sign(run_cli, kit, "dcs", kit.pdf, out, "--with-validation-info", "--crl", str(crl))
+    with tsa_server(pki) as url:  # B-LT builds on B-T: it needs a timestamp
+        args = ("--with-validation-info", "--crl", str(crl), "--tsa", url)
+        result = sign(run_cli, kit, "dcs", kit.pdf, out, *args)
     assert result.exit_code == 0, result.output
     assert "PAdES B-LT" in result.stdout
     with out.open("rb") as handle:
@@ -355,6 +357,22 @@ def test_validation_info_embeds_the_chain_and_crl_in_a_dss(run_cli, kit: Kit, pk
     (status,) = statuses(out, kit.root)
     assert status.intact and status.valid and status.trusted, status.summary()
     assert "Signature is Valid." in pdfsig(out, [kit.root], kit.dir)
+
+
+def test_b_lt_without_a_timestamp_or_revocation_data_is_refused(run_cli, kit: Kit, pki):
+    out = kit.dir / "signed.pdf"
+    result = sign(run_cli, kit, "dcs", kit.pdf, out, "--with-validation-info")
+    assert_refused(result, out, "needs a timestamp")
+    with tsa_server(pki) as url:
+        result = sign(run_cli, kit, "dcs", kit.pdf, out, "--level", "B-LT", "--tsa", url)
+    assert_refused(result, out, "cannot make PAdES B-LT: no CRL or OCSP response for")
+
+
+def test_a_certificate_revoked_by_a_crl_at_hand_is_refused(run_cli, kit: Kit, pki, signers):
+    crl = pki.write_crl(kit.dir / "root.crl", [(signers["dcs"], datetime.now(UTC))])
+    out = kit.dir / "signed.pdf"
+    result = sign(run_cli, kit, "dcs", kit.pdf, out, "--crl", str(crl))
+    assert_refused(result, out, "is revoked")
 
 
 def test_tsa_url_adds_a_signature_timestamp(run_cli, kit: Kit, pki: TestPki):

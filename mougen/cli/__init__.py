@@ -16,8 +16,9 @@ from mougen.errors import MougenError
 #: Each command and where it is defined. A command's module is imported only when that
 #: command runs, so ``mougen regions`` does not wait for pyHanko, Typst and SQLAlchemy.
 COMMANDS = {
+    "archive": "mougen.cli.archive_cmds:archive",
     "audit": "mougen.cli.tracker_cmds:audit",
-    "ca": "mougen.cli.sign_cmds:ca",
+    "ca": "mougen.cli.ca_cmds:ca",
     "chase": "mougen.cli.report_cmds:chase_cmd",
     "check": "mougen.cli.report_cmds:check_cmd",
     "collect": "mougen.cli.collect_cmds:collect",

@@ -1,4 +1,4 @@
-"""Commands for signatories and the programme CA: sign, ca init, ca issue."""
+"""The signatory's command: sign."""
 
 from __future__ import annotations
 
@@ -10,45 +10,32 @@ from pathlib import Path
 import click
 from pyhanko.sign.signers import Signer
 
-from mougen.cli.options import pass_workspace
-from mougen.pki import (
-    ca_cert_path,
-    configured_signatory,
-    init_ca,
-    issue_certificate,
-    load_ca,
-    write_pkcs12,
-)
+from mougen.cli.options import pass_workspace, trust_option
+from mougen.cli.secret_options import passphrase_file_option as _passphrase_file
+from mougen.pki.lookup import programme_region
+from mougen.pki.revocation import workspace_crls
 from mougen.printable import printable
 from mougen.roles import ROLE_IDS
 from mougen.signing import (
     PASSPHRASE_ENV,
     FieldOwner,
+    Level,
     check_new_output,
     issued_to,
     load_pkcs12,
     pkcs11_signer,
     read_passphrase,
     sign_pdf,
-    validation_context,
+    validation_data,
 )
 from mougen.tracker import Tracker
+from mougen.verify.trust import load_trust_roots
+from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
-
-OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
 
 _file = click.Path(dir_okay=False, path_type=Path)
 # Checked before any passphrase is asked for, so nobody types a secret for a missing file.
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _passphrase_file(what: str):
-    """The --passphrase-file option, its help naming the secret it reads."""
-    return click.option(
-        "--passphrase-file",
-        type=_file,
-        help=f"Read {what} from this file (else ${PASSPHRASE_ENV}, else a prompt).",
-    )
 
 
 @click.command()
@@ -68,14 +55,27 @@ def _passphrase_file(what: str):
 @click.option(
     "--chain", type=_file, multiple=True, help="Embed issuer certificates from this PEM file."
 )
-@click.option("--tsa", metavar="URL", help="Timestamp the signature at this RFC 3161 TSA (B-T).")
 @click.option(
-    "--with-validation-info",
-    is_flag=True,
-    help="Embed the certificate chain and revocation data for long-term validation (B-LT).",
+    "--level",
+    type=click.Choice([level.value for level in Level]),
+    help="The PAdES level: B-B; B-T adds a timestamp; B-LT the chain and revocation data; "
+    "B-LTA a document timestamp over all of it (default: B-T with --tsa, else B-B).",
 )
-@click.option("--crl", type=_file, multiple=True, help="Embed this CRL (with B-LT).")
-@click.option("--allow-fetch", is_flag=True, help="Fetch revocation data online (with B-LT).")
+@click.option(
+    "--tsa",
+    metavar="URL",
+    help="The RFC 3161 timestamp authority for B-T and above (default: a programme "
+    "certificate's region tsa_url).",
+)
+@click.option("--with-validation-info", is_flag=True, help="The same as --level B-LT.")
+@click.option(
+    "--crl",
+    type=_file,
+    multiple=True,
+    help="Check against and embed this CRL (the workspace's programme CA CRLs always are).",
+)
+@click.option("--allow-fetch", is_flag=True, help="Fetch revocation data online (B-LT, B-LTA).")
+@trust_option
 @pass_workspace
 def sign(
     ws: Workspace,
@@ -89,10 +89,12 @@ def sign(
     cert_label: str | None,
     passphrase_file: Path | None,
     chain: tuple[Path, ...],
+    level: str | None,
     tsa: str | None,
     with_validation_info: bool,
     crl: tuple[Path, ...],
     allow_fetch: bool,
+    trust: tuple[Path, ...],
 ) -> None:
     """Sign the ROLE field of PDF with your own certificate and write the result to OUTPUT.
 
@@ -104,26 +106,29 @@ def sign(
     OUTPUT must be a new file. In a workspace whose tracker recorded the PDF's issue, the
     stamp names the council, and a programme certificate (`mougen ca issue`) is refused
     unless it was issued for this authority and ROLE; elsewhere only its role is checked.
+    A certificate that the CRLs at hand revoke is refused.
     """
     check_new_output(pdf, output)
+    if level and with_validation_info and level != Level.B_LT:
+        raise click.UsageError(f"--with-validation-info means B-LT, not {level}")
+    chosen = Level(level) if level else Level.B_LT if with_validation_info else None
+    roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
+    data = validation_data([*workspace_crls(ws), *crl], roots, allow_fetch=allow_fetch)
     with ExitStack() as stack:
         owner_of = _issue_lookup(ws, stack)
         s = stack.enter_context(
             _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain)
         )
-        context = (
-            validation_context(s, list(crl), allow_fetch=allow_fetch)
-            if with_validation_info
-            else None
-        )
+        region = programme_region(ws, s.signing_cert)
+        tsa_url = tsa or (region.tsa_url if region else None)
         result = sign_pdf(
             pdf,
             role,
             s,
             output,
-            tsa_url=tsa,
-            with_validation_info=with_validation_info,
-            validation_context=context,
+            level=chosen,
+            tsa_url=tsa_url,
+            validation_data=data,
             owner_of=owner_of,
         )
     who = printable(result.signer)
@@ -159,67 +164,3 @@ def _signer(
     return pkcs11_signer(
         pkcs11_lib, token_label, key_label, pin, cert_label=cert_label, chain=list(chain)
     )
-
-
-@click.group()
-def ca() -> None:
-    """Run a region's programme CA, for councils without signing certificates.
-
-    The CA lives in <workspace>/ca/<region>/ (ca.pem, and ca.key encrypted with a passphrase).
-    Its certificate is a trust root for the region when collecting and verifying.
-    """
-
-
-@ca.command("init")
-@click.option("--region", "region_id", required=True, help="The region id, e.g. south-east.")
-@_passphrase_file("the new CA key's passphrase")
-@pass_workspace
-def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None:
-    """Create the programme CA of a region (never replaces an existing one)."""
-    secret = read_passphrase(
-        passphrase_file, PASSPHRASE_ENV, "New passphrase for the CA key", confirm=True
-    )
-    cert = init_ca(ws, region_id, secret)
-    click.echo(f"Created the CA for {region_id}: {cert}")
-
-
-@ca.command("issue")
-@click.option("--authority", "slug", required=True, help="The authority's slug.")
-@click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The signatory's role.")
-@click.option("--name", help="The signatory's name (default: from the region config).")
-@click.option("--email", help="The signatory's email (default: from the region config).")
-@click.option("--region", "region_id", help="The region, if the slug is in more than one.")
-@click.option("-o", "--output", required=True, type=_file, help="The PKCS#12 file to write.")
-@_passphrase_file("the CA key's passphrase")
-@click.option(
-    "--out-passphrase-file",
-    type=_file,
-    help=f"Read the new PKCS#12 file's passphrase from this file (else ${OUT_PASSPHRASE_ENV}, "
-    "else a prompt).",
-)
-@pass_workspace
-def ca_issue(
-    ws: Workspace,
-    slug: str,
-    role: str,
-    name: str | None,
-    email: str | None,
-    region_id: str | None,
-    output: Path,
-    passphrase_file: Path | None,
-    out_passphrase_file: Path | None,
-) -> None:
-    """Issue a signing certificate for an authority's signatory, as a PKCS#12 file.
-
-    The certificate names the signatory (CN and email), their council (O) and role (OU), and
-    may sign documents for two years.
-    """
-    region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
-    ca_secret = read_passphrase(passphrase_file, PASSPHRASE_ENV, "Passphrase for the CA key")
-    authority_ca = load_ca(ws, region, ca_secret)
-    out_secret = read_passphrase(
-        out_passphrase_file, OUT_PASSPHRASE_ENV, f"New passphrase for {output}", confirm=True
-    )
-    write_pkcs12(issue_certificate(authority_ca, who), output, out_secret)
-    click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): {output}")
-    click.echo(f"Trust root: {ca_cert_path(ws, region)}")

@@ -86,6 +86,9 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_jso
     Exit status: 0 when every file is fully executed (all three roles signed, every
     signature valid and trusted, nothing disallowed changed after it); 1 when a file is
     invalid or incomplete; 2 when a file cannot be read as a PDF.
+
+    A signature whose certificate has since expired or been revoked still passes when a
+    trusted timestamp and embedded revocation data prove it was good when made.
     """
     try:
         roots = load_trust_roots([*workspace_trust_roots(ws), *trust])

@@ -151,6 +151,10 @@ class Region(_Strict):
     programme: str | None = None
     return_to: str | None = None
     trust_roots: list[str] = []
+    #: Where the coordinator publishes the programme CA's CRL; its certificates name it.
+    crl_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    #: The RFC 3161 timestamp server for B-T and later signatures and archive extension.
+    tsa_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
 
 
 class RegionFile(_Strict):

@@ -30,10 +30,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths
-    ("document", "pki", "mail"),  # the document model; the programme CA; sending email
+    ("document", "pki", "mail", "typeset"),  # the model; the programme CA; email; Typst
     ("render", "verify", "tracker"),  # DOCX/PDF out; signatures judged; the index
     ("signing", "pack", "reports", "redline", "collect"),  # the jobs built on them
-    ("workflow",),  # what combines several jobs (one signing round end to end)
+    ("workflow", "archival"),  # what combines several jobs; keeping the archive provable
     ("web",),  # the signing-round web service
     ("demo",),  # the whole round on the bundled data, web invitation included
     ("cli", "devtools"),  # the command line, and tools for developers

@@ -70,8 +70,13 @@ def configured_signatory(
     return region.region.id, Signatory(chosen_name, chosen_email, auth.council, role.title, binding)
 
 
-def issue_certificate(ca: RegionCa, who: Signatory) -> IssuedCertificate:
-    """A two-year certificate for ``who`` that may sign documents, issued by ``ca``."""
+def issue_certificate(
+    ca: RegionCa, who: Signatory, *, crl_url: str | None = None
+) -> IssuedCertificate:
+    """A two-year certificate for ``who`` that may sign documents, issued by ``ca``.
+
+    ``crl_url`` is where the region publishes its CRL, named as the distribution point.
+    """
     key = new_key()
     now = datetime.now(UTC)
     builder = (
@@ -99,6 +104,9 @@ def issue_certificate(ca: RegionCa, who: Signatory) -> IssuedCertificate:
     if who.email:
         alt_names.append(x509.RFC822Name(who.email))
     builder = builder.add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
+    if crl_url:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
     return IssuedCertificate(builder.sign(ca.key, hashes.SHA256()), key, ca.cert)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from mougen.config.models import Authority, RegionFile
+from asn1crypto import x509
+
+from mougen.config.models import Authority, Region, RegionFile
 from mougen.errors import MougenError, UnknownItem
+from mougen.pki.binding import read_binding
 from mougen.workspace import Workspace
 
 
@@ -28,3 +31,12 @@ def authority(
         regions = ", ".join(f.region.id for f, _ in found)
         raise MougenError(f"authority {slug!r} is in several regions ({regions}); give --region")
     return found[0]
+
+
+def programme_region(ws: Workspace, cert: x509.Certificate) -> Region | None:
+    """The workspace region whose programme certificate ``cert`` is, if it is one."""
+    binding = read_binding(cert)
+    if binding is None or not ws.regions_dir.is_dir():
+        return None
+    found = [f.region for f in ws.catalog.files.values() if f.region.id == binding.region]
+    return found[0] if found else None

@@ -21,8 +21,8 @@ from mougen.atomic import write_bytes
 from mougen.config import load_catalog
 from mougen.config.catalog import Catalog, MouEntry
 from mougen.config.models import SLUG, YearMonth
+from mougen.config.years import shift_years
 from mougen.errors import MougenError, UnknownItem
-from mougen.redline.years import shift_years
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mougen.config.catalog import load_catalog, load_region_file, region_files
+from mougen.config.years import foreign_year_problems
 from mougen.errors import MougenError
-from mougen.redline.years import foreign_year_problems
 from mougen.render import render_authority
 from mougen.reports.reviews import version_date_problems
 from mougen.workspace import Workspace

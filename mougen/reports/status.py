@@ -54,6 +54,8 @@ class StatusRow:
     complete: bool
     counterparts_complete: bool
     roles: dict[str, RoleState]
+    #: The newest archived version of the signed file (after any archive extension).
+    archived: str | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -80,6 +82,7 @@ class StatusRow:
             "complete": self.complete,
             "counterparts_complete": self.counterparts_complete,
             "roles": {role: asdict(state) for role, state in self.roles.items()},
+            "archived": self.archived,
         }
 
 
@@ -214,8 +217,11 @@ def _row(
     counterparts = {r.role for r in valid} >= set(ROLE_IDS)
     complete = counterparts and executed_in_one_document(valid, archive_root)
     name = entry.party(slug).name
+    # After an archive extension the signatures point at the newest version of the file.
+    newest = max(records, key=lambda r: r.recorded_at, default=None)
+    archived = newest.archive_path if newest else None
     return StatusRow(
-        entry.mou.id, entry.region.id, slug, name, issued, complete, counterparts, roles
+        entry.mou.id, entry.region.id, slug, name, issued, complete, counterparts, roles, archived
     )
 
 

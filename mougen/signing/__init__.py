@@ -2,7 +2,8 @@
 
 from mougen.signing.field_owner import FieldOwner, issued_to
 from mougen.signing.keys import load_chain, load_pkcs12, pkcs11_signer
-from mougen.signing.ltv import validation_context
+from mougen.signing.levels import Level
+from mougen.signing.ltv import ValidationData, validation_data
 from mougen.signing.passphrase import PASSPHRASE_ENV, read_passphrase
 from mougen.signing.signer import (
     SignResult,
@@ -15,7 +16,9 @@ from mougen.signing.signer import (
 __all__ = [
     "PASSPHRASE_ENV",
     "FieldOwner",
+    "Level",
     "SignResult",
+    "ValidationData",
     "check_can_sign",
     "check_new_output",
     "common_name",
@@ -25,5 +28,5 @@ __all__ = [
     "pkcs11_signer",
     "read_passphrase",
     "sign_pdf",
-    "validation_context",
+    "validation_data",
 ]

@@ -1,27 +1,96 @@
-"""The validation data a B-LT signature embeds: the signer's chain and revocation data."""
+"""The validation data a signature relies on: the signer's chain, the revocation data at hand,
+whether the signer is revoked by it, and whether a signed file's DSS holds all it needs."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import crl, ocsp, x509
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers import Signer
-from pyhanko_certvalidator import ValidationContext
+from pyhanko.sign.validation import DocumentSecurityStore
+from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, RevokedError
 
+from mougen.errors import SigningError
+from mougen.verify.revinfo import covered, revocation_policy
 from mougen.verify.trust import load_crls
 
 
-def validation_context(
-    signer: Signer, crl_files: list[Path] = (), *, allow_fetch: bool = False
-) -> ValidationContext:
-    """A context holding the signer's own chain, with its root trusted, and the CRLs given.
+@dataclass(frozen=True)
+class ValidationData:
+    """What a signer has to judge and embed its chain with: trust roots and revocation data.
 
-    Trusting the signer's root here only decides what gets embedded; verifiers judge the chain
-    against their own roots. Nothing is fetched unless ``allow_fetch``.
+    Trusting roots here only decides what gets embedded; verifiers judge the chain against
+    their own roots. Nothing is fetched unless ``allow_fetch``.
     """
-    certs = list(signer.cert_registry)
-    return ValidationContext(
-        trust_roots=[c for c in certs if c.self_signed],
-        other_certs=certs,
-        crls=load_crls(crl_files),
-        allow_fetching=allow_fetch,
-    )
+
+    roots: tuple[x509.Certificate, ...] = ()
+    crls: tuple[crl.CertificateList, ...] = ()
+    allow_fetch: bool = False
+
+    def context(self, signer: Signer) -> ValidationContext:
+        """A context with the signer's own chain, its root and ``roots`` trusted, the CRLs."""
+        return self._context(signer)
+
+    def check_not_revoked(self, signer: Signer) -> None:
+        """Raise ``SigningError`` if the revocation data at hand revokes the signer, whether
+        or not its certificate names where to find such data.
+
+        A chain that cannot be built here is not this check's business: B-B signatures need
+        no chain, and B-LT signing reports it itself.
+        """
+        cert = signer.signing_cert
+        strict = self._context(signer, revocation_policy(cert, self.crls))
+        validator = CertificateValidator(
+            cert, intermediate_certs=signer.cert_registry, validation_context=strict
+        )
+        try:
+            asyncio.run(validator.async_validate_usage(set()))
+        except RevokedError as exc:
+            who = cert.subject.human_friendly
+            raise SigningError(f"the certificate of {who} is revoked ({exc})") from None
+        except (PathBuildingError, PathValidationError):
+            pass
+
+    def _context(self, signer: Signer, policy=None) -> ValidationContext:
+        certs = list(signer.cert_registry)
+        return ValidationContext(
+            trust_roots=[*self.roots, *(c for c in certs if c.self_signed != "no")],
+            other_certs=certs,
+            crls=list(self.crls),
+            allow_fetching=self.allow_fetch,
+            **({"revinfo_policy": policy} if policy is not None else {}),
+        )
+
+
+def validation_data(
+    crl_files: list[Path] = (), roots: list[x509.Certificate] = (), *, allow_fetch: bool = False
+) -> ValidationData:
+    """The validation data from CRL files (PEM or DER) and trusted roots."""
+    return ValidationData(tuple(roots), tuple(load_crls(crl_files)), allow_fetch)
+
+
+def certificates_without_revocation_data(signed: bytes) -> list[str]:
+    """The subjects of the certificates in a signed file's DSS chains that no CRL or OCSP
+    response in its DSS speaks for (trust anchors and OCSP responders marked
+    id-pkix-ocsp-nocheck need none)."""
+    reader = PdfFileReader(BytesIO(signed), strict=False)
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return ["every certificate (the file has no DSS)"]
+    crls = [crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
+    ocsps = [ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps]
+    certs: dict[bytes, x509.Certificate] = {c.sha256: c for c in dss.load_certs()}
+    for sig in reader.embedded_signatures:
+        certs.setdefault(sig.signer_cert.sha256, sig.signer_cert)
+    return [
+        c.subject.human_friendly
+        for c in certs.values()
+        if c.self_signed == "no" and c.ocsp_no_check_value is None and not covered(c, crls, ocsps)
+    ]

@@ -18,15 +18,17 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.atomic import write_new
 from mougen.digest import sha256_hex
 from mougen.errors import OutputError, PdfReadError, SigningError
+from mougen.errors import innermost_message as _reason
 from mougen.printable import printable
 from mougen.roles import role as find_role
 from mougen.signing.field_owner import FieldOwner, check_binding
+from mougen.signing.levels import Level
+from mougen.signing.ltv import ValidationData, certificates_without_revocation_data
 from mougen.signing.stamp import Stamp
 from mougen.verify.revision import first_revision_bytes_of
 from mougen.verify.validate import read_pdf
@@ -57,24 +59,27 @@ def sign_pdf(
     signer: Signer,
     out: Path,
     *,
+    level: Level | None = None,
     tsa_url: str | None = None,
-    with_validation_info: bool = False,
-    validation_context: ValidationContext | None = None,
+    validation_data: ValidationData | None = None,
     owner_of: Callable[[str], FieldOwner | None] | None = None,
 ) -> SignResult:
-    """Sign the field named ``role`` in ``pdf`` and write the result to the new file ``out``.
+    """Sign the field named ``role`` in ``pdf`` at a PAdES ``level``; write the new file ``out``.
 
-    The signature is PAdES B-B; with ``tsa_url`` it carries a timestamp (B-T), and with
-    ``with_validation_info`` the chain and revocation data from ``validation_context`` are
-    embedded (B-LT). ``owner_of`` finds whom the PDF was issued to from the SHA-256 of its
-    issued (unsigned) revision: the stamp then names the council, and a programme
-    certificate must be for that authority. Nothing is written if any check fails.
+    The level defaults to B-T with ``tsa_url``, else B-B. B-T and above take their timestamps
+    from ``tsa_url``; B-LT and B-LTA embed the chains and revocation data that
+    ``validation_data`` holds or fetches, and are refused when some are missing. A signer
+    that its revocation data revokes is refused. ``owner_of`` finds whom the PDF was issued
+    to from the SHA-256 of its issued (unsigned) revision: the stamp then names the council,
+    and a programme certificate must be for that authority. Nothing is written if any check
+    fails.
     """
+    level = level or (Level.B_T if tsa_url else Level.B_B)
     the_role = find_role(role)
     check_new_output(pdf, out)
-    if with_validation_info and validation_context is None:
-        raise ValueError("with_validation_info needs a validation_context")
-    level = "B-LT" if with_validation_info else "B-T" if tsa_url else "B-B"
+    if level.long_term and validation_data is None:
+        raise ValueError("B-LT and B-LTA need validation_data")
+    timestamper = _timestamper(level, tsa_url)
     data = read_pdf(pdf)
     with _readable(pdf):
         writer = _open_pdf(data, pdf)
@@ -84,21 +89,26 @@ def sign_pdf(
         name = common_name(cert)
         check_can_sign(cert, datetime.now(UTC))
         note = check_binding(cert, role, owner)
+        if validation_data is not None:
+            validation_data.check_not_revoked(signer)
         meta = PdfSignatureMetadata(
             field_name=role,
             subfilter=SigSeedSubFilter.PADES,
             md_algorithm="sha256",
             name=name,
-            embed_validation_info=with_validation_info,
-            validation_context=validation_context,
+            embed_validation_info=level.long_term,
+            use_pades_lta=level.archival,
+            validation_context=validation_data.context(signer) if validation_data else None,
             # check_can_sign() accepts either signing usage; pyHanko's would demand both.
             signer_key_usage=set(),
         )
         stamp = Stamp(name, the_role, owner.council if owner else None)
-        signed = _signed(writer, meta, signer, stamp, tsa_url, level, pdf)
+        signed = _signed(writer, meta, signer, stamp, timestamper, level, pdf)
+    if level.long_term:
+        _check_revocation_data_embedded(signed, level, pdf)
     write_new(out, signed)
     notes = "; ".join(n for n in (note, stamp.note) if n) or None
-    return SignResult(out, role, name, level, sha256_hex(signed), notes)
+    return SignResult(out, role, name, level.value, sha256_hex(signed), notes)
 
 
 def _signed(
@@ -106,19 +116,19 @@ def _signed(
     meta: PdfSignatureMetadata,
     signer: Signer,
     stamp: Stamp,
-    tsa_url: str | None,
-    level: str,
+    timestamper: HTTPTimeStamper | None,
+    level: Level,
     pdf: Path,
 ) -> bytes:
     """The signed PDF pyHanko writes, its failures as one line about ``pdf``."""
-    timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
     pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
     try:
         return pdf_signer.sign_pdf(
             writer, existing_fields_only=True, appearance_text_params=stamp.params()
         ).getvalue()
     except TimestampRequestError as exc:
-        raise SigningError(f"timestamp server {tsa_url} failed: {_reason(exc)}", pdf) from None
+        url = timestamper.url if timestamper is not None else "?"
+        raise SigningError(f"timestamp server {url} failed: {_reason(exc)}", pdf) from None
     except (PathBuildingError, PathValidationError) as exc:
         raise SigningError(f"cannot make PAdES {level}: {_reason(exc)}", pdf) from None
     except PyHankoSigningError as exc:
@@ -196,8 +206,20 @@ def _signed_by(reader: PdfFileReader, role: str) -> str:
     return ""
 
 
-def _reason(exc: BaseException) -> str:
-    """The innermost cause's message, which says what actually went wrong."""
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    return str(exc) or type(exc).__name__
+def _timestamper(level: Level, tsa_url: str | None) -> HTTPTimeStamper | None:
+    if not level.timestamped:
+        return None
+    if not tsa_url:
+        raise SigningError(f"PAdES {level} needs a timestamp: give --tsa URL")
+    return HTTPTimeStamper(tsa_url)
+
+
+def _check_revocation_data_embedded(signed: bytes, level: Level, pdf: Path) -> None:
+    """Refuse to claim B-LT (or B-LTA) for a file whose DSS lacks some revocation data."""
+    missing = certificates_without_revocation_data(signed)
+    if missing:
+        raise SigningError(
+            f"cannot make PAdES {level}: no CRL or OCSP response for {'; '.join(missing)} "
+            "(give --crl FILE, or --allow-fetch to fetch them)",
+            pdf,
+        )

@@ -72,13 +72,16 @@ def _signed_files_in_signing_order(
 
     A signature is recorded against the first file it is seen in; a file with fewer
     signatures is an earlier step of the same signing round, as collect would have met it.
+    Among files with as many, the largest comes first: an archive extension appends to the
+    file it extends, and the newest version is the one to point at.
     """
     found = []
     for path in sorted(ws.signed_dir.glob("*/*/*.pdf")):
         signatures = _attempt(counts, read, ws, path)
         if signatures is not None:
-            found.append((path.parent, len(signatures), path.name, signatures))
-    return [signatures for *_, signatures in sorted(found, key=lambda f: f[:3])]
+            size = -path.stat().st_size
+            found.append((path.parent, len(signatures), size, path.name, signatures))
+    return [signatures for *_, signatures in sorted(found, key=lambda f: f[:4])]
 
 
 def _attempt(

@@ -135,6 +135,32 @@ class Tracker:
         row = SignatureRow(**asdict(facts), recorded_at=self._clock())
         return self._record_new(row, "signed", f"{facts.mou}/{facts.authority}/{facts.role}")
 
+    def record_extension(
+        self, *, mou: str, authority: str, from_sha256: str, archive_path: str, file_sha256: str
+    ) -> int:
+        """Record that an archived file was extended into a new version: its signatures now
+        point at the new file, and an ``extended`` event holds the lineage. Returns how many
+        signatures moved."""
+        with self._writing() as session:
+            rows = session.scalars(
+                select(SignatureRow).where(SignatureRow.file_sha256 == from_sha256)
+            ).all()
+            for row in rows:
+                row.archive_path, row.file_sha256 = archive_path, file_sha256
+            detail = {
+                "from_sha256": from_sha256,
+                "file_sha256": file_sha256,
+                "archive_path": archive_path,
+                "signatures": sorted(row.signature_sha256 for row in rows),
+            }
+            _append(session, "extended", f"{mou}/{authority}", detail, self._clock())
+        return len(rows)
+
+    def record_event(self, kind: str, subject: str, detail: dict[str, Any]) -> None:
+        """Append an event that no table records, such as a certificate issued or revoked."""
+        with self._writing() as session:
+            self.log_event(session, kind, subject, detail)
+
     # -- reading ---------------------------------------------------------------------------
 
     def versions(self) -> list[VersionRecord]:

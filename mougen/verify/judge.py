@@ -37,10 +37,18 @@ _ALLOWED = (
 
 
 def judge(
-    embedded: EmbeddedPdfSignature, status: PdfSignatureStatus, moment: datetime
+    embedded: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    moment: datetime,
+    *,
+    document_timestamp: bool = False,
 ) -> SignatureReport:
-    """The report for a signature that pyHanko could validate at ``moment``."""
-    indication, sub = _indication(status, moment)
+    """The report for a signature that pyHanko could validate at ``moment``.
+
+    A ``document_timestamp``'s signer is a TSA, whose purpose pyHanko has checked already:
+    it is not held to the purposes of a person signing a document.
+    """
+    indication, sub = _indication(status, moment, document_timestamp)
     return SignatureReport(
         **_signer_fields(embedded.signer_cert),
         signature_sha256=signature_sha256(embedded),
@@ -120,7 +128,9 @@ def failed_report(
     )
 
 
-def _indication(status: PdfSignatureStatus, moment: datetime) -> tuple[Indication, str | None]:
+def _indication(
+    status: PdfSignatureStatus, moment: datetime, document_timestamp: bool = False
+) -> tuple[Indication, str | None]:
     """Why a signature fails, most fundamental cause first (ETSI EN 319 102-1, 5.1.3)."""
     if status.coverage not in _COVERED:
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
@@ -132,7 +142,7 @@ def _indication(status: PdfSignatureStatus, moment: datetime) -> tuple[Indicatio
         return Indication.TOTAL_FAILED, AdESFailure.FORMAT_FAILURE.name
     if not status.seed_value_ok:
         return Indication.TOTAL_FAILED, SEED_VALUE_VIOLATION
-    if not_for_signing(status.signing_cert):
+    if not document_timestamp and not_for_signing(status.signing_cert):
         return Indication.TOTAL_FAILED, KEY_PURPOSE_NOT_SIGNING
     if found := broken_timestamp(status):
         return found

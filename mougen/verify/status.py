@@ -77,15 +77,18 @@ class FileReport:
     missing_roles: list[str] = field(default_factory=list)
     #: What is wrong with the file as a whole (bytes outside any revision, say).
     problems: list[str] = field(default_factory=list)
+    #: Document timestamps (PAdES B-LTA), oldest first; their "signer" is the TSA.
+    document_timestamps: list[SignatureReport] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """Fully executed: every expected role signed, every signature passed, no problem."""
+        """Fully executed: every expected role signed, every signature and every document
+        timestamp passed, and no problem with the file as a whole."""
         return (
             bool(self.signatures)
             and not self.missing_roles
             and not self.problems
-            and all(s.passed for s in self.signatures)
+            and all(s.passed for s in [*self.signatures, *self.document_timestamps])
         )
 
     def to_json(self) -> dict:
@@ -97,4 +100,5 @@ class FileReport:
             "first_revision_sha256": self.first_revision_sha256,
             "problems": list(self.problems),
             "signatures": [s.to_json() for s in self.signatures],
+            "document_timestamps": [t.to_json() for t in self.document_timestamps],
         }

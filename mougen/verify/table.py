@@ -15,7 +15,8 @@ _HEADER = ("FIELD", "SIGNER", "SIGNED AT", "INTACT", "TRUSTED", "REVOKED", "CHAN
 
 
 def render_text(found: Verdict) -> str:
-    """The table of a file's signatures, the unsigned roles, its provenance and the verdict."""
+    """The table of a file's signatures and document timestamps (their TSA as the signer),
+    the unsigned roles, its provenance and the verdict."""
     lines = [printable(found.file)]
     report = found.report
     if report is not None:
@@ -36,15 +37,10 @@ def verdict_line(found: Verdict) -> str:
     return "NOT VALID: " + printable("; ".join(found.reasons))
 
 
-def verdict(report: FileReport) -> str:
-    """:func:`verdict_line` for a report on its own, without provenance."""
-    return verdict_line(Verdict(report.file, report))
-
-
 def _signature_lines(report: FileReport) -> list[str]:
     if not report.signatures:
         return []
-    rows = [_HEADER, *(_row(s) for s in report.signatures)]
+    rows = [_HEADER, *(_row(s) for s in _everything(report))]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     lines = [
         "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
@@ -63,6 +59,10 @@ def _signature_lines(report: FileReport) -> list[str]:
 def _provenance_line(found: Provenance) -> str:
     issued = f"issued as {found.mou} for {found.authority}" if found.mou else "NOT issued here"
     return "  provenance: " + printable(issued + "".join(f"; {p}" for p in found.problems))
+
+
+def _everything(report: FileReport) -> list[SignatureReport]:
+    return [*report.signatures, *report.document_timestamps]
 
 
 def _row(s: SignatureReport) -> tuple[str, ...]:

@@ -23,22 +23,26 @@ from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     PdfSignatureStatus,
     validate_pdf_signature,
+    validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.policy_decl import (
-    CertRevTrustPolicy,
-    RevocationCheckingPolicy,
-    RevocationCheckingRule,
-)
 
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
 from mougen.verify.limits import DECODE_LIMITS, check_signature_count, check_size
+from mougen.verify.longterm import (
+    LongTermInputs,
+    is_document_timestamp,
+    reconsider,
+    split_document_timestamps,
+    timestamp_report,
+)
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
 from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
+from mougen.verify.revinfo import revocation_policy, with_ocsp_revocation
 from mougen.verify.revision import first_revision_bytes_of, unreferenced_tail
 from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -73,6 +77,7 @@ def verify_file(
     crls: Sequence[Path] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    at: datetime | None = None,
 ) -> FileReport:
     """Verify every signature in the PDF at ``path`` against the trust roots in ``trust``.
 
@@ -87,6 +92,7 @@ def verify_file(
         crls=load_crls(crls),
         allow_fetch=allow_fetch,
         expected_roles=expected_roles,
+        at=at,
     )
 
 
@@ -114,11 +120,20 @@ def verify_bytes(
         check_signature_count(sum(value is not None for _, value, _ in fields), name)
         revinfo = _dss_revinfo(reader)
         moment = settings.moment()
-        signatures = [
-            _check_field(reader, fq_name, field_ref, settings, revinfo, moment)
+        inputs = LongTermInputs(
+            settings.trust_roots,
+            settings.crls,
+            settings.at,
+            settings.allow_fetch,
+            MOUGEN_DIFF_POLICY,
+            SIGNING_KEY_USAGE,
+        )
+        reports = [
+            _check_field(reader, fq_name, field_ref, settings, revinfo, moment, inputs)
             for fq_name, value, field_ref in fields
             if value is not None
         ]
+        signatures, timestamps = split_document_timestamps(reports)  # long-term hook
         first_revision = first_revision_bytes_of(reader, data)
         tail = unreferenced_tail(reader, data)
     except RecursionError:
@@ -136,6 +151,7 @@ def verify_bytes(
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
         problems=[tail] if tail else [],
+        document_timestamps=timestamps,
     )
 
 
@@ -192,27 +208,6 @@ def _archived_revinfo(signer_info: cms.SignerInfo) -> _RevocationInfo:
     return _RevocationInfo(list(archival["crl"] or ()), list(archival["ocsp"] or ()))
 
 
-def _revocation_policy(
-    cert: x509.Certificate, crls: Sequence[crl.CertificateList]
-) -> CertRevTrustPolicy:
-    """Check the signer against a CRL from its issuer whenever one is at hand.
-
-    pyHanko only consults CRLs for certificates that name a distribution point; programme-CA
-    certificates may name none, yet a CRL the auditor or the document supplies must count.
-    """
-    at_hand = any(c.issuer == cert.issuer for c in crls)
-    return CertRevTrustPolicy(
-        RevocationCheckingPolicy(
-            ee_certificate_rule=(
-                RevocationCheckingRule.CRL_REQUIRED
-                if at_hand
-                else RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
-            ),
-            intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
-        )
-    )
-
-
 def _check_field(
     reader: PdfFileReader,
     fq_name: str,
@@ -220,6 +215,7 @@ def _check_field(
     settings: Settings,
     dss: _RevocationInfo,
     moment: datetime,
+    inputs: LongTermInputs,
 ) -> SignatureReport:
     try:
         embedded = EmbeddedSignature(reader, field_ref, fq_name)
@@ -234,6 +230,9 @@ def _check_field(
         return failed_report(reader, fq_name, field_ref, reason, embedded=embedded)
     signer_context, tsa_context = _contexts(embedded, settings, revinfo, moment)
     try:
+        if is_document_timestamp(embedded):  # long-term hook: PAdES B-LTA's timestamps
+            stamp = validate_pdf_timestamp(embedded, tsa_context, diff_policy=MOUGEN_DIFF_POLICY)
+            return timestamp_report(embedded, stamp, inputs)
         status: PdfSignatureStatus = validate_pdf_signature(
             embedded,
             signer_context,
@@ -245,7 +244,8 @@ def _check_field(
         raise
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return failed_report(reader, fq_name, field_ref, str(exc), embedded=embedded, error=exc)
-    return judge(embedded, status, moment)
+    status = with_ocsp_revocation(status, embedded.signer_cert, signer_context)  # revinfo hook
+    return reconsider(judge(embedded, status, moment), embedded, inputs)  # long-term hook
 
 
 def _contexts(
@@ -254,18 +254,22 @@ def _contexts(
     revinfo: _RevocationInfo,
     moment: datetime,
 ) -> tuple[ValidationContext, ValidationContext]:
-    """The validation contexts for the signer, and for its timestamp's TSA, at ``moment``."""
+    """The validation contexts for the signer, and for its timestamps' TSAs, at ``moment``.
+
+    The TSA's context has no signer revocation rule: the signer's is not their TSA's.
+    """
     all_crls = [*settings.crls, *revinfo.crls]
-
-    def context(roots: Sequence[x509.Certificate]) -> ValidationContext:
-        return ValidationContext(
-            trust_roots=list(roots),
-            other_certs=revinfo.certs,
-            crls=all_crls,
-            ocsps=revinfo.ocsps,
-            allow_fetching=settings.allow_fetch,
-            revinfo_policy=_revocation_policy(embedded.signer_cert, all_crls),
-            moment=moment,
-        )
-
-    return context(settings.trust_roots), context([*settings.trust_roots, *settings.tsa_roots])
+    known = {
+        "other_certs": revinfo.certs,
+        "crls": all_crls,
+        "ocsps": revinfo.ocsps,
+        "allow_fetching": settings.allow_fetch,
+        "moment": moment,
+    }
+    signer = ValidationContext(
+        trust_roots=list(settings.trust_roots),
+        revinfo_policy=revocation_policy(embedded.signer_cert, all_crls, revinfo.ocsps),
+        **known,
+    )
+    tsa = ValidationContext(trust_roots=[*settings.trust_roots, *settings.tsa_roots], **known)
+    return signer, tsa

@@ -60,9 +60,10 @@ class Verdict:
         if self.report is None:
             return [self.error or "unreadable"]
         faults = list(self.report.problems)
+        stamps = self.report.document_timestamps
         faults += [
             f"{s.field} {s.sub_indication or s.indication}"
-            for s in self.report.signatures
+            for s in [*self.report.signatures, *stamps]
             if not s.passed
         ]
         return faults + list(self.provenance.problems if self.provenance is not None else ())

@@ -1,0 +1,18 @@
+"""Options for commands that read a secret: a PKCS#12 passphrase, a token PIN, a CA key's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mougen.signing.passphrase import PASSPHRASE_ENV
+
+
+def passphrase_file_option(what: str) -> click.decorators.FC:
+    """``--passphrase-file F``, its help naming the secret it reads."""
+    return click.option(
+        "--passphrase-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Read {what} from this file (else ${PASSPHRASE_ENV}, else a prompt).",
+    )
