@@ -117,44 +117,17 @@ def _libreoffice_can_run() -> str | None:
     return None
 
 
-_DATE = "mougen rejects LibreOffice's /M (D:...Z') date (accepted on branch verify)"
-_OBJECT_NUMBERS = (
-    "LibreOffice 7.4 writes a corrupt update over the issued PDF's unassigned object number "
-    "(fixed on branch typst, render/fields.py)"
-)
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(_libreoffice_can_run() is not None, reason=str(_libreoffice_can_run()))
-@pytest.mark.parametrize(
-    "renumbered",
-    [
-        pytest.param(
-            False,
-            id="as-issued",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason=f"{_OBJECT_NUMBERS}; {_DATE}"
-            ),
-        ),
-        # The same document rewritten by qpdf, which numbers its objects without a gap:
-        # what LibreOffice signs then fails on the date alone.
-        pytest.param(
-            True,
-            id="renumbered",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=_DATE),
-        ),
-    ],
-)
-def test_libreoffice_signature_verifies(run_cli, issued, pki, tmp_path, renumbered):
-    """Remove each xfail mark once the fixes it names are merged (they are strict)."""
+def test_libreoffice_signature_verifies(run_cli, issued, pki, tmp_path):
+    """LibreOffice 7.4 signs the issued PDF (no unassigned object numbers) with a /M date
+    ending in Z', which poppler and mougen accept."""
     nss = NssSigner(
         tmp_path / "nss",
         pki.signer("LibreOffice Signer", "lo@example.org"),
         [tmp_path / "root.pem"],
     )
     by_libreoffice = tmp_path / "libreoffice.pdf"
-    if renumbered:
-        subprocess.run(["qpdf", "--replace-input", str(issued)], check=True)
     shutil.copy(issued, by_libreoffice)
     signing = subprocess.run(
         [SYSTEM_PYTHON, str(LIBREOFFICE), str(by_libreoffice), nss.db],

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 
 from asn1crypto import crl, x509
-from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESPassed, AdESSubIndic
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESPassed
 from pyhanko.sign.diff_analysis import DiffPolicy
 from pyhanko.sign.validation import (
     DocumentTimestampStatus,
@@ -24,6 +24,7 @@ from pyhanko.sign.validation import (
     PdfSignatureStatus,
 )
 from pyhanko.sign.validation.ades import (
+    AdESBasicValidationResult,
     AdESLTAValidationResult,
     _dss_to_local_knowledge,
     ades_lta_validation,
@@ -91,14 +92,25 @@ def reconsider(
     """``report``, or, when it failed only for want of time, the past-signature verdict."""
     if report.passed or report.sub_indication not in TIME_BOUND or not report.intact:
         return report
-    return _with_ades_verdict(report, lta_validation(embedded, inputs).ades_subindic)
+    return _with_ades_verdict(report, lta_validation(embedded, inputs))
 
 
-def _with_ades_verdict(report: SignatureReport, verdict: AdESSubIndic) -> SignatureReport:
-    """``report`` with the AdES verdict where that is decisive (passed, or failed)."""
+def _with_ades_verdict(
+    report: SignatureReport, result: AdESBasicValidationResult
+) -> SignatureReport:
+    """``report`` with the AdES verdict where that is decisive (passed, or failed).
+
+    A pass names the root the AdES validation reached, which signer binding checks against
+    the MoU's own region CA.
+    """
+    verdict = result.ades_subindic
     if verdict is AdESPassed.OK:
         return replace(
-            report, indication=Indication.TOTAL_PASSED, sub_indication=None, trusted=True
+            report,
+            indication=Indication.TOTAL_PASSED,
+            sub_indication=None,
+            trusted=True,
+            trust_anchor=_anchor(result) or report.trust_anchor,
         )
     if isinstance(verdict, AdESFailure):
         return replace(report, indication=Indication.TOTAL_FAILED, sub_indication=verdict.name)
@@ -161,7 +173,14 @@ def timestamp_report(
             timing_info=timing(inputs.at),
         )
     )
-    return _with_ades_verdict(report, result.ades_subindic)
+    return _with_ades_verdict(report, result)
+
+
+def _anchor(result: AdESBasicValidationResult) -> str | None:
+    """The SHA-256 of the root certificate an AdES validation's path starts from, if any."""
+    path = getattr(result.api_status, "validation_path", None)
+    root = path.first if path is not None else None
+    return root.sha256.hex() if isinstance(root, x509.Certificate) else None
 
 
 def split_document_timestamps(

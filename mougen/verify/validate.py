@@ -85,14 +85,13 @@ def verify_file(
     the document's DSS; nothing is fetched unless ``allow_fetch``. Raises :class:`PdfReadError`
     when the file is not a PDF with signature fields.
     """
+    roots = load_trust_roots(trust)
     return verify_bytes(
         read_pdf(path),
         str(path),
-        trust_roots=load_trust_roots(trust),
-        crls=load_crls(crls),
-        allow_fetch=allow_fetch,
+        trust_roots=roots,
         expected_roles=expected_roles,
-        at=at,
+        settings=Settings(roots, (), load_crls(crls), allow_fetch, at),
     )
 
 
