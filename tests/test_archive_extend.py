@@ -63,7 +63,6 @@ def test_extend_files_a_new_version_and_leaves_the_old_one_untouched(programme: 
     # A year on, the old TSA certificate has expired: only the extended version still proves.
     year_on = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%d")
     code, report = programme.verify(new, "--at", year_on)
-    stamps = report["document_timestamps"]
     assert code == 0, json.dumps(report)
     assert programme.verify(old, "--at", year_on)[0] == 1
 
