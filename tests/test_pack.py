@@ -77,6 +77,17 @@ def test_cover_sheet_says_who_signs_how_and_the_hash(workspace, tmp_path):
     ]
 
 
+def test_cover_sheet_shows_the_return_by_date(run_cli, workspace, tmp_path):
+    result = run_cli(
+        "pack", "se-2018", "-a", "kent", "-o", str(tmp_path), "--return-by", "2026-12-18"
+    )
+    assert result.exit_code == 0, result.output
+    cover = " ".join(pdftotext(tmp_path / "se-2018--kent" / "cover-sheet.pdf", raw=False).split())
+    assert "by 18 December 2026" in cover
+    [plain] = build_packs(workspace, "se-2018", ["kent"], tmp_path / "plain", WHEN)
+    assert "December 2026" not in pdftotext(plain.folder / "cover-sheet.pdf", raw=False)
+
+
 def test_packs_are_readable_by_colleagues(workspace, tmp_path):
     [result] = build_packs(workspace, "em-2015", ["rutland"], tmp_path / "packs", WHEN)
     assert result.folder.stat().st_mode & 0o777 == 0o755

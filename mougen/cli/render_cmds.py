@@ -64,6 +64,12 @@ def render(
 @output_dir_option("Folder to write packs into.")
 @jobs_option(default=1)
 @date_option(_STAMP)
+@click.option(
+    "--return-by",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date the signed PDF is due back, printed on each cover sheet.",
+)
 @pass_workspace
 def pack(
     ws: Workspace,
@@ -72,6 +78,7 @@ def pack(
     out_dir: Path,
     jobs: int,
     when: datetime | None,
+    return_by: datetime | None,
 ) -> None:
     """Build a sign-off pack per authority: DOCX, PDF, cover sheet, manifest, zip."""
     when = resolve_when(when)
@@ -84,7 +91,14 @@ def pack(
         disable=None,  # shown on a terminal, silent in scripts and logs
     ) as bar:
         results = build_packs(
-            ws, mou_id, parties, out_dir, when, jobs=jobs, progress=lambda _: bar.update()
+            ws,
+            mou_id,
+            parties,
+            out_dir,
+            when,
+            jobs=jobs,
+            progress=lambda _: bar.update(),
+            return_by=return_by.date() if return_by else None,
         )
     new = record_issued(ws, results, when)
     for r in results:

@@ -7,7 +7,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from mougen import atomic
@@ -45,15 +45,27 @@ def pack_name(mou_id: str, slug: str) -> str:
     return f"{mou_id}--{slug}"
 
 
-def build_pack(ws: Workspace, mou_id: str, slug: str, out_dir: Path, when: datetime) -> PackResult:
-    """Build one authority's pack in ``out_dir`` and record it under ``issued/``."""
+def build_pack(
+    ws: Workspace,
+    mou_id: str,
+    slug: str,
+    out_dir: Path,
+    when: datetime,
+    *,
+    return_by: date | None = None,
+) -> PackResult:
+    """Build one authority's pack in ``out_dir`` and record it under ``issued/``.
+
+    ``return_by``, the round's return-by date, is printed on the cover sheet.
+    """
     entry = ws.catalog.mou(mou_id)
     authority = entry.party(slug)
     rendered = render_authority(ws, mou_id, slug, when=when)
     name = pack_name(mou_id, slug)
     pdf_name = f"{name}.pdf"
     files = {f"{name}.docx": rendered.docx, pdf_name: rendered.pdf}
-    files[COVER] = cover_sheet(entry, authority, pdf_name, sha256_hex(rendered.pdf), when)
+    pdf_sha256 = sha256_hex(rendered.pdf)
+    files[COVER] = cover_sheet(entry, authority, pdf_name, pdf_sha256, when, return_by)
     manifest = build_manifest(entry, authority, files, pdf_name, ws.template_path(mou_id), when)
     files[MANIFEST] = manifest.to_bytes()
 
@@ -87,6 +99,7 @@ def build_packs(
     *,
     jobs: int = 1,
     progress: Callable[[PackResult], None] = lambda _: None,
+    return_by: date | None = None,
 ) -> list[PackResult]:
     """Build the packs for ``slugs``, ``jobs`` at a time; ``progress`` hears of each one."""
     slugs = list(slugs)
@@ -95,13 +108,16 @@ def build_packs(
     if jobs <= 1:
         results = []
         for slug in slugs:
-            results.append(build_pack(ws, mou_id, slug, out_dir, when))
+            results.append(build_pack(ws, mou_id, slug, out_dir, when, return_by=return_by))
             progress(results[-1])
         return results
     # Typst's worker threads do not survive fork(): workers come from a fresh server.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_build_in_worker, ws.root, mou_id, s, out_dir, when) for s in slugs]
+        futures = [
+            pool.submit(_build_in_worker, ws.root, mou_id, s, out_dir, when, return_by)
+            for s in slugs
+        ]
         results = []
         for future in futures:
             results.append(future.result())
@@ -109,5 +125,7 @@ def build_packs(
     return results
 
 
-def _build_in_worker(root: Path, mou_id: str, slug: str, out_dir: Path, when: datetime):
-    return build_pack(Workspace(root), mou_id, slug, out_dir, when)
+def _build_in_worker(
+    root: Path, mou_id: str, slug: str, out_dir: Path, when: datetime, return_by: date | None
+) -> PackResult:
+    return build_pack(Workspace(root), mou_id, slug, out_dir, when, return_by=return_by)

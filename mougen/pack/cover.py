@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from mougen.config import Authority
 from mougen.config.catalog import MouEntry
@@ -11,16 +11,25 @@ from mougen.typeset import typeset
 
 
 def cover_sheet(
-    entry: MouEntry, authority: Authority, pdf_name: str, pdf_sha256: str, when: datetime
+    entry: MouEntry,
+    authority: Authority,
+    pdf_name: str,
+    pdf_sha256: str,
+    when: datetime,
+    return_by: date | None = None,
 ) -> bytes:
     """The cover sheet as PDF bytes, laid out by ``cover.typ`` (same inputs, same bytes)."""
-    return typeset(
-        "cover.typ", cover_data(entry, authority, pdf_name, pdf_sha256, when), when=when
-    ).pdf
+    data = cover_data(entry, authority, pdf_name, pdf_sha256, when, return_by)
+    return typeset("cover.typ", data, when=when).pdf
 
 
 def cover_data(
-    entry: MouEntry, authority: Authority, pdf_name: str, pdf_sha256: str, when: datetime
+    entry: MouEntry,
+    authority: Authority,
+    pdf_name: str,
+    pdf_sha256: str,
+    when: datetime,
+    return_by: date | None = None,
 ) -> dict:
     """What the cover sheet prints, as the JSON data ``cover.typ`` reads."""
     signatories = []
@@ -46,4 +55,5 @@ def cover_data(
         "pdf_name": pdf_name,
         "pdf_sha256": pdf_sha256,
         "return_to": entry.region.return_to or f"the {entry.region.name} programme coordinator",
+        "return_by": f"{return_by:%d %B %Y}" if return_by is not None else None,
     }

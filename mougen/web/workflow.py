@@ -143,7 +143,8 @@ class SigningRound:
 
     def _issue(self, mou: str, slug: str, actor: Actor) -> None:
         when = datetime.now(UTC).replace(microsecond=0)
-        result = build_pack(self.ws, mou, slug, packs_dir(self.ws, mou), when)
+        return_by = self.store.round(mou).return_by
+        result = build_pack(self.ws, mou, slug, packs_dir(self.ws, mou), when, return_by=return_by)
         record_issued(self.ws, [result], when)
         pdf = (result.folder / f"{pack_name(mou, slug)}.pdf").read_bytes()
         keep_issued_pdf(self.ws, mou, slug, result.pdf_sha256, pdf)
