@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
 from mougen.workspace import BUNDLED, Workspace
-from tests.signing import issued_pdf
 from tests.trust_services import TrustServices
+from tests.verify_docs import issued_pdf
 
 REGION, MOU, AUTHORITY = "south-east", "se-2018", "milton-keynes"
 CA_PASS, P12_PASS = "ca-Larch-3391", "p12-Osprey-2207"

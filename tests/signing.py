@@ -17,12 +17,6 @@ MOU, AUTHORITY = "se-2018", "milton-keynes"
 
 
 @cache
-def issued_pdf() -> bytes:
-    """Milton Keynes' se-2018 MoU as render makes it, with its three empty signature fields."""
-    return render_authority(Workspace(BUNDLED), MOU, AUTHORITY).pdf
-
-
-@cache
 def pdf_with_fields(*roles: str) -> bytes:
     """The same MoU with empty signature fields for ``roles`` only."""
     rendered = render_authority(Workspace(BUNDLED), MOU, AUTHORITY)
@@ -40,10 +34,6 @@ def field_area(pdf: Path, role: str) -> tuple[int, list[float], float]:
             if field.get("/T") == role:
                 return number, [float(v) for v in widget["/Rect"]], float(page.mediabox.top)
     raise AssertionError(f"no widget for {role}")
-
-
-def pdftotext(pdf: Path) -> str:
-    return _run("pdftotext", str(pdf), "-")
 
 
 def pdfsig(pdf: Path, roots: list[Path], tmp: Path) -> str:

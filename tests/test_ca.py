@@ -19,7 +19,8 @@ from pyhanko_certvalidator import ValidationContext
 from mougen.pki import region_trust_roots
 from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
-from tests.signing import issued_pdf, pdfsig
+from tests.signing import pdfsig
+from tests.verify_docs import issued_pdf
 
 CA_PASSPHRASE = "ca-Walnut-5529"
 P12_PASSPHRASE = "p12-Heron-8140"

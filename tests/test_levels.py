@@ -12,8 +12,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import DocumentSecurityStore
 
 from tests.programme import Programme, make_programme
-from tests.signing import issued_pdf, pdfsig
+from tests.signing import pdfsig
 from tests.trust_services import TrustServices
+from tests.verify_docs import issued_pdf
 
 PYHANKO = str(Path(sys.executable).with_name("pyhanko"))
 

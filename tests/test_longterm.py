@@ -21,9 +21,8 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from mougen.roles import ROLE_IDS
 from tests.programme import P12_PASS, Programme, make_programme
-from tests.signing import issued_pdf
 from tests.trust_services import TrustServices
-from tests.verify_docs import add_dss, sign, write
+from tests.verify_docs import add_dss, issued_pdf, sign, write
 
 PYHANKO = str(Path(sys.executable).with_name("pyhanko"))
 

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from mougen.signing import load_pkcs12, sign_pdf
 from tests.nss import NssSigner
 from tests.pki import TestPki
-from tests.signing import field_area, issued_pdf
+from tests.signing import field_area
+from tests.verify_docs import issued_pdf
 
 PASS = b"other signers only"
 LIBREOFFICE = Path(__file__).with_name("libreoffice_sign.py")

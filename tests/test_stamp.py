@@ -23,7 +23,8 @@ from mougen.roles import DCS
 from mougen.signing import FieldOwner, load_pkcs12, sign_pdf
 from mougen.signing.stamp import FALLBACK_FONTS, STAMP_FONTS, Stamp
 from tests.pki import TestPki
-from tests.signing import field_area, issued_pdf
+from tests.signing import field_area
+from tests.verify_docs import issued_pdf
 
 PASS = b"stamp tests only"
 DPI = 300

@@ -32,6 +32,7 @@ from tests.seedtext import (
     strip_footnote_words,
     text_words,
 )
+from tests.tracked import document_xml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SIG_BOOKMARKS = ("sig_dcs", "sig_lead_member", "sig_chief_executive")
@@ -168,11 +169,6 @@ def assert_same_words(actual: list[str], expected: list[str], what: str) -> None
             f"  ({len(expected)} seed words, {len(actual)} rendered words)"
         )
     raise AssertionError(f"{what}: word sequences differ")  # pragma: no cover
-
-
-def document_xml(path: Path) -> etree._Element:
-    with zipfile.ZipFile(path) as z:
-        return etree.fromstring(z.read("word/document.xml"))
 
 
 def part_names(path: Path) -> list[str]:
@@ -319,7 +315,10 @@ def test_a_missing_word_is_caught(tmp_path: Path) -> None:
     ],
 )
 def test_seed_quirks_kept_verbatim(mou_id: str, quirk: str) -> None:
-    paragraphs = [para_text(p) for p in document_xml(TEMPLATES / f"{mou_id}.docx").iter(f"{W}p")]
+    paragraphs = [
+        para_text(p)
+        for p in document_xml((TEMPLATES / f"{mou_id}.docx").read_bytes()).iter(f"{W}p")
+    ]
     assert any(quirk in p for p in paragraphs), quirk
 
 
@@ -330,7 +329,7 @@ def test_seed_quirks_kept_verbatim(mou_id: str, quirk: str) -> None:
 @pytest.mark.parametrize("rendered", [False, True], ids=["template", "rendered"])
 def test_signature_bookmarks(mou_id: str, rendered: bool, tmp_path: Path) -> None:
     path = render(mou_id, DERBY, tmp_path) if rendered else TEMPLATES / f"{mou_id}.docx"
-    root = document_xml(path)
+    root = document_xml(path.read_bytes())
     starts = root.findall(f".//{W}bookmarkStart")
     names = [b.get(f"{W}name") for b in starts]
     ids = [b.get(f"{W}id") for b in starts]
@@ -400,7 +399,7 @@ def test_footnote_is_a_real_word_footnote(tmp_path: Path) -> None:
     assert style_of(note.find(f"{W}p")) == "FootnoteText"
     assert text_words(para_text(note)) == footnote_words("se-2019-20")
 
-    refs = document_xml(path).findall(f".//{W}footnoteReference")
+    refs = document_xml(path.read_bytes()).findall(f".//{W}footnoteReference")
     assert [r.get(f"{W}id") for r in refs] == ["1"]
     run = refs[0].getparent()
     assert run.find(f"{W}rPr/{W}rStyle").get(f"{W}val") == "FootnoteReference"
@@ -425,7 +424,7 @@ def test_footnote_is_a_real_word_footnote(tmp_path: Path) -> None:
 @pytest.mark.parametrize("mou_id", MOU_IDS)
 def test_no_tracked_changes_or_unsupported_content(mou_id: str) -> None:
     path = TEMPLATES / f"{mou_id}.docx"
-    root = document_xml(path)
+    root = document_xml(path.read_bytes())
     for tag in ("ins", "del", "moveFrom", "moveTo"):
         assert root.find(f".//{W}{tag}") is None, f"tracked change w:{tag} in {mou_id}"
     for tag in ("sdt", "drawing", "pict", "object", "txbxContent", "fldSimple", "instrText"):
@@ -440,7 +439,7 @@ def test_no_tracked_changes_or_unsupported_content(mou_id: str) -> None:
 
 @pytest.mark.parametrize("mou_id", MOU_IDS)
 def test_tags_are_whole_runs(mou_id: str) -> None:
-    root = document_xml(TEMPLATES / f"{mou_id}.docx")
+    root = document_xml((TEMPLATES / f"{mou_id}.docx").read_bytes())
     texts = [t.text or "" for t in root.iter(f"{W}t")]
     tags = [t for t in texts if "{" in t or "}" in t]
     assert tags, "every template fills at least the authority"
@@ -465,7 +464,7 @@ ALLOWED_STYLES = {
 @pytest.mark.parametrize("mou_id", MOU_IDS)
 def test_styles_page_and_properties(mou_id: str) -> None:
     path = TEMPLATES / f"{mou_id}.docx"
-    root = document_xml(path)
+    root = document_xml(path.read_bytes())
     body = root.find(f"{W}body")
     used = {style_of(p) for p in body.iter(f"{W}p")}
     assert used <= ALLOWED_STYLES, used - ALLOWED_STYLES
