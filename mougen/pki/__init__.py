@@ -2,8 +2,8 @@
 
 from mougen.pki.ca import RegionCa, ca_cert_path, ca_dir, init_ca, load_ca
 from mougen.pki.issue import (
+    CertificateHolder,
     IssuedCertificate,
-    Signatory,
     configured_signatory,
     issue_certificate,
     write_pkcs12,
@@ -11,9 +11,9 @@ from mougen.pki.issue import (
 from mougen.pki.trust import region_trust_roots
 
 __all__ = [
+    "CertificateHolder",
     "IssuedCertificate",
     "RegionCa",
-    "Signatory",
     "ca_cert_path",
     "ca_dir",
     "configured_signatory",

@@ -30,7 +30,7 @@ ADOBE_AUTHENTIC_DOCUMENTS = x509.ObjectIdentifier("1.2.840.113583.1.1.5")
 
 
 @dataclass(frozen=True)
-class Signatory:
+class CertificateHolder:
     """Who a certificate is for: a person signing for a council in a role."""
 
     name: str
@@ -57,7 +57,7 @@ def configured_signatory(
     name: str | None = None,
     email: str | None = None,
     region_id: str | None = None,
-) -> tuple[str, Signatory]:
+) -> tuple[str, CertificateHolder]:
     """The region id and signatory of ``slug`` in ``role_id``; arguments override config."""
     role = find_role(role_id)
     region, auth = find_authority(ws, slug, region_id)
@@ -67,11 +67,13 @@ def configured_signatory(
         raise MougenError(f"no {role_id} signatory name is configured for {slug}; give --name")
     chosen_email = email or configured.email
     binding = ProgrammeBinding(region.region.id, slug, role_id)
-    return region.region.id, Signatory(chosen_name, chosen_email, auth.council, role.title, binding)
+    return region.region.id, CertificateHolder(
+        chosen_name, chosen_email, auth.council, role.title, binding
+    )
 
 
 def issue_certificate(
-    ca: RegionCa, who: Signatory, *, crl_url: str | None = None
+    ca: RegionCa, who: CertificateHolder, *, crl_url: str | None = None
 ) -> IssuedCertificate:
     """A two-year certificate for ``who`` that may sign documents, issued by ``ca``.
 
@@ -127,7 +129,7 @@ def write_pkcs12(issued: IssuedCertificate, path: Path, passphrase: bytes) -> No
     write_bytes(path, data, mode=0o600)  # it holds a private key, however well encrypted
 
 
-def _subject(who: Signatory) -> x509.Name:
+def _subject(who: CertificateHolder) -> x509.Name:
     attrs = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, who.council),

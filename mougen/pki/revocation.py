@@ -18,7 +18,7 @@ from mougen.atomic import write_bytes
 from mougen.errors import MougenError
 from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ca import RegionCa, ca_dir
-from mougen.pki.issue import IssuedCertificate, Signatory, issue_certificate
+from mougen.pki.issue import CertificateHolder, IssuedCertificate, issue_certificate
 from mougen.pki.ledger import Ledger, LedgerEntry, entry_for, load_ledger, save_ledger
 from mougen.pki.lookup import region_file
 from mougen.workspace import Workspace
@@ -59,7 +59,7 @@ def workspace_crls(ws: Workspace) -> list[Path]:
 
 
 def issue_recorded(
-    ws: Workspace, ca: RegionCa, who: Signatory, *, replace: bool = False
+    ws: Workspace, ca: RegionCa, who: CertificateHolder, *, replace: bool = False
 ) -> Issuance:
     """Issue a certificate for ``who``, record it in the ledger and remake the CRL.
 
