@@ -32,7 +32,17 @@ _ALIGN: dict[str, Align] = {
     "both": "justify",
     "distribute": "justify",
 }
+#: Word's tracked-change elements: insertions, deletions, moves and formatting changes.
 _TRACKED = {"ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange"}
+
+
+def holds_tracked_changes(body: etree._Element) -> bool:
+    """Whether a Word document part (its body, say) still holds tracked changes."""
+    return any(
+        isinstance(el.tag, str) and etree.QName(el).localname in _TRACKED for el in body.iter()
+    )
+
+
 #: Elements the model does not carry, by the name a coordinator would know them by.
 _UNSUPPORTED = {
     "txbxContent": "a text box",
@@ -207,11 +217,10 @@ class _Reader:
         return tuple(v.mm if v is not None else 25.0 for v in values)  # type: ignore[return-value]
 
     def _refuse_tracked_changes(self, body: etree._Element) -> None:
-        for el in body.iter():
-            if isinstance(el.tag, str) and etree.QName(el).localname in _TRACKED:
-                raise TemplateError(
-                    "holds tracked changes; accept or reject them in Word first", self.label
-                )
+        if holds_tracked_changes(body):
+            raise TemplateError(
+                "holds tracked changes; accept or reject them in Word first", self.label
+            )
 
     def _refuse_headers_and_footers(self) -> None:
         for section in self.doc.sections:

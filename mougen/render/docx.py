@@ -12,10 +12,8 @@ import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from mougen.document.reader import holds_tracked_changes
 from mougen.errors import TemplateError
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TRACKED = ("ins", "del", "moveFrom", "moveTo")
 
 
 def _environment() -> jinja2.Environment:
@@ -30,11 +28,10 @@ def refuse_tracked_changes(template: Path, data: bytes) -> None:
             root = etree.fromstring(package.read("word/document.xml"))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         raise TemplateError("not a readable Word document", template) from None
-    for name in _TRACKED:
-        if root.find(f".//{_W}{name}") is not None:
-            raise TemplateError(
-                "holds tracked changes; accept or reject them in Word before rendering", template
-            )
+    if holds_tracked_changes(root):
+        raise TemplateError(
+            "holds tracked changes; accept or reject them in Word before rendering", template
+        )
 
 
 def render_docx(template: Path, context: dict[str, Any], when: datetime | None = None) -> bytes:
