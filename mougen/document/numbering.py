@@ -9,6 +9,10 @@ from lxml import etree
 
 _BULLET = "•"
 
+#: A clause number typed into a paragraph: "1.", "1.2", "1.2.", "a)", "(iv)". A bare "2018"
+#: is not one, so a paragraph that starts with a year is not taken for a numbered clause.
+CLAUSE_LABEL = r"\d+(?:\.\d+)*\.|\d+(?:\.\d+)+|\(?[ivxlc]+\)|\(?[a-z]\)"
+
 
 def _roman(n: int) -> str:
     values = [

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from mougen.document import Paragraph, Run
+from mougen.document.numbering import CLAUSE_LABEL
 
 _WORDS = re.compile(r"\s+|\S+")
 #: A clause number typed at the start of a paragraph: "3.", "2.1.4.", "iv)", "(b)".
-CLAUSE_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|\(?[ivxlc]+\)|\(?[a-z]\))$")
+CLAUSE_NUMBER = re.compile(rf"^(?:{CLAUSE_LABEL})$")
 
 
 @dataclass(frozen=True)

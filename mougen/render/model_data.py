@@ -11,11 +11,12 @@ import re
 from typing import Any
 
 from mougen.document import Document, Paragraph, Run, Table
+from mougen.document.numbering import CLAUSE_LABEL
 from mougen.roles import role
 
 #: Styles whose typed-in clause number ("1.1.", "a)") hangs in the margin.
 HANGING = {"Clause", "Clause 2"}
-_LEADING_LABEL = re.compile(r"^\s*((?:\d+\.)+(?:\d+\.?)?|\d+\.|[a-z]\)|[ivx]+\))\s+")
+_LEADING_LABEL = re.compile(rf"^\s*({CLAUSE_LABEL})\s+")
 _PIECES = re.compile(r"(\t|\n)")
 
 
