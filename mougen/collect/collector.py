@@ -18,14 +18,14 @@ from pathlib import Path
 from asn1crypto import crl, x509
 
 from mougen.collect.checks import Rejection, issued_and_rightly_signed, signatures_hold
-from mougen.collect.filing import file_signed, sweep_incoming
 from mougen.collect.inbox import clear_note, pdf_entries, read_once, remove_if_unchanged, write_note
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
-from mougen.tracker.archive import signature_records
 from mougen.verify import FileReport, verify_bytes
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workflow.archive import signature_records
+from mougen.workflow.filing import file_signed, sweep_incoming
 from mougen.workspace import Workspace
 
 
