@@ -16,7 +16,16 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from mougen.document.model import Align, Cell, Document, Footnote, Paragraph, Run, Table
+from mougen.document.model import (
+    Align,
+    Block,
+    Cell,
+    Document,
+    Footnote,
+    Paragraph,
+    Run,
+    Table,
+)
 from mougen.document.numbering import Numbering
 from mougen.document.runtext import child_text
 from mougen.errors import TemplateError, UnsupportedFeature
@@ -73,7 +82,7 @@ class _Reader:
         body = self.doc.element.body
         self._refuse_tracked_changes(body)
         self._refuse_headers_and_footers()
-        blocks = []
+        blocks: list[Block] = []
         for child in body.iterchildren():
             if child.tag == qn("w:p"):
                 blocks.append(self.paragraph(child))
@@ -195,11 +204,8 @@ class _Reader:
 
     def _page_size(self) -> tuple[float, float]:
         section = self.doc.sections[0]
-        return (
-            (section.page_width.mm, section.page_height.mm)
-            if section.page_width
-            else (210.0, 297.0)
-        )
+        width, height = section.page_width, section.page_height
+        return (width.mm, height.mm) if width and height else (210.0, 297.0)
 
     def _margins(self) -> tuple[float, float, float, float]:
         s = self.doc.sections[0]

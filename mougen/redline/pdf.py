@@ -81,11 +81,12 @@ def _block(block: ParagraphDiff | TableDiff, notes: set[int]) -> Paragraph | Tab
     if isinstance(block, ParagraphDiff):
         return _paragraph(block, notes)
     source = block.new if block.new is not None else block.old
+    assert source is not None, "a table diff has an old table, a new one, or both"
     rows = tuple(
         tuple(Cell(tuple(_paragraph(p, notes) for p in cell)) for cell in row)
         for row in block.cells
     )
-    return replace(source, rows=rows)  # type: ignore[type-var]
+    return replace(source, rows=rows)
 
 
 def _mark(diff: ParagraphDiff, edit: Edit) -> Revision | None:
