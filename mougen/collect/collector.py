@@ -120,6 +120,8 @@ def accept(ws: Workspace, tracker: Tracker, data: bytes, report: FileReport) -> 
     """The checks a verified file must pass to be filed; :class:`Rejection` says why not."""
     signatures_hold(report)
     issue = issued_and_rightly_signed(report, tracker, ws)
+    # Provenance without an issue always has a problem, so a sound verdict names its issue.
+    assert issue.mou is not None and issue.authority is not None
     return Accepted(data, report, issue.mou, issue.authority)
 
 
@@ -154,6 +156,7 @@ def _collect_path(ws: Workspace, path: Path, tracker: Tracker, roots, crls) -> O
 
 
 def _refused(path: Path, outcome: Outcome) -> Outcome:
+    assert outcome.reason is not None, "every refused outcome is made with its reason"
     problem = write_note(path, outcome.reason)
     if problem is None:
         return outcome
