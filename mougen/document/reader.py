@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.shared import Length
 from lxml import etree
 
 from mougen.document.model import (
@@ -209,8 +210,7 @@ class _Reader:
 
     def _margins(self) -> tuple[float, float, float, float]:
         s = self.doc.sections[0]
-        values = (s.top_margin, s.right_margin, s.bottom_margin, s.left_margin)
-        return tuple(v.mm if v is not None else 25.0 for v in values)  # type: ignore[return-value]
+        return _mm(s.top_margin), _mm(s.right_margin), _mm(s.bottom_margin), _mm(s.left_margin)
 
     def _refuse_tracked_changes(self, body: etree._Element) -> None:
         for el in body.iter():
@@ -295,3 +295,8 @@ def _first(sources: list[etree._Element], name: str) -> etree._Element | None:
 
 def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _mm(margin: Length | None) -> float:
+    """A margin in millimetres, 25 where the section does not say."""
+    return margin.mm if margin is not None else 25.0

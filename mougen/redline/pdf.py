@@ -105,8 +105,9 @@ def _paragraph(diff: ParagraphDiff, notes: set[int]) -> Paragraph:
     for edit, side in diff.shown():
         mark = _mark(diff, edit)
         source = diff.old if side == "old" else diff.new
+        assert source is not None, "an edit is shown only from a side the paragraph has"
         lo, hi = edit.old if side == "old" else edit.new
-        for run in slice_runs(source, lo, hi):  # type: ignore[arg-type]
+        for run in slice_runs(source, lo, hi):
             # A footnote only OLD had cannot be printed from NEW's notes: keep its mark as text.
             footnote = run.footnote if run.footnote in notes and side == "new" else None
             runs.append(replace(run, footnote=footnote, revision=mark))
