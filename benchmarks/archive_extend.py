@@ -20,8 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from mougen.archival.extend import extend_archive
-from mougen.collect.filing import file_signed
 from mougen.tracker import Tracker
+from mougen.workflow.filing import file_signed
 from tests.programme import MOU, make_programme
 from tests.trust_services import TrustServices
 

@@ -21,7 +21,7 @@ from mougen.tracker import SignatureFacts, Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
-from mougen.tracker.rebuild import rebuild
+from mougen.workflow.rebuild import rebuild
 from mougen.workspace import BUNDLED, Workspace
 from tests.conftest import backend_url
 from tests.pki import TestPki

@@ -27,13 +27,13 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.archival.horizon import protection_expires
-from mougen.collect.filing import file_signed
 from mougen.errors import MougenError, innermost_message
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
 from mougen.signing.ltv import certificates_without_revocation_data
 from mougen.tracker import Tracker
 from mougen.verify.trust import load_crls, load_trust_roots
+from mougen.workflow.filing import file_signed
 from mougen.workspace import Workspace
 
 

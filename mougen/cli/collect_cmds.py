@@ -41,7 +41,7 @@ def collect(ws: Workspace, inbox: Path, trust: tuple[Path, ...], crls: tuple[Pat
 def _line(ws: Workspace, o: Outcome) -> str:
     """One outcome as a line of output; names and reasons escaped so none can fake a line."""
     name = printable(o.name)
-    if not o.accepted:
+    if o.archived is None:  # not accepted
         return f"rejected  {name}: {printable(o.reason or '')}"
     where = printable(str(o.archived.relative_to(ws.root)))
     line = f"filed     {name} -> {where} ({', '.join(o.roles)}; {o.recorded} new)"

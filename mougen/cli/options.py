@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -16,6 +16,8 @@ from mougen.textcolumns import aligned
 from mougen.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: Where the workspace and database chosen on the command line are kept (ctx.meta is
 #: shared by the group and its subcommands, so either may set them).
@@ -68,15 +70,15 @@ def current_workspace(ctx: click.Context) -> Workspace:
     return Workspace.locate(ctx.meta.get(_WORKSPACE), ctx.meta.get(_DB))
 
 
-def pass_workspace(f: F) -> F:
+def pass_workspace(f: Callable[Concatenate[Workspace, P], R]) -> Callable[P, R]:
     """Pass the chosen :class:`Workspace` as the command's first argument."""
 
     @functools.wraps(f)
-    def with_workspace(*args: Any, **kwargs: Any) -> Any:
+    def with_workspace(*args: P.args, **kwargs: P.kwargs) -> R:
         ctx = click.get_current_context()
         return ctx.invoke(f, current_workspace(ctx), *args, **kwargs)
 
-    return workspace_options(envvar=False)(with_workspace)  # type: ignore[return-value]
+    return workspace_options(envvar=False)(with_workspace)
 
 
 def fail(code: int) -> NoReturn:

@@ -10,7 +10,7 @@ import click
 
 from mougen.cli.options import date_option, pass_workspace, resolve_when
 from mougen.redline import Summary, load_version, write_redline
-from mougen.redline.review import predecessor, start_review
+from mougen.workflow.review import predecessor, start_review
 from mougen.workspace import Workspace
 
 

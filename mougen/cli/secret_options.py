@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -9,7 +10,9 @@ import click
 from mougen.signing.passphrase import PASSPHRASE_ENV
 
 
-def passphrase_file_option(what: str) -> click.decorators.FC:
+def passphrase_file_option(
+    what: str,
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
     """``--passphrase-file F``, its help naming the secret it reads."""
     return click.option(
         "--passphrase-file",

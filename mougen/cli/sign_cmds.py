@@ -153,11 +153,11 @@ def _signer(
     passphrase_file: Path | None,
     chain: tuple[Path, ...],
 ) -> AbstractContextManager[Signer]:
-    if (p12 is None) == (pkcs11_lib is None):
-        raise click.UsageError("give either --p12 or --pkcs11-lib")
-    if p12 is not None:
+    if p12 is not None and pkcs11_lib is None:
         secret = read_passphrase(passphrase_file, PASSPHRASE_ENV, f"Passphrase for {p12}")
         return nullcontext(load_pkcs12(p12, secret, list(chain)))
+    if p12 is not None or pkcs11_lib is None:
+        raise click.UsageError("give either --p12 or --pkcs11-lib")
     if not (token_label and key_label):
         raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
     pin = read_passphrase(passphrase_file, PASSPHRASE_ENV, f"PIN for token {token_label}")

@@ -16,7 +16,7 @@ from mougen.cli.options import (
 )
 from mougen.cli.tracking import open_tracker
 from mougen.tracker.migrate import upgrade_database
-from mougen.tracker.rebuild import rebuild as rebuild_from_archive
+from mougen.workflow.rebuild import rebuild as rebuild_from_archive
 from mougen.workspace import Workspace
 
 

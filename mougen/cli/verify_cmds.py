@@ -16,13 +16,13 @@ from mougen.cli.options import crl_option, pass_workspace, trust_option
 from mougen.errors import MougenError
 from mougen.printable import printable
 from mougen.tracker import Tracker
-from mougen.verify.check import Checker, WorkspaceRecords
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.validate import Settings
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workflow.checking import Checker, WorkspaceRecords
 from mougen.workspace import Workspace
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from mougen.tracker import Tracker
 from mougen.verify import FileReport
-from mougen.verify.check import WorkspaceRecords
-from mougen.verify.provenance import Provenance, provenance
+from mougen.verify.provenance import Provenance
 from mougen.verify.verdict import Verdict
+from mougen.workflow.checking import WorkspaceRecords
+from mougen.workflow.provenance import provenance
 from mougen.workspace import Workspace
 
 

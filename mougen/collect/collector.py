@@ -18,14 +18,14 @@ from pathlib import Path
 from asn1crypto import crl, x509
 
 from mougen.collect.checks import Rejection, issued_and_rightly_signed, signatures_hold
-from mougen.collect.filing import file_signed, sweep_incoming
 from mougen.collect.inbox import clear_note, pdf_entries, read_once, remove_if_unchanged, write_note
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
-from mougen.tracker.archive import signature_records
 from mougen.verify import FileReport, verify_bytes
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workflow.archive import signature_records
+from mougen.workflow.filing import file_signed, sweep_incoming
 from mougen.workspace import Workspace
 
 
@@ -120,6 +120,8 @@ def accept(ws: Workspace, tracker: Tracker, data: bytes, report: FileReport) -> 
     """The checks a verified file must pass to be filed; :class:`Rejection` says why not."""
     signatures_hold(report)
     issue = issued_and_rightly_signed(report, tracker, ws)
+    # Provenance without an issue always has a problem, so a sound verdict names its issue.
+    assert issue.mou is not None and issue.authority is not None
     return Accepted(data, report, issue.mou, issue.authority)
 
 
@@ -154,6 +156,7 @@ def _collect_path(ws: Workspace, path: Path, tracker: Tracker, roots, crls) -> O
 
 
 def _refused(path: Path, outcome: Outcome) -> Outcome:
+    assert outcome.reason is not None, "every refused outcome is made with its reason"
     problem = write_note(path, outcome.reason)
     if problem is None:
         return outcome

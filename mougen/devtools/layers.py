@@ -1,6 +1,6 @@
 """The layer check: every import inside mougen must point down the layer table.
 
-Run ``python -m mougen.devtools.layers``: it prints one line per import that points
+Run ``python -m mougen.devtools.layers [FOLDER]``: it prints one line per import that points
 sideways or up (``file:line: importer -> imported``) and exits 1 if there is any.
 
 A package may import its own modules and any package in a lower layer; never one in
@@ -32,8 +32,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workspace",),  # the folder and its paths
     ("document", "pki", "mail", "typeset"),  # the model; the programme CA; email; Typst
     ("render", "verify", "tracker"),  # DOCX/PDF out; signatures judged; the index
-    ("signing", "pack", "reports", "redline", "collect"),  # the jobs built on them
-    ("workflow", "archival"),  # what combines several jobs; keeping the archive provable
+    ("signing", "pack", "reports", "redline"),  # the jobs built on them
+    ("workflow",),  # what combines several jobs: provenance, the archive, review start
+    ("collect", "archival"),  # the inbox filed and recorded; the archive kept provable
     ("web",),  # the signing-round web service
     ("demo",),  # the whole round on the bundled data, web invitation included
     ("cli", "devtools"),  # the command line, and tools for developers
@@ -49,7 +50,7 @@ _LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names
 class Violation:
     """One import that points sideways or up the layers."""
 
-    file: str  # as written under the package's parent folder: mougen/tracker/archive.py
+    file: str  # as written under the package's parent folder: mougen/workflow/archive.py
     line: int
     importer: str
     imported: str
@@ -99,9 +100,10 @@ def _named(line: int, parts: list[str]) -> Iterator[tuple[int, str]]:
     yield line, "__init__" if name == "__version__" else name
 
 
-def main() -> int:
-    """Print each violation; 1 if there are any, else 0."""
-    found = violations()
+def main(argv: list[str] | None = None) -> int:
+    """Print each violation in the package (or the ``mougen`` folder given); 1 if any, else 0."""
+    args = sys.argv[1:] if argv is None else argv
+    found = violations(Path(args[0]) if args else PACKAGE)
     for violation in found:
         print(violation)
     if found:

@@ -14,9 +14,19 @@ from pathlib import Path
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.shared import Length
 from lxml import etree
 
-from mougen.document.model import Align, Cell, Document, Footnote, Paragraph, Run, Table
+from mougen.document.model import (
+    Align,
+    Block,
+    Cell,
+    Document,
+    Footnote,
+    Paragraph,
+    Run,
+    Table,
+)
 from mougen.document.numbering import Numbering
 from mougen.document.runtext import child_text
 from mougen.errors import TemplateError, UnsupportedFeature
@@ -83,7 +93,7 @@ class _Reader:
         body = self.doc.element.body
         self._refuse_tracked_changes(body)
         self._refuse_headers_and_footers()
-        blocks = []
+        blocks: list[Block] = []
         for child in body.iterchildren():
             if child.tag == qn("w:p"):
                 blocks.append(self.paragraph(child))
@@ -205,16 +215,12 @@ class _Reader:
 
     def _page_size(self) -> tuple[float, float]:
         section = self.doc.sections[0]
-        return (
-            (section.page_width.mm, section.page_height.mm)
-            if section.page_width
-            else (210.0, 297.0)
-        )
+        width, height = section.page_width, section.page_height
+        return (width.mm, height.mm) if width and height else (210.0, 297.0)
 
     def _margins(self) -> tuple[float, float, float, float]:
         s = self.doc.sections[0]
-        values = (s.top_margin, s.right_margin, s.bottom_margin, s.left_margin)
-        return tuple(v.mm if v is not None else 25.0 for v in values)  # type: ignore[return-value]
+        return _mm(s.top_margin), _mm(s.right_margin), _mm(s.bottom_margin), _mm(s.left_margin)
 
     def _refuse_tracked_changes(self, body: etree._Element) -> None:
         if holds_tracked_changes(body):
@@ -298,3 +304,8 @@ def _first(sources: list[etree._Element], name: str) -> etree._Element | None:
 
 def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _mm(margin: Length | None) -> float:
+    """A margin in millimetres, 25 where the section does not say."""
+    return margin.mm if margin is not None else 25.0

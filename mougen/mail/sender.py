@@ -38,7 +38,7 @@ class Mailer:
             message["From"] = self.settings.sender
         if self.settings.host is None:
             return self._to_outbox(message)
-        return self._to_smtp(message)
+        return self._to_smtp(message, self.settings.host)
 
     def _to_outbox(self, message: EmailMessage) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
@@ -46,15 +46,15 @@ class Mailer:
         atomic.write_bytes(path, message.as_bytes(), mode=0o600)
         return f"outbox/{path.name}"
 
-    def _to_smtp(self, message: EmailMessage) -> str:
+    def _to_smtp(self, message: EmailMessage, host: str) -> str:
         s = self.settings
         try:
-            with smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT) as smtp:
+            with smtplib.SMTP(host, s.port, timeout=SMTP_TIMEOUT) as smtp:
                 if s.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if s.user:
                     smtp.login(s.user, s.password or "")
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
-            raise MougenError(f"cannot send email through {s.host}:{s.port} ({exc})") from None
-        return f"smtp:{s.host}"
+            raise MougenError(f"cannot send email through {host}:{s.port} ({exc})") from None
+        return f"smtp:{host}"

@@ -85,6 +85,8 @@ def load_ca(ws: Workspace, region_id: str, passphrase: bytes) -> RegionCa:
         key = serialization.load_pem_private_key(key_pem, passphrase or None)
     except (ValueError, TypeError):
         raise SigningError("cannot open the CA key: wrong passphrase", key_path) from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SigningError("the CA key is not an RSA key", key_path)
     return RegionCa(cert, key)
 
 

@@ -101,7 +101,10 @@ class ParagraphDiff:
     @property
     def paragraph(self) -> Paragraph:
         """The paragraph as it stands at this place (the new one unless it is gone)."""
-        return self.new if self.new is not None and self.kind != "moved-from" else self.old
+        if self.new is not None and self.kind != "moved-from":
+            return self.new
+        assert self.old is not None, "only an inserted paragraph has no old side"
+        return self.old
 
 
 @dataclass(frozen=True)
@@ -233,23 +236,23 @@ def _pair_region(
 
 def _detect_moves(old: Sequence[Block], new: Sequence[Block], pairs: list[Pair]) -> list[Slot]:
     """Mark deleted paragraphs that reappear among the inserted ones as moves."""
-    gone = [i for i, j in pairs if j is None and _movable(old[i])]
-    came = [j for i, j in pairs if i is None and _movable(new[j])]
+    gone = [i for i, j in pairs if i is not None and j is None and _movable(old[i])]
+    came = [j for i, j in pairs if i is None and j is not None and _movable(new[j])]
     bags_old = {i: _bag(old[i]) for i in gone}
     bags_new = {j: _bag(new[j]) for j in came}
     scored = ((_dice(bags_old[i], bags_new[j]), i, j) for i in gone for j in came)
     candidates = sorted((c for c in scored if c[0] >= MOVE_SIMILARITY), key=lambda c: -c[0])
     moved_to: dict[int, int] = {}
     moved_from: dict[int, int] = {}
-    for _, i, j in candidates:
-        if i not in moved_to and j not in moved_from:
-            moved_to[i], moved_from[j] = j, i
+    for _, gone_at, came_at in candidates:
+        if gone_at not in moved_to and came_at not in moved_from:
+            moved_to[gone_at], moved_from[came_at] = came_at, gone_at
     numbers = {i: k for k, i in enumerate(sorted(moved_to), start=1)}
     slots: list[Slot] = []
     for i, j in pairs:
-        if j is None and i in moved_to:
+        if i is not None and j is None and i in moved_to:
             slots.append(Slot(i, moved_to[i], numbers[i], "moved-from"))
-        elif i is None and j in moved_from:
+        elif i is None and j is not None and j in moved_from:
             slots.append(Slot(moved_from[j], j, numbers[moved_from[j]], "moved-to"))
         else:
             slots.append(Slot(i, j))
@@ -259,31 +262,38 @@ def _detect_moves(old: Sequence[Block], new: Sequence[Block], pairs: list[Pair])
 def _block_diff(old: Sequence[Block], new: Sequence[Block], slot: Slot) -> BlockDiff:
     a = old[slot.old] if slot.old is not None else None
     b = new[slot.new] if slot.new is not None else None
+    if isinstance(a, Table | None) and isinstance(b, Table | None) and (a, b) != (None, None):
+        return _table_diff(a, b, slot.old, slot.new)
+    if not (isinstance(a, Paragraph | None) and isinstance(b, Paragraph | None)):
+        raise AssertionError("a table is only ever paired with a table")
     if slot.move is not None:
-        edits = diff_paragraphs(a, b)  # type: ignore[arg-type]
-        return ParagraphDiff(slot.side, a, b, slot.old, slot.new, edits, slot.move)  # type: ignore[arg-type]
-    if isinstance(a, Table) or isinstance(b, Table):
-        return _table_diff(a, b, slot.old, slot.new)  # type: ignore[arg-type]
+        assert a is not None and b is not None and slot.side, "a move pairs two paragraphs"
+        edits = diff_paragraphs(a, b)
+        return ParagraphDiff(slot.side, a, b, slot.old, slot.new, edits, slot.move)
     return _paragraph_diff(a, b, slot.old, slot.new)
 
 
 def _paragraph_diff(
     a: Paragraph | None, b: Paragraph | None, i: int | None, j: int | None
 ) -> ParagraphDiff:
-    if a is None:
+    if a is not None and b is not None:
+        edits = diff_paragraphs(a, b)
+        kind: Kind = "same" if all(e.op == "equal" for e in edits) else "changed"
+        return ParagraphDiff(kind, a, b, i, j, edits)
+    if b is not None:
         return ParagraphDiff("inserted", None, b, None, j, (Edit("insert", (0, 0), _whole(b)),))
-    if b is None:
+    if a is not None:
         return ParagraphDiff("deleted", a, None, i, None, (Edit("delete", _whole(a), (0, 0)),))
-    edits = diff_paragraphs(a, b)
-    kind: Kind = "same" if all(e.op == "equal" for e in edits) else "changed"
-    return ParagraphDiff(kind, a, b, i, j, edits)
+    raise AssertionError("a slot shows an old paragraph, a new one, or both")
 
 
 def _table_diff(a: Table | None, b: Table | None, i: int | None, j: int | None) -> BlockDiff:
-    if a is None:
+    if a is None and b is not None:
         return TableDiff("inserted", None, b, None, j, _whole_cells(b, inserted=True))
-    if b is None:
+    if b is None and a is not None:
         return TableDiff("deleted", a, None, i, None, _whole_cells(a, inserted=False))
+    if a is None or b is None:
+        raise AssertionError("a slot shows an old table, a new one, or both")
     cells = tuple(
         tuple(
             tuple(

@@ -129,7 +129,8 @@ class _BodyWriter:
     def table(self, diff: TableDiff) -> etree._Element:
         source = self.new_blocks if diff.kind != "deleted" else self.old_blocks
         at = diff.new_at if diff.kind != "deleted" else diff.old_at
-        tbl = copy.deepcopy(source[at])  # type: ignore[index]
+        assert at is not None, "a table diff has the position of the table it shows"
+        tbl = copy.deepcopy(source[at])
         old_tbl = self.old_blocks[diff.old_at] if diff.old_at is not None else None
         for r, (tr, row) in enumerate(zip(tbl.iterchildren(qn("w:tr")), diff.cells, strict=True)):
             if diff.kind != "same-shape":

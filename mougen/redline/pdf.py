@@ -81,11 +81,12 @@ def _block(block: ParagraphDiff | TableDiff, notes: set[int]) -> Paragraph | Tab
     if isinstance(block, ParagraphDiff):
         return _paragraph(block, notes)
     source = block.new if block.new is not None else block.old
+    assert source is not None, "a table diff has an old table, a new one, or both"
     rows = tuple(
         tuple(Cell(tuple(_paragraph(p, notes) for p in cell)) for cell in row)
         for row in block.cells
     )
-    return replace(source, rows=rows)  # type: ignore[type-var]
+    return replace(source, rows=rows)
 
 
 def _mark(diff: ParagraphDiff, edit: Edit) -> Revision | None:
@@ -104,8 +105,9 @@ def _paragraph(diff: ParagraphDiff, notes: set[int]) -> Paragraph:
     for edit, side in diff.shown():
         mark = _mark(diff, edit)
         source = diff.old if side == "old" else diff.new
+        assert source is not None, "an edit is shown only from a side the paragraph has"
         lo, hi = edit.old if side == "old" else edit.new
-        for run in slice_runs(source, lo, hi):  # type: ignore[arg-type]
+        for run in slice_runs(source, lo, hi):
             # A footnote only OLD had cannot be printed from NEW's notes: keep its mark as text.
             footnote = run.footnote if run.footnote in notes and side == "new" else None
             runs.append(replace(run, footnote=footnote, revision=mark))

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from mougen.document import Document
 from mougen.render.model_data import document_data
-from mougen.typeset import ARCHIVAL, typeset
+from mougen.typeset import ARCHIVAL, Standard, typeset
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def write_pdf(
     title: str,
     when: datetime | None = None,
     footer: str = "",
-    standards: Sequence[str] = ARCHIVAL,
+    standards: Sequence[Standard] = ARCHIVAL,
 ) -> LaidOut:
     """Lay out ``document``; ``title`` goes in the footer and metadata, ``when`` in the dates.
 

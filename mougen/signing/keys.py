@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from pyhanko.sign.signers import Signer, SimpleSigner
 from mougen.errors import MougenError, SigningError
 
 
-def load_pkcs12(path: Path, passphrase: bytes | None, chain: list[Path] = ()) -> Signer:
+def load_pkcs12(path: Path, passphrase: bytes | None, chain: Sequence[Path] = ()) -> Signer:
     """The signer held in a PKCS#12 file, with any extra chain certificates from PEM files."""
     try:
         data = path.read_bytes()
@@ -38,7 +38,7 @@ def pkcs11_signer(
     pin: bytes,
     *,
     cert_label: str | None = None,
-    chain: list[Path] = (),
+    chain: Sequence[Path] = (),
 ) -> Iterator[Signer]:
     """A signer for a key on a PKCS#11 token, for as long as the token session is open.
 
@@ -71,7 +71,7 @@ def pkcs11_signer(
         session.close()
 
 
-def load_chain(paths: list[Path]) -> list[x509.Certificate]:
+def load_chain(paths: Sequence[Path]) -> list[x509.Certificate]:
     """The certificates in PEM or DER files, such as the issuing CA of a signer."""
     certs: list[x509.Certificate] = []
     for path in paths:

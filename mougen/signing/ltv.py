@@ -4,6 +4,7 @@ whether the signer is revoked by it, and whether a signed file's DSS holds all i
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -45,6 +46,8 @@ class ValidationData:
         no chain, and B-LT signing reports it itself.
         """
         cert = signer.signing_cert
+        if cert is None:  # pyHanko allows a signer without one; mougen's signers all have one
+            raise SigningError("the signer has no certificate")
         strict = self._context(signer, revocation_policy(cert, self.crls))
         validator = CertificateValidator(
             cert, intermediate_certs=signer.cert_registry, validation_context=strict
@@ -69,7 +72,10 @@ class ValidationData:
 
 
 def validation_data(
-    crl_files: list[Path] = (), roots: list[x509.Certificate] = (), *, allow_fetch: bool = False
+    crl_files: Sequence[Path] = (),
+    roots: Sequence[x509.Certificate] = (),
+    *,
+    allow_fetch: bool = False,
 ) -> ValidationData:
     """The validation data from CRL files (PEM or DER) and trusted roots."""
     return ValidationData(tuple(roots), tuple(load_crls(crl_files)), allow_fetch)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typst
 
@@ -24,8 +24,9 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 TEMPLATES = _DATA / "typst"
 FONTS = _DATA / "fonts"
 #: Every PDF declares PDF/UA-1 (which makes Typst tag it); the issued MoU adds PDF/A-2a.
-ACCESSIBLE = ("ua-1",)
-ARCHIVAL = ("a-2a", "ua-1")
+Standard = Literal["a-2a", "ua-1"]
+ACCESSIBLE: tuple[Standard, ...] = ("ua-1",)
+ARCHIVAL: tuple[Standard, ...] = ("a-2a", "ua-1")
 
 
 class LayoutError(MougenError):
@@ -50,7 +51,7 @@ def typeset(
     data: Mapping[str, Any],
     *,
     when: datetime,
-    standards: Sequence[str] = ACCESSIBLE,
+    standards: Sequence[Standard] = ACCESSIBLE,
 ) -> Typeset:
     """Compile ``template`` (a file in ``data/typst``) with ``data``, dated ``when``.
 
@@ -73,4 +74,6 @@ def typeset(
         marks = json.loads(compiler.query("<mougen-mark>", field="value", format="json"))
     except typst.TypstError as exc:
         raise LayoutError(f"cannot lay out: {exc.message}", template) from None
+    if not isinstance(pdf, bytes):  # one PDF, never pages or a file, without ``output``
+        raise LayoutError("Typst returned no PDF", template)
     return Typeset(pdf, tuple(marks))

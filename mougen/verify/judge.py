@@ -150,7 +150,9 @@ def _indication(
         return _revocation(status)
     if not status.trusted:
         sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
-        return _indication_of(sub), sub.name
+        # pyHanko annotates the sub-indication as its plain mixin class, but every one is a
+        # member of the AdESPassed/AdESFailure/AdESIndeterminate enums, so it has a name.
+        return _indication_of(sub), sub.name  # type: ignore[attr-defined]
     if found := false_claim(status, moment) or untrusted_timestamp(status):
         return found
     return Indication.TOTAL_PASSED, None

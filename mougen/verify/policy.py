@@ -108,14 +108,15 @@ class RoleFieldsOnlyRule(BaseFieldModificationRule):
     def check_form_field(
         self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
     ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
-        if spec.new_field_ref is None or spec.old_field_ref is not None:
+        new_field = spec.new_field  # None exactly when the field is not in the new revision
+        if new_field is None or spec.old_field_ref is not None:
             return
         if spec.field_type != "/Sig":
             raise SuspiciousModification(
                 f"shadow attack: form field {fq_name!r} of type {spec.field_type} added "
                 "after signing (a MoU has only signature fields)"
             )
-        if fq_name not in ROLE_IDS and not _invisible_document_timestamp(spec.new_field):
+        if fq_name not in ROLE_IDS and not _invisible_document_timestamp(new_field):
             raise SuspiciousModification(
                 f"new signature field {fq_name!r} added after signing (only the role fields "
                 f"{', '.join(ROLE_IDS)} may be signed)"

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from asn1crypto import cms, crl, ocsp, x509
@@ -103,13 +104,14 @@ def verify_bytes(
     crls: Sequence[crl.CertificateList] = (),
     allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
+    at: datetime | None = None,
     settings: Settings | None = None,
 ) -> FileReport:
     """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
 
-    ``settings``, when given, replaces ``trust_roots``, ``crls`` and ``allow_fetch``.
+    ``settings``, when given, replaces ``trust_roots``, ``crls``, ``allow_fetch`` and ``at``.
     """
-    settings = settings or Settings(trust_roots, (), crls, allow_fetch)
+    settings = settings or Settings(trust_roots, (), crls, allow_fetch, at)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
         check_size(reader, index_xrefs(reader), name)
@@ -258,17 +260,17 @@ def _contexts(
     The TSA's context has no signer revocation rule: the signer's is not their TSA's.
     """
     all_crls = [*settings.crls, *revinfo.crls]
-    known = {
-        "other_certs": revinfo.certs,
-        "crls": all_crls,
-        "ocsps": revinfo.ocsps,
-        "allow_fetching": settings.allow_fetch,
-        "moment": moment,
-    }
-    signer = ValidationContext(
+    known = partial(
+        ValidationContext,
+        other_certs=revinfo.certs,
+        crls=all_crls,
+        ocsps=revinfo.ocsps,
+        allow_fetching=settings.allow_fetch,
+        moment=moment,
+    )
+    signer = known(
         trust_roots=list(settings.trust_roots),
         revinfo_policy=revocation_policy(embedded.signer_cert, all_crls, revinfo.ocsps),
-        **known,
     )
-    tsa = ValidationContext(trust_roots=[*settings.trust_roots, *settings.tsa_roots], **known)
+    tsa = known(trust_roots=[*settings.trust_roots, *settings.tsa_roots])
     return signer, tsa

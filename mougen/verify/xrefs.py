@@ -66,8 +66,10 @@ def index_xrefs(reader: PdfFileReader) -> int:
     for revision in range(reader.xrefs.total_revisions):
         for idnum in _numbers_in(reader.xrefs.get_xref_data(revision)):
             mentions[idnum].append(revision)
-    reader.xrefs.__class__ = _IndexedXRefCache
-    reader.xrefs._mentions = dict(mentions)
+    xrefs = reader.xrefs
+    xrefs.__class__ = _IndexedXRefCache
+    assert isinstance(xrefs, _IndexedXRefCache)  # re-classed on the line above
+    xrefs._mentions = dict(mentions)
     return len(mentions)
 
 

@@ -75,7 +75,10 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     if settings.proxy_hops:
         # Behind a reverse proxy, the client's address is in X-Forwarded-For.
         hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; its stubs declare a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     app.after_request(_security_headers)
     if settings.secure_cookies:
         app.after_request(_strict_transport)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 
@@ -14,7 +14,10 @@ from mougen.web.records import Actor, Email, Link, Round, Upload
 from mougen.web.tables import EmailRow, LinkRow, LoginAttemptRow, RoundRow, UploadRow, UserRow
 from mougen.web.tokens import new_token, same_hash, token_hash
 
-R = TypeVar("R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 #: Failed passwords in a row before an account locks, and for how long.
 LOCK_AFTER = 5
@@ -46,7 +49,7 @@ class WebStore:
         with self.tracker.transaction() as s:
             row = s.scalar(select(UserRow).where(UserRow.name == name))
             new = row is None
-            if new:
+            if row is None:
                 s.add(UserRow(name=name, password_hash=digest, failed_logins=0, created_at=_now()))
             else:
                 row.password_hash, row.failed_logins, row.locked_until = digest, 0, None
@@ -62,9 +65,9 @@ class WebStore:
         now = _now()
         with self.tracker.transaction() as s:
             s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < now - ATTEMPT_WINDOW))
-            recent = s.scalar(
+            recent = s.execute(
                 select(func.count()).where(LoginAttemptRow.address == (address or "-"))
-            )
+            ).scalar_one()
             s.add(LoginAttemptRow(address=address or "-", at=now))
             row = s.scalar(select(UserRow).where(UserRow.name == name))
             if recent >= ATTEMPTS_PER_WINDOW:

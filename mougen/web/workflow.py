@@ -87,6 +87,7 @@ class SigningRound:
         arrival is the file that carries every signature so far.
         """
         signatures = [s for s in self.tracker.signatures(mou) if s.authority == slug]
+        document: str | None
         if signatures:
             newest = max(signatures, key=lambda s: s.recorded_at)
             document, signed = newest.file_sha256, tuple({s.role: None for s in signatures})
@@ -128,15 +129,16 @@ class SigningRound:
         sent, skipped = [], []
         for slug in slugs:
             state = self.state(mou, slug)
-            if state.next_role is None:
+            role_id = state.next_role  # issuing below signs nothing, so it stays next
+            if role_id is None:
                 continue
             if not self._next_email(state):
-                skipped.append(f"{slug} (no email for its {state.next_role})")
+                skipped.append(f"{slug} (no email for its {role_id})")
                 continue
             if state.document_sha256 is None:
                 self._issue(mou, slug, actor)
                 state = self.state(mou, slug)
-            if not resend and self._open_link(mou, slug, state.next_role):
+            if not resend and self._open_link(mou, slug, role_id):
                 continue
             sent.append(self._send_link(state, actor))
         return Invitations(tuple(sent), tuple(skipped))
@@ -161,7 +163,9 @@ class SigningRound:
 
     def _send_link(self, state: AuthorityState, actor: Actor, *, reminder: bool = False) -> Sent:
         entry = self.ws.catalog.mou(state.mou)
-        role_id = state.next_role
+        role_id, document = state.next_role, state.document_sha256
+        # Callers send a link only for an issued PDF with a role next to sign it.
+        assert role_id is not None and document is not None
         email = self._next_email(state)
         if not email:
             raise ConfigError(
@@ -173,7 +177,7 @@ class SigningRound:
             state.mou,
             state.authority,
             role_id,
-            state.document_sha256,
+            document,
             email,
             self.settings.link_days,
             actor,
@@ -292,12 +296,18 @@ class SigningRound:
 
     # -- completion ------------------------------------------------------------------------
 
+    def executed_path(self, mou: str, slug: str) -> Path | None:
+        """The fully executed PDF, once the authority has completed (and while it is kept)."""
+        state = self.state(mou, slug)
+        if state.document_sha256 is None or not state.complete:
+            return None
+        return document_path(self.ws, mou, slug, state.document_sha256)
+
     def executed(self, mou: str, slug: str) -> tuple[Path, bytes] | None:
         """The fully executed PDF and its certificate, once the authority has completed."""
-        state = self.state(mou, slug)
-        if not state.complete:
+        path = self.executed_path(mou, slug)
+        if path is None:
             return None
-        path = document_path(self.ws, mou, slug, state.document_sha256)
         data = path.read_bytes()
         roots = load_trust_roots(self.root_paths)
         report = verify_limited(

@@ -8,8 +8,6 @@ from flask import Blueprint, Response, render_template, request
 
 from mougen.collect.checks import Rejection
 from mougen.errors import MougenError
-from mougen.verify.check import WorkspaceRecords
-from mougen.verify.provenance import provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.verdict import Verdict
@@ -18,6 +16,8 @@ from mougen.web.forms import UploadForm
 from mougen.web.intake import PDF_MAGIC
 from mougen.web.limits import verify_limited
 from mougen.web.views.uploads import uploaded_bytes
+from mougen.workflow.checking import WorkspaceRecords
+from mougen.workflow.provenance import provenance
 
 bp = Blueprint("auditor", __name__)
 

@@ -28,7 +28,7 @@ from mougen.reports import dashboard_html
 from mougen.reports.status import completion, status, write_status_csv
 from mougen.roles import ROLES, role
 from mougen.web.app import actor, signing_round
-from mougen.web.documents import document_path, packs_dir
+from mougen.web.documents import packs_dir
 from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
 from mougen.web.views.uploads import uploaded_bytes
 
@@ -257,9 +257,8 @@ def executed_zip(mou: str):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for slug in entry.mou.parties:
-            state = service.state(mou, slug)
-            if state.complete:
-                path = document_path(service.ws, mou, slug, state.document_sha256)
+            path = service.executed_path(mou, slug)
+            if path is not None:
                 archive.write(path, f"{pack_name(mou, slug)}.pdf")
     service.store.log("downloaded", mou, actor(), what="executed zip")
     out.seek(0)

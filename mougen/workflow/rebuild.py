@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from mougen.errors import MougenError
-from mougen.tracker.archive import manifest_issue, signed_file_signatures
 from mougen.tracker.records import SignatureFacts
 from mougen.tracker.store import Tracker
 from mougen.verify.trust import load_crls, load_trust_roots
+from mougen.workflow.archive import manifest_issue, signed_file_signatures
 from mougen.workspace import Workspace
 
 T = TypeVar("T")

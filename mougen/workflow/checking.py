@@ -8,10 +8,10 @@ from pathlib import Path
 from mougen.config import Catalog
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
-from mougen.verify.provenance import provenance
 from mougen.verify.validate import Settings, read_pdf, verify_bytes
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import RegionTrust, region_trust
+from mougen.workflow.provenance import provenance
 from mougen.workspace import Workspace
 
 
