@@ -8,7 +8,6 @@ records the lineage and points the signatures at the newest version.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.archival.horizon import protection_expires
+from mougen.digest import sha256_hex
 from mougen.errors import MougenError, innermost_message
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
@@ -131,9 +131,9 @@ def _extend_one(
     tracker.record_extension(
         mou=mou,
         authority=authority,
-        from_sha256=hashlib.sha256(data).hexdigest(),
+        from_sha256=sha256_hex(data),
         archive_path=new.relative_to(ws.root).as_posix(),
-        file_sha256=hashlib.sha256(extended).hexdigest(),
+        file_sha256=sha256_hex(extended),
     )
     return new
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
+from mougen.digest import sha256_hex
 from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.dates import EmbeddedSignature
@@ -147,8 +147,8 @@ def verify_bytes(
     signatures.sort(key=lambda s: s.revision)
     return FileReport(
         file=name,
-        sha256=_sha256(data),
-        first_revision_sha256=_sha256(first_revision) if first_revision is not None else None,
+        sha256=sha256_hex(data),
+        first_revision_sha256=sha256_hex(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
         problems=[tail] if tail else [],
@@ -165,10 +165,6 @@ def read_pdf(path: Path) -> bytes:
     if not data:
         raise PdfReadError("empty file, not a PDF", path)
     return data
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class _RevocationInfo:

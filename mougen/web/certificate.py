@@ -6,7 +6,6 @@ Laid out by Typst from a small template, with the data passed as JSON through
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -18,6 +17,7 @@ from asn1crypto import x509
 
 from mougen import __version__
 from mougen.config.catalog import MouEntry
+from mougen.digest import sha256_hex
 from mougen.roles import ROLE_IDS, role
 from mougen.verify import FileReport
 
@@ -55,8 +55,7 @@ def certificate_pdf(
         "issued_sha256": issued_sha256,
         "executed_sha256": report.sha256,
         "roots": [
-            {"subject": r.subject.human_friendly, "sha256": hashlib.sha256(r.dump()).hexdigest()}
-            for r in roots
+            {"subject": r.subject.human_friendly, "sha256": sha256_hex(r.dump())} for r in roots
         ],
         "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "version": __version__,

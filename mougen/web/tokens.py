@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
+
+from mougen.digest import sha256_hex
 
 
 def new_token() -> str:
@@ -14,7 +15,7 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     """The SHA-256 the database keeps in place of ``token``."""
-    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
+    return sha256_hex(token.encode("utf-8", "surrogateescape"))
 
 
 def same_hash(stored: str, token: str) -> bool:

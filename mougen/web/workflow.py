@@ -4,7 +4,6 @@ order, and announce completion. The web pages and the CLI both drive it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from mougen.collect import Accepted, file_accepted
 from mougen.collect.checks import Rejection
+from mougen.digest import sha256_hex
 from mougen.errors import ConfigError, MougenError
 from mougen.mail import Mailer, outbox_dir
 from mougen.pack import build_pack
@@ -108,7 +108,7 @@ class SigningRound:
             packed = packs_dir(self.ws, mou) / name / f"{name}.pdf"
             if packed.is_file():
                 data = packed.read_bytes()
-                if hashlib.sha256(data).hexdigest() == issue.pdf_sha256:
+                if sha256_hex(data) == issue.pdf_sha256:
                     keep_issued_pdf(self.ws, mou, slug, issue.pdf_sha256, data)
                     return issue.pdf_sha256
         return None
@@ -223,7 +223,7 @@ class SigningRound:
         """Check an upload (against ``link``'s turn, if from a signatory; to round ``mou``, if
         from the coordinator), file it, record it, and pass the round on; raises
         :class:`Rejection` (recorded, changing nothing else)."""
-        sha = hashlib.sha256(data).hexdigest()
+        sha = sha256_hex(data)
         try:
             checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
             if link is not None:
