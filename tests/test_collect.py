@@ -157,6 +157,21 @@ def test_parallel_copies_each_signed_by_one_role(run_cli, workspace, issued, pki
     assert (kent["counterparts_complete"], kent["complete"]) == (True, False)
 
 
+def test_collect_json_gives_each_file_its_outcome(run_cli, workspace, issued, pki, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _sign(pki, issued["kent"], "dcs", inbox / "a-kent.pdf")
+    (inbox / "b-letter.pdf").write_text("not a PDF at all")
+    result = run_cli("collect", str(inbox), "--trust", str(tmp_path / "root.pem"), "--json")
+    assert result.exit_code == 1  # one rejected
+    filed, letter = json.loads(result.stdout)
+    assert filed["file"] == "a-kent.pdf" and filed["accepted"] is True
+    assert (filed["mou"], filed["authority"], filed["roles"]) == (MOU, "kent", ["dcs"])
+    assert (workspace.root / filed["archived"]).is_file() and filed["recorded"] == 1
+    assert letter["file"] == "b-letter.pdf" and letter["accepted"] is False
+    assert letter["archived"] is None and "PDF" in letter["reason"]
+
+
 def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issued, pki, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -8,7 +8,7 @@ import click
 
 from mougen.archival.extend import extend_archive
 from mougen.cli.options import pass_workspace
-from mougen.tracker import Tracker
+from mougen.cli.tracking import open_tracker
 from mougen.workspace import Workspace
 
 
@@ -37,7 +37,7 @@ def extend(ws: Workspace, days: int, tsa: str | None) -> None:
     never changed; the tracker records the lineage and shows the newest. Revocation data is
     fetched online where the workspace does not hold it.
     """
-    with Tracker.open(ws.db_url) as tracker:
+    with open_tracker(ws, write=True) as tracker:
         outcome = extend_archive(ws, tracker, before=timedelta(days=days), tsa_url=tsa)
     for done in outcome.extended:
         old, new = done.old.relative_to(ws.root), done.new.relative_to(ws.root)

@@ -12,6 +12,7 @@ import click
 from mougen.atomic import write_bytes
 from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace
 from mougen.cli.secret_options import passphrase_file_option
+from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError, OutputError
 from mougen.pki import (
     ca_cert_path,
@@ -26,7 +27,6 @@ from mougen.pki.lookup import authority as find_authority
 from mougen.pki.revocation import REASONS, issue_recorded, publish_crl, revoke
 from mougen.roles import ROLE_IDS
 from mougen.signing import read_passphrase
-from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 
 OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"
@@ -186,5 +186,5 @@ def ca_list(ws: Workspace, region_id: str | None, as_json: bool) -> None:
 def _record(ws: Workspace, kind: str, entry: LedgerEntry, **extra: Any) -> None:
     """Put a certificate's issue or revocation in the tracker's audit log."""
     detail = {k: v for k, v in entry.to_json(datetime.now(UTC)).items() if k != "status"}
-    with Tracker.open(ws.db_url) as tracker:
+    with open_tracker(ws, write=True) as tracker:
         tracker.record_event(kind, entry.binding, {**detail, **extra})

@@ -13,9 +13,9 @@ from asn1crypto import x509
 
 from mougen.atomic import write_bytes
 from mougen.cli.options import crl_option, pass_workspace, trust_option
+from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError
 from mougen.printable import printable
-from mougen.tracker import Tracker
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -96,7 +96,7 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_jso
     except MougenError as exc:
         raise click.BadParameter(printable(str(exc))) from None
     with contextlib.ExitStack() as stack:
-        tracker = stack.enter_context(Tracker.open(ws.db_url)) if ws.has_tracker else None
+        tracker = stack.enter_context(open_tracker(ws)) if ws.has_tracker else None
         records = WorkspaceRecords.of(ws, tracker) if tracker is not None else None
         checker = Checker(settings, records)
         verdicts = [checker.check_file(path) for path in files]
