@@ -137,6 +137,9 @@ def test_review_diff_writes_the_redline_against_the_predecessor(run_cli, workspa
     pdf = workspace.root / "redlines" / "se-2019-20--se-2021.pdf"
     assert run_cli("review", "diff", "se-2021", "--pdf").exit_code == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+    wrong = workspace.root / "wrong.docx"
+    refused = run_cli("review", "diff", "se-2021", "--pdf", "-o", str(wrong))
+    assert refused.exit_code == 2 and "not a .pdf" in refused.output and not wrong.exists()
 
 
 def test_review_diff_of_a_first_version_is_refused(run_cli):

@@ -60,7 +60,7 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
 
 
 @ca.command("issue")
-@click.option("--authority", "slug", required=True, help="The authority's slug.")
+@click.option("--authority", "-a", "slug", required=True, help="The authority's slug.")
 @click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The signatory's role.")
 @click.option("--name", help="The signatory's name (default: from the region config).")
 @click.option("--email", help="The signatory's email (default: from the region config).")
@@ -115,7 +115,7 @@ def ca_issue(
 
 
 @ca.command("revoke")
-@click.option("--authority", "slug", required=True, help="The authority's slug.")
+@click.option("--authority", "-a", "slug", required=True, help="The authority's slug.")
 @click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The signatory's role.")
 @_region
 @click.option(

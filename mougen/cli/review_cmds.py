@@ -101,8 +101,14 @@ def review_start(
 def review_diff(
     ws: Workspace, mou_id: str, out: Path | None, pdf: bool, author: str, when: datetime | None
 ) -> None:
-    """Write the redline of MOU_ID against the version it supersedes."""
+    """Write the redline of MOU_ID against the version it supersedes.
+
+    The output's suffix says what is written (.docx: tracked changes, .pdf: a marked-up PDF);
+    --pdf without -o writes the PDF, and --pdf with a .docx output is refused.
+    """
     old_id = predecessor(ws, mou_id)
+    if pdf and out is not None and out.suffix.lower() != ".pdf":
+        raise click.UsageError(f"--pdf writes a PDF, but the output {out.name} is not a .pdf")
     out = out or ws.root / "redlines" / f"{old_id}--{mou_id}{'.pdf' if pdf else '.docx'}"
     old, new = load_version(ws, old_id), load_version(ws, mou_id)
     summary = write_redline(old, new, out, author=author, when=resolve_when(when))

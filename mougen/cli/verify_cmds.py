@@ -12,7 +12,7 @@ import click
 from asn1crypto import x509
 
 from mougen.atomic import write_bytes
-from mougen.cli.options import crl_option, pass_workspace, trust_option
+from mougen.cli.options import DateTimeParam, crl_option, pass_workspace, trust_option
 from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError
 from mougen.printable import printable
@@ -24,24 +24,6 @@ from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workflow.checking import Checker, WorkspaceRecords
 from mougen.workspace import Workspace
-
-
-class _Moment(click.ParamType):
-    """An ISO 8601 date and time; one without a zone is taken as UTC."""
-
-    name = "datetime"
-
-    def convert(self, value, param, ctx) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 date and time", param, ctx)
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-_MOMENT = _Moment()
 
 
 @click.command()
@@ -64,7 +46,7 @@ _MOMENT = _Moment()
 @click.option(
     "--at",
     "at",
-    type=_MOMENT,
+    type=DateTimeParam(),
     metavar="DATETIME",
     help="Validate as at this time (ISO 8601, e.g. 2026-09-01T12:00Z; UTC if no zone).",
 )
