@@ -27,6 +27,7 @@ from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.status import FileReport, Indication, Modification, SignatureReport
 from mougen.verify.verdict import Verdict
+from mougen.web.certificate import certificate_pdf
 from tests.pki import TestPki
 from tests.verify_docs import sign
 
@@ -238,3 +239,19 @@ def test_redline_pdf_is_accessible_with_a_key_to_its_marks(bundled, tmp_path):
     assert pdfua(pdf).returncode == 0, pdfua(pdf).stdout
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Key to the marks" in text.split("\f")[0]
+
+
+def test_completion_certificate_is_accessible(bundled, tmp_path):
+    entry = bundled.catalog.mou("se-2018")
+    report = FileReport(
+        file="kent.pdf",
+        sha256="ab" * 32,
+        first_revision_sha256="cd" * 32,
+        signatures=[_signature("dcs", "Łucja Wałęsa", "l@example.org")],
+    )
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(certificate_pdf(entry, "kent", report, "cd" * 32, [], WHEN))
+    assert_accessible(pdf, f"Completion certificate: {entry.mou.title}")
+    assert pdfua(pdf).returncode == 0, pdfua(pdf).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Łucja Wałęsa" in text and "cd" * 32 in text

@@ -1,27 +1,23 @@
 """The completion certificate: a one-page PDF of who signed, the hashes and the trust roots.
 
-Laid out by Typst from a small template, with the data passed as JSON through
-``sys.inputs`` (never pasted into markup).
+Laid out by ``certificate.typ`` through :func:`mougen.typeset.typeset`, like every PDF
+mougen writes: tagged (PDF/UA-1), its data passed as JSON, never pasted into markup.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from importlib.resources import files
 
-import typst
 from asn1crypto import x509
 
 from mougen import __version__
 from mougen.config.catalog import MouEntry
 from mougen.digest import sha256_hex
 from mougen.roles import ROLE_IDS, role
+from mougen.typeset import typeset
 from mougen.verify import FileReport
-
-TEMPLATE = files("mougen.web") / "typst" / "certificate.typ"
 
 
 @dataclass(frozen=True)
@@ -45,6 +41,7 @@ def certificate_pdf(
 ) -> bytes:
     """The certificate for the executed file that ``report`` describes."""
     authority = entry.party(slug)
+    moment = now or datetime.now(UTC)
     data = {
         "title": entry.mou.title,
         "mou": entry.mou.id,
@@ -57,10 +54,10 @@ def certificate_pdf(
         "roots": [
             {"subject": r.subject.human_friendly, "sha256": sha256_hex(r.dump())} for r in roots
         ],
-        "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "generated_at": moment.isoformat(timespec="seconds"),
         "version": __version__,
     }
-    return typst.compile(str(TEMPLATE), sys_inputs={"data": json.dumps(data)})
+    return typeset("certificate.typ", data, when=moment).pdf
 
 
 def _line(signature) -> HistoryLine:
