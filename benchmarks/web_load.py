@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mougen.tracker import Tracker
 from mougen.web.records import Actor
+from mougen.web.signing_round import SigningRound
 from mougen.web.store import WebStore
-from mougen.web.workflow import SigningRound
 from mougen.workspace import Workspace
 from tests.conftest import BUNDLED
 from tests.webround import MOU, add_signatory_emails, email, programme_signers

@@ -30,7 +30,7 @@ from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web.records import Actor
-from mougen.web.workflow import SigningRound
+from mougen.web.signing_round import SigningRound
 from mougen.workspace import Workspace, init_workspace
 
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"

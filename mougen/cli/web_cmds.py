@@ -12,7 +12,7 @@ from mougen.cli.options import authorities_option, pass_workspace
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
 from mougen.web.records import Actor
-from mougen.web.workflow import SigningRound
+from mougen.web.signing_round import SigningRound
 from mougen.workspace import Workspace
 
 

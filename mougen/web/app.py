@@ -24,7 +24,7 @@ from mougen.tracker import Tracker
 from mougen.web.limits import warm_up
 from mougen.web.records import Actor
 from mougen.web.settings import WebSettings, load_settings
-from mougen.web.workflow import SigningRound
+from mougen.web.signing_round import SigningRound
 from mougen.workspace import Workspace
 
 SECRET_FILE = ".web-secret"
