@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -246,3 +249,31 @@ def test_issued_certificates_sign_and_validate_against_the_region_ca(
     assert names == ["Michael Bracey", "Cllr Zoe Nolan", "Carole Mills"]
     report = pdfsig(pdf, roots, tmp_path)
     assert report.count("Certificate Validation: Certificate is Trusted.") == 3, report
+
+
+def test_no_passphrase_and_no_terminal_is_one_line(workspace: Workspace):
+    # Run as cron or a script would: stdin is not a terminal and holds nothing.
+    env = {k: v for k, v in os.environ.items() if "PASSPHRASE" not in k}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mougen",
+            "-w",
+            str(workspace.root),
+            "ca",
+            "init",
+            "--region",
+            REGION,
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("mougen: no passphrase given"), done.stderr
+    assert "echo" not in done.stderr and "Warning" not in done.stderr  # no getpass fallback
+    assert not (workspace.root / "ca").exists()
