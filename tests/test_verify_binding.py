@@ -130,35 +130,48 @@ def test_one_certificate_in_all_three_fields(workspace, cas, issued, check):
     )
 
 
-def test_another_authoritys_programme_certificate(workspace, cas, issued, check):
-    signers = _rightful(workspace, cas)
-    signers["dcs"] = _programme(workspace, cas["south-east"], "kent", "dcs")
-    code, report, filed = check(_sign_fields(issued, signers))
-    assert code == 1 and not filed
-    [problem] = report["provenance_problems"]
-    assert "the dcs field of milton-keynes" in problem
-    assert "programme certificate is for the dcs of kent (south-east)" in problem
-
-
-def test_another_regions_programme_certificate(workspace, cas, issued, check):
-    signers = _rightful(workspace, cas)
-    signers["lead-member"] = _programme(workspace, cas["london"], "barnet", "lead-member")
-    code, report, filed = check(_sign_fields(issued, signers))
-    assert code == 1 and not filed
-    [problem] = report["provenance_problems"]
-    assert "lead-member field of milton-keynes" in problem
-    assert "trust root of the london region" in problem
-
-
-def test_another_regions_ca_cannot_mint_this_regions_role(workspace, cas, issued, check):
+# Each case: the role whose field gets the wrong certificate, who issues it (region CA), for
+# which authority, with which URN (None: the one for that authority and role), and what the
+# coordinator is told.
+_WRONG_PROGRAMME_CERTIFICATES = {
+    "another authority's": (
+        "dcs",
+        "south-east",
+        "kent",
+        None,
+        [
+            "the dcs field of milton-keynes",
+            "programme certificate is for the dcs of kent (south-east)",
+        ],
+    ),
+    "another region's": (
+        "lead-member",
+        "london",
+        "barnet",
+        None,
+        ["lead-member field of milton-keynes", "trust root of the london region"],
+    ),
     # London's CA issues a certificate claiming the South East URN for Milton Keynes' DCS.
-    forged_urn = ProgrammeBinding("south-east", MK, "dcs")
+    "another region's CA minting this region's URN": (
+        "dcs",
+        "london",
+        MK,
+        ProgrammeBinding("south-east", MK, "dcs"),
+        ["dcs field of milton-keynes", "london region"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", _WRONG_PROGRAMME_CERTIFICATES, ids=str)
+def test_a_wrong_programme_certificate_is_refused(workspace, cas, issued, check, case):
+    role, region, authority, urn, expected = _WRONG_PROGRAMME_CERTIFICATES[case]
     signers = _rightful(workspace, cas)
-    signers["dcs"] = _programme(workspace, cas["london"], MK, "dcs", urn=forged_urn)
+    signers[role] = _programme(workspace, cas[region], authority, role, urn=urn)
     code, report, filed = check(_sign_fields(issued, signers))
     assert code == 1 and not filed
     [problem] = report["provenance_problems"]
-    assert "dcs field of milton-keynes" in problem and "london region" in problem
+    for words in expected:
+        assert words in problem
 
 
 def test_unbound_outside_certificate(workspace, cas, issued, check):
