@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,15 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from tests.nss import NssSigner
 from tests.pki import TestPki
-from tests.verify_docs import add_dss, issued_pdf, ocsp_declaring_signer, sign, sign_all, write
+from tests.verify_docs import (
+    add_dss,
+    issued_pdf,
+    ocsp_declaring_signer,
+    sign,
+    sign_all,
+    verifier,
+    write,
+)
 
 DER = serialization.Encoding.DER
 TWO_DAYS_AGO = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
@@ -39,14 +46,7 @@ def executed(signer) -> bytes:
 @pytest.fixture
 def verify(run_cli, tmp_path, pki):
     """Verify ``data`` trusting the test root; returns (exit code, the file's JSON report)."""
-    root = pki.root.write_pem(tmp_path / "root.pem")
-
-    def run(data: bytes, *extra: str) -> tuple[int, dict]:
-        pdf = write(tmp_path / "doc.pdf", data)
-        result = run_cli("verify", str(pdf), "--trust", str(root), "--json", *extra)
-        return result.exit_code, json.loads(result.output)[0]
-
-    return run
+    return verifier(run_cli, tmp_path, pki)
 
 
 def _by_field(report: dict) -> dict[str, dict]:

@@ -23,6 +23,7 @@ from tests.verify_docs import (
     tsa,
     tsa_client,
     update,
+    verifier,
     write,
 )
 
@@ -36,17 +37,8 @@ def dcs_signed(signer) -> bytes:
 
 @pytest.fixture
 def verify(run_cli, tmp_path, pki):
-    """Verify ``data`` trusting the test root; returns (exit code, JSON report, output)."""
-    root = pki.root.write_pem(tmp_path / "root.pem")
-
-    def run(data: bytes) -> tuple[int, dict]:
-        pdf = write(tmp_path / "doc.pdf", data)
-        result = run_cli("verify", str(pdf), "--trust", str(root), "--json")
-        assert "Traceback" not in result.output
-        reports = json.loads(result.stdout)
-        return result.exit_code, reports[0]
-
-    return run
+    """Verify ``data`` trusting the test root; returns (exit code, the file's JSON report)."""
+    return verifier(run_cli, tmp_path, pki)
 
 
 def _by_field(report: dict) -> dict[str, dict]:

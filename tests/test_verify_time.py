@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from tests.pki import TestPki
-from tests.verify_docs import issued_pdf, sign, tsa, tsa_client, write
+from tests.verify_docs import issued_pdf, sign, tsa, tsa_client, verifier, write
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -25,16 +24,13 @@ def good_tsa(pki):
 @pytest.fixture
 def verify(run_cli, tmp_path, pki):
     """Verify ``data`` trusting the test root; returns (exit code, the dcs signature's JSON)."""
-    root = pki.root.write_pem(tmp_path / "root.pem")
+    run = verifier(run_cli, tmp_path, pki)
 
-    def run(data: bytes, *extra: str) -> tuple[int, dict]:
-        pdf = write(tmp_path / "doc.pdf", data)
-        result = run_cli("verify", str(pdf), "--trust", str(root), "--json", *extra)
-        assert "Traceback" not in result.output
-        [report] = json.loads(result.stdout)
-        return result.exit_code, report["signatures"][0]
+    def first_signature(data: bytes, *extra: str) -> tuple[int, dict]:
+        code, report = run(data, *extra)
+        return code, report["signatures"][0]
 
-    return run
+    return first_signature
 
 
 def _passed(s: dict) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
@@ -222,3 +223,18 @@ def sign_all(pdf: bytes, issued: Issued) -> bytes:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def verifier(run_cli, tmp_path: Path, pki: TestPki):
+    """``run(data, *extra)``: verify ``data`` with the CLI, trusting ``pki``'s root; returns
+    the exit code and the file's JSON report (and fails the test on a traceback)."""
+    root = pki.root.write_pem(tmp_path / "root.pem")
+
+    def run(data: bytes, *extra: str) -> tuple[int, dict]:
+        pdf = write(tmp_path / "doc.pdf", data)
+        result = run_cli("verify", str(pdf), "--trust", str(root), "--json", *extra)
+        assert "Traceback" not in result.output
+        [report] = json.loads(result.stdout)
+        return result.exit_code, report
+
+    return run
