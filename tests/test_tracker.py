@@ -21,6 +21,7 @@ from mougen.tracker import SignatureFacts, Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
+from mougen.tracker.revision import HEAD
 from mougen.workflow.rebuild import rebuild
 from mougen.workspace import BUNDLED, Workspace
 from tests.conftest import backend_url
@@ -194,6 +195,12 @@ def test_open_upgrades_a_database_made_at_the_first_revision(db_url):
         old, new = t.events()
         assert (old.hash, new.prev_hash, new.id) == (first, first, 2)
         assert t.verify_log() == []
+
+
+def test_the_known_head_is_the_migration_scripts_head():
+    # Opening a tracker compares its revision with HEAD without loading Alembic: a new
+    # migration that did not move HEAD would never be applied.
+    assert HEAD == head_revision()
 
 
 def test_upgrade_command_reports_the_revisions(run_cli, tmp_path):

@@ -11,6 +11,10 @@ from pydantic import ValidationError
 from mougen.config.models import Authority, MouVersion, Region, RegionFile
 from mougen.errors import ConfigError, UnknownItem
 
+#: libyaml's safe loader where PyYAML was built with it: it reads the region files ten
+#: times faster than the pure-Python one, which every command would otherwise wait for.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class MouEntry:
@@ -68,22 +72,34 @@ class Catalog:
 def load_region_file(path: Path) -> RegionFile:
     """Read and validate one region file; errors name the file and the key path."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path) from None
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", path) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{where}{problem}", path) from None
+        raise ConfigError(_yaml_problem(exc), path) from None
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping with region, mous and authorities", path)
     try:
         return RegionFile.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_first_problem(exc), path) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where the YAML went wrong, and what it was in the middle of reading there."""
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context", None)
+    started = getattr(exc, "context_mark", None)
+    line = f"{_at(mark)}: {problem}" if mark else problem
+    if context and started:
+        line += f" ({context} started at {_at(started)})"
+    return line
+
+
+def _at(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _first_problem(exc: ValidationError) -> str:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from mougen.tracker.database import database_errors, make_engine, writer
+from mougen.tracker.revision import current_revision
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -27,12 +27,6 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None, "the shipped migrations have one head"
     return head
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision a database is at; None for an empty one."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from mougen.config import Catalog
 from mougen.digest import file_sha256
 from mougen.errors import MougenError
-from mougen.tracker import migrate
 from mougen.tracker.chain import check_chain, event_hash
 from mougen.tracker.database import database_errors, is_read_only, make_engine, writer
+from mougen.tracker.revision import HEAD, current_revision
 from mougen.tracker.records import (
     EventRecord,
     IssueRecord,
@@ -261,14 +261,16 @@ class Tracker:
 
 
 def _bring_up_to_date(engine: Engine, url: str) -> None:
-    current, head = migrate.current_revision(engine), migrate.head_revision()
-    if current == head:
+    current = current_revision(engine)
+    if current == HEAD:
         return
     if is_read_only(engine):
         raise MougenError(
             f"tracker database {url} is read-only and at schema {current or '(empty)'},"
-            f" not {head}: run `mougen tracker upgrade` where it can be written"
+            f" not {HEAD}: run `mougen tracker upgrade` where it can be written"
         )
+    from mougen.tracker import migrate  # Alembic is loaded only when there is work for it
+
     migrate.upgrade(engine)
 
 
