@@ -200,7 +200,7 @@ def test_open_upgrades_a_database_made_at_the_first_revision(db_url):
 def test_the_known_head_is_the_migration_scripts_head():
     # Opening a tracker compares its revision with HEAD without loading Alembic: a new
     # migration that did not move HEAD would never be applied.
-    assert HEAD == head_revision()
+    assert head_revision() == HEAD
 
 
 def test_upgrade_command_reports_the_revisions(run_cli, tmp_path):

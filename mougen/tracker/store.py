@@ -19,7 +19,6 @@ from mougen.digest import file_sha256
 from mougen.errors import MougenError
 from mougen.tracker.chain import check_chain, event_hash
 from mougen.tracker.database import database_errors, is_read_only, make_engine, writer
-from mougen.tracker.revision import HEAD, current_revision
 from mougen.tracker.records import (
     EventRecord,
     IssueRecord,
@@ -27,6 +26,7 @@ from mougen.tracker.records import (
     SignatureRecord,
     VersionRecord,
 )
+from mougen.tracker.revision import HEAD, current_revision
 from mougen.tracker.schema import (
     HEAD_ID,
     Base,
