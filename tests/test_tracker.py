@@ -220,6 +220,17 @@ def test_unreachable_database_is_one_line(run_cli):
     assert "secret" not in result.output and "Traceback" not in result.output
 
 
+def test_database_from_a_newer_mougen_is_one_line(run_cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    Tracker.open(url).close()
+    with make_engine(url).begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    result = run_cli("--db", url, "audit", "log")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"mougen: tracker database {url}: ")
+    assert "9999" in result.output and "Traceback" not in result.output
+
+
 # -- the event log --------------------------------------------------------------------------
 
 

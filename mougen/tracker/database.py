@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -75,11 +74,12 @@ def writable(path: Path) -> bool:
 
 
 @contextmanager
-def database_errors(url: str) -> Iterator[None]:
-    """Turn a database that cannot be opened or migrated into one line naming it."""
+def database_errors(url: str, *also: type[Exception]) -> Iterator[None]:
+    """Turn a database that cannot be opened (or migrated: ``also`` Alembic's errors)
+    into one line naming it."""
     try:
         yield
-    except (SQLAlchemyError, CommandError) as exc:
+    except (SQLAlchemyError, *also) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise MougenError(f"tracker database {_safe(url)}: {reason}") from None
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
 from mougen.tracker.database import database_errors, make_engine, writer
@@ -31,7 +32,7 @@ def head_revision() -> str:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring a database to ``revision`` (creating the tables if it is empty), in one transaction."""
-    with writer(engine).begin() as connection:
+    with database_errors(str(engine.url), CommandError), writer(engine).begin() as connection:
         command.upgrade(_config(connection), revision)
 
 
