@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +112,36 @@ def test_parallel_and_serial_builds_agree(workspace, tmp_path):
     serial = build_packs(workspace, "em-2015", parties, tmp_path / "a", WHEN, jobs=1)
     parallel = build_packs(workspace, "em-2015", parties, tmp_path / "b", WHEN, jobs=3)
     assert [r.pdf_sha256 for r in serial] == [r.pdf_sha256 for r in parallel]
+
+
+def test_workers_are_forked_only_before_typst_has_started(workspace, tmp_path):
+    # A fresh interpreter: this test process has long since started Typst.
+    script = f"""
+from datetime import UTC, datetime
+from pathlib import Path
+from mougen.pack.builder import _pool_context, build_packs
+from mougen.workspace import Workspace
+print(_pool_context(explicit=False).get_start_method())
+build_packs(Workspace(Path({str(workspace.root)!r})), "em-2015", ["rutland"],
+            Path({str(tmp_path)!r}), datetime(2026, 11, 22, tzinfo=UTC))
+print(_pool_context(explicit=False), _pool_context(explicit=True).get_start_method())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["fork", "None", "forkserver"]
+
+
+def test_pack_command_builds_in_parallel_the_same_bytes(workspace, tmp_path):
+    def pack(out: Path, *jobs: str) -> dict[str, bytes]:
+        subprocess.run(
+            [sys.executable, "-m", "mougen", "--workspace", str(workspace.root), "pack",
+             "em-2015", "-o", str(out), "--date", "2026-11-22", *jobs,
+             *(a for s in ("derby", "rutland", "lincolnshire") for a in ("--authority", s))],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return {str(f.relative_to(out)): f.read_bytes() for f in out.rglob("*") if f.is_file()}
+
+    parallel, serial = pack(tmp_path / "a"), pack(tmp_path / "b", "--jobs", "1")
+    assert len(parallel) == 3 * 5 and parallel == serial
 
 
 def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):

@@ -173,14 +173,14 @@ authorities_option = click.option(
 )
 
 
-def jobs_option(default: int) -> Callable[[F], F]:
-    """``--jobs N``: how many packs to build at once."""
+def jobs_option(default: int | None) -> Callable[[F], F]:
+    """``--jobs N``: how many packs to build at once (``None``: one per CPU core)."""
     return click.option(
         "--jobs",
         "-j",
         type=click.IntRange(1, 64),
         default=default,
-        show_default=True,
+        show_default="one per CPU core" if default is None else True,
         help="Packs to build in parallel.",
     )
 

@@ -25,6 +25,14 @@ from mougen.pack.issued import record_issued
 from mougen.render import render_authority
 from mougen.workspace import Workspace
 
+
+class _Bar(tqdm):
+    """tqdm's progress bar without its monitor thread: packs are built by forked
+    workers, and a process forks safely only while it has a single thread."""
+
+    monitor_interval = 0
+
+
 _STAMP = (
     "Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
     "The same inputs and date give byte-identical files."
@@ -62,7 +70,7 @@ def render(
 @click.argument("mou_id")
 @authorities_option
 @output_dir_option("Folder to write packs into.")
-@jobs_option(default=1)
+@jobs_option(default=None)
 @date_option(_STAMP)
 @click.option(
     "--return-by",
@@ -76,7 +84,7 @@ def pack(
     mou_id: str,
     slugs: tuple[str, ...],
     out_dir: Path,
-    jobs: int,
+    jobs: int | None,
     when: datetime | None,
     return_by: datetime | None,
 ) -> None:
@@ -84,7 +92,7 @@ def pack(
     when = resolve_when(when)
     check_recordable(ws)
     parties = _parties(ws, mou_id, slugs)
-    with tqdm(
+    with _Bar(
         total=len(parties),
         desc=f"Packing {mou_id}",
         unit="pack",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from mougen import atomic
+from mougen import atomic, typeset
 from mougen.digest import sha256_hex
 from mougen.pack.cover import cover_sheet
 from mougen.pack.manifest import Manifest, build_manifest
@@ -97,23 +100,27 @@ def build_packs(
     out_dir: Path,
     when: datetime,
     *,
-    jobs: int = 1,
+    jobs: int | None = 1,
     progress: Callable[[PackResult], None] = lambda _: None,
     return_by: date | None = None,
 ) -> list[PackResult]:
-    """Build the packs for ``slugs``, ``jobs`` at a time; ``progress`` hears of each one."""
+    """Build the packs for ``slugs``, ``jobs`` at a time; ``progress`` hears of each one.
+
+    ``jobs=None`` builds one pack per CPU core at once where that is cheap (see
+    :func:`_pool_context`), and one at a time where it is not.
+    """
     slugs = list(slugs)
     ws.check_writable()
     atomic.ensure_dir(out_dir)
-    if jobs <= 1:
+    context = _pool_context(explicit=jobs is not None)
+    workers = min(jobs or (usable_cpus() if context else 1), len(slugs))
+    if workers <= 1 or context is None:
         results = []
         for slug in slugs:
             results.append(build_pack(ws, mou_id, slug, out_dir, when, return_by=return_by))
             progress(results[-1])
         return results
-    # Typst's worker threads do not survive fork(): workers come from a fresh server.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [
             pool.submit(_build_in_worker, ws.root, mou_id, s, out_dir, when, return_by)
             for s in slugs
@@ -123,6 +130,24 @@ def build_packs(
             results.append(future.result())
             progress(results[-1])
     return results
+
+
+def usable_cpus() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pool_context(*, explicit: bool) -> BaseContext | None:
+    """How to start pack workers, or None for building one pack at a time.
+
+    Forking is nearly free (a worker starts with every module this process has loaded),
+    but safe only while the process has one thread and has not started Typst, whose
+    native threads do not survive fork(). Otherwise workers come from a fresh forkserver,
+    which pays the imports again: worth it only when asked for ``jobs`` explicitly.
+    """
+    if threading.active_count() == 1 and not typeset.in_use():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver") if explicit else None
 
 
 def _build_in_worker(

@@ -77,9 +77,10 @@ def writable(path: Path) -> bool:
 def database_errors(url: str, *also: type[Exception]) -> Iterator[None]:
     """Turn a database that cannot be opened (or migrated: ``also`` Alembic's errors)
     into one line naming it."""
+    caught: tuple[type[Exception], ...] = (SQLAlchemyError, *also)
     try:
         yield
-    except (SQLAlchemyError, *also) as exc:
+    except caught as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise MougenError(f"tracker database {_safe(url)}: {reason}") from None
 

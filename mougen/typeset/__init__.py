@@ -46,6 +46,11 @@ def _fonts() -> typst.Fonts:
     return typst.Fonts(include_system_fonts=False, font_paths=[str(FONTS)])
 
 
+def in_use() -> bool:
+    """Whether this process has started Typst (whose native threads do not survive fork)."""
+    return _fonts.cache_info().currsize > 0
+
+
 def typeset(
     template: str,
     data: Mapping[str, Any],
