@@ -1,10 +1,10 @@
 """Benchmark: the national round (every party of all five MoU versions), mougen against LibreOffice.
 
-Measures, in one run on one core:
+Measures, in one run:
 
 - ``mougen pack MOU_ID`` per version through the CLI, as a coordinator runs it (process
-  start, imports and the tracker included), and per pack in-process (DOCX + PDF + cover
-  sheet + manifest + zip);
+  start, imports and the tracker included, and its default of one pack per CPU core at
+  once), and per pack in-process on one core (DOCX + PDF + cover sheet + manifest + zip);
 - ``mougen pack`` of a single authority through the CLI;
 - LibreOffice turning all the rendered DOCX files into PDF in one batch process
   (``soffice --headless --convert-to pdf`` with every file on one command line);
@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mougen.pack import build_packs
+from mougen.pack.builder import usable_cpus
 from mougen.workspace import BUNDLED, Workspace
 
 WHEN = datetime(2026, 11, 22, tzinfo=UTC)
@@ -114,6 +115,7 @@ def main() -> None:
         peak_cli = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"CLI: mougen pack se-2018 --authority kent in {single:.2f} s (target < 1 s)")
         print(f"peak memory: {max(peak_self, peak_cli):.0f} MB (target < 400 MB)")
+        print(f"cores: {usable_cpus()}")
         docx_files = sorted((root / "packs").glob("*/*/*.docx"))
         per_doc = soffice_batch(docx_files, root)
         if per_doc is None:
