@@ -7,6 +7,7 @@ import http.server
 import json
 import subprocess
 import threading
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,15 @@ def test_library_api(tmp_path, root, executed):
     report = verify_file(write(tmp_path / "s.pdf", executed), [root])
     assert report.valid
     assert report.to_json()["signatures"][0]["signer"] == "Dana Director"
+
+
+def test_a_report_holds_plain_values_not_the_pdf(tmp_path, root, executed):
+    """A PDF string object keeps its whole reader alive, and copying the report copied it."""
+    report = verify_file(write(tmp_path / "s.pdf", executed), [root])
+    plain = (str, int, bool, tuple, type(None))
+    for signature in report.signatures:
+        values = signature.to_json().values()
+        assert all(type(v) in plain or isinstance(v, StrEnum) for v in values), values
 
 
 @pytest.mark.parametrize(
