@@ -80,3 +80,12 @@ def backend_url(request, sqlite_url: str) -> str:
 def signer(pki):
     """A signer from :func:`pki`, with a name and an email."""
     return pki.signer("Dana Director", "dana@example.org")
+
+
+@pytest.fixture(scope="session")
+def web_programme(tmp_path_factory):
+    """The South East programme CA and a PKCS#12 per signatory of two authorities, made once;
+    ``web_programme.install(ws)`` gives a workspace with signatory emails that CA."""
+    from tests.webround import make_programme
+
+    return make_programme(tmp_path_factory.mktemp("programme"))

@@ -31,7 +31,7 @@ from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
 from tests.conftest import REPO
-from tests.webround import AUTHORITY, MOU, add_signatory_emails, email, programme_signers
+from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 from tests.webserver import free_port
 
 PASSWORD = "correct horse battery staple"
@@ -233,8 +233,8 @@ def test_return_by_date_is_in_the_emails(run_cli, ws, client):
     assert "Please return it by 31 January 2027" in _outbox(ws)[0].get_content()
 
 
-def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli, web_programme):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     document = client.get(f"/sign/{_link(_outbox(ws)[0])}/document.pdf")
     assert document.mimetype == "application/pdf"
@@ -407,8 +407,10 @@ def test_coordinator_rejections_show_on_the_round_page(ws, client):
     assert "this is not a PDF file" in rejected and "ann" in rejected
 
 
-def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_a_failed_email_does_not_undo_an_accepted_upload(
+    ws, client, tmp_path, run_cli, web_programme
+):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     token = _link(_outbox(ws)[0])
     (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
@@ -426,8 +428,8 @@ def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, r
     assert f"127.0.0.1:{port}" in failed.detail["reason"]
 
 
-def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli, web_programme):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     token = _link(_outbox(ws)[0])
     (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
