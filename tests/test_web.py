@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -12,9 +13,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from alembic import command
+from click.testing import CliRunner
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 from sqlalchemy import inspect, select
@@ -29,7 +32,7 @@ from mougen.web.records import Actor
 from mougen.web.settings import load_settings
 from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
-from mougen.workspace import Workspace
+from mougen.workspace import BUNDLED, Workspace
 from tests.conftest import REPO
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 from tests.webserver import free_port
@@ -37,13 +40,29 @@ from tests.webserver import free_port
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def ws(workspace, run_cli, tmp_path) -> Workspace:
-    """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    """What :func:`ws` adds to the bundled workspace, made once per module (hashing the
+    coordinator's password costs a tenth of a second)."""
+    from mougen.cli import cli
+
+    root = tmp_path_factory.mktemp("prepared")
+    workspace = Workspace(root)
+    shutil.copytree(BUNDLED / "regions", workspace.regions_dir)
     add_signatory_emails(workspace)
-    secret = tmp_path / "pw"
+    secret = root.parent / "pw"
     secret.write_text(PASSWORD + "\n")
-    assert run_cli("users", "add", "ann", "--password-file", str(secret)).exit_code == 0
+    added = CliRunner().invoke(
+        cli, ["--workspace", str(root), "users", "add", "ann", "--password-file", str(secret)]
+    )
+    assert added.exit_code == 0, added.output
+    return root
+
+
+@pytest.fixture
+def ws(workspace, prepared) -> Workspace:
+    """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
+    shutil.copytree(prepared, workspace.root, dirs_exist_ok=True)
     return Workspace(workspace.root)
 
 
