@@ -7,9 +7,7 @@ checks cannot hide a gap in verification.
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -19,7 +17,8 @@ from mougen.pack.issued import record_issued
 from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca
 from mougen.pki.binding import ProgrammeBinding
 from mougen.roles import ROLE_IDS
-from mougen.workspace import BUNDLED, Workspace
+from mougen.workspace import Workspace
+from tests.conftest import scratch_workspace, take_up
 from tests.pki import Issued, TestPki
 from tests.verify_docs import sign, write
 
@@ -35,25 +34,22 @@ NAMES = {
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> tuple[Path, bytes]:
+def prepared(tmp_path_factory) -> tuple[Workspace, bytes]:
     """A workspace with programme CAs for the South East and London, and Milton Keynes'
     se-2018 MoU packed and recorded as issued: made once per module; the issued PDF."""
-    root = tmp_path_factory.mktemp("prepared") / "ws"
-    for sub in ("regions", "templates"):
-        shutil.copytree(BUNDLED / sub, root / sub)
-    ws = Workspace(root)
+    ws = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
     for region in REGIONS:
         init_ca(ws, region, CA_PASS)
-    pack = build_pack(ws, MOU, MK, root.parent / "packs", WHEN)
+    pack = build_pack(ws, MOU, MK, ws.root.parent / "packs", WHEN)
     record_issued(ws, [pack], WHEN)
-    return root, (pack.folder / f"{MOU}--{MK}.pdf").read_bytes()
+    return ws, (pack.folder / f"{MOU}--{MK}.pdf").read_bytes()
 
 
 @pytest.fixture
 def issued(workspace, prepared) -> bytes:
     """Milton Keynes' se-2018 MoU, packed and recorded as issued; the workspace has the CAs."""
-    root, pdf = prepared
-    shutil.copytree(root, workspace.root, dirs_exist_ok=True)
+    ws, pdf = prepared
+    take_up(workspace, ws)
     return pdf
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -13,7 +12,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -32,8 +30,8 @@ from mougen.web.records import Actor
 from mougen.web.settings import load_settings
 from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
-from mougen.workspace import BUNDLED, Workspace
-from tests.conftest import REPO
+from mougen.workspace import Workspace
+from tests.conftest import REPO, scratch_workspace, take_up
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 from tests.webserver import free_port
 
@@ -41,29 +39,26 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> Path:
+def prepared(tmp_path_factory) -> Workspace:
     """What :func:`ws` adds to the bundled workspace, made once per module (hashing the
     coordinator's password costs a tenth of a second)."""
     from mougen.cli import cli
 
-    root = tmp_path_factory.mktemp("prepared")
-    workspace = Workspace(root)
-    shutil.copytree(BUNDLED / "regions", workspace.regions_dir)
+    workspace = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
     add_signatory_emails(workspace)
-    secret = root.parent / "pw"
+    secret = workspace.root.parent / "pw"
     secret.write_text(PASSWORD + "\n")
     added = CliRunner().invoke(
-        cli, ["--workspace", str(root), "users", "add", "ann", "--password-file", str(secret)]
+        cli, ["-w", str(workspace.root), "users", "add", "ann", "--password-file", str(secret)]
     )
     assert added.exit_code == 0, added.output
-    return root
+    return workspace
 
 
 @pytest.fixture
 def ws(workspace, prepared) -> Workspace:
     """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
-    shutil.copytree(prepared, workspace.root, dirs_exist_ok=True)
-    return Workspace(workspace.root)
+    return Workspace(take_up(workspace, prepared).root)
 
 
 @pytest.fixture

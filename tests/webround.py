@@ -14,7 +14,8 @@ from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca
 from mougen.pki.ca import ca_dir
 from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
-from mougen.workspace import BUNDLED, Workspace
+from mougen.workspace import Workspace
+from tests.conftest import scratch_workspace
 
 MOU = "se-2019-20"
 AUTHORITY = "milton-keynes"
@@ -95,9 +96,7 @@ def make_programme(folder: Path) -> Programme:
     Its certificates name the signatories that :func:`add_signatory_emails` configures, so
     they serve any copy of the bundled workspace given those emails.
     """
-    ws = Workspace(folder / "ws")
-    for sub in ("regions", "templates"):
-        shutil.copytree(BUNDLED / sub, ws.root / sub)
+    ws = scratch_workspace(folder / "ws")
     add_signatory_emails(ws)
     signers = programme_signers(ws, folder / "keys")
     region = ws.catalog.mou(MOU).region.id
