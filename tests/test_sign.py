@@ -22,6 +22,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -136,6 +137,16 @@ def test_library_call_reports_what_it_wrote(kit: Kit):
         out, "dcs", NAMES["dcs"], "B-B", hashlib.sha256(out.read_bytes()).hexdigest()
     )
     assert out.read_bytes().startswith(kit.pdf.read_bytes())  # an incremental update
+
+
+def test_a_loaded_signer_signs_as_pyhankos_own_does(kit: Kit):
+    """load_pkcs12's signer parses its key once; its signature values are pyHanko's, byte for
+    byte (RSA PKCS#1 v1.5 is deterministic)."""
+    ours = load_pkcs12(kit.p12["dcs"], PASSPHRASE.encode())
+    theirs = SimpleSigner.load_pkcs12_data(kit.p12["dcs"].read_bytes(), None, PASSPHRASE.encode())
+    for digest in ("sha256", "sha512"):
+        assert ours.sign_raw(b"a MoU", digest) == theirs.sign_raw(b"a MoU", digest)
+    assert ours.sign_raw(b"a MoU", "sha256") != theirs.sign_raw(b"another MoU", "sha256")
 
 
 def test_pdfsig_reports_each_signature_valid_and_trusted(run_cli, kit: Kit):

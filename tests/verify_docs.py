@@ -16,11 +16,9 @@ from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
-from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers import pdf_signer
 from pyhanko.sign.timestamps import DummyTimeStamper, TimeStamper
 from pyhanko.sign.validation import DocumentSecurityStore
@@ -34,6 +32,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
+from mougen.signing.keys import ParsedKeySigner
 from mougen.workspace import BUNDLED, Workspace
 from tests.pki import Issued, TestPki
 
@@ -52,31 +51,13 @@ def asn1_cert(issued: Issued) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(issued.cert.public_bytes(DER))
 
 
-class _KeyInHandSigner(signers.SimpleSigner):
-    """pyHanko's SimpleSigner, signing with the key object it was given.
-
-    SimpleSigner parses its key from DER, checking the RSA key, for every signature value it
-    makes (twice per signed field: once to size the signature): a tenth of a second each.
-    """
-
-    def __init__(self, issued: Issued, **kwargs):
-        super().__init__(**kwargs)
-        self._key = issued.key
-
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
-        assert mechanism == "rsassa_pkcs1v15", mechanism  # the test PKI's keys are RSA
-        return self._key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
-
-
 def pyhanko_signer(issued: Issued) -> signers.SimpleSigner:
     """A pyHanko signer holding ``issued``'s key and chain."""
     key = issued.key.private_bytes(
         DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     chain = [asn1_x509.Certificate.load(c.public_bytes(DER)) for c in issued.chain]
-    return _KeyInHandSigner(
-        issued,
+    return ParsedKeySigner(  # pyHanko's SimpleSigner, parsing the key once
         signing_cert=asn1_cert(issued),
         signing_key=asn1_keys.PrivateKeyInfo.load(key),
         cert_registry=SimpleCertificateStore.from_certs(chain),
