@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
+import jinja2
 import pytest
 from alembic import command
 from click.testing import CliRunner
@@ -61,9 +62,34 @@ def ws(workspace, prepared) -> Workspace:
     return Workspace(take_up(workspace, prepared).root)
 
 
+class _SharedTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for every app the module makes, which would each compile the
+    GOV.UK macros again (a tenth of a second); jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _SharedTemplates()
+
+
+def app_for(ws: Workspace):
+    """``create_app(ws)``, its templates compiled once for the module."""
+    app = create_app(ws)
+    app.jinja_env.bytecode_cache = _TEMPLATES
+    return app
+
+
 @pytest.fixture
 def app(ws):
-    return create_app(ws)
+    return app_for(ws)
 
 
 @pytest.fixture
@@ -105,7 +131,7 @@ def test_security_headers_and_session_cookie(client):
 
 def test_secure_cookie_behind_tls(ws):
     (ws.root / "web.toml").write_text("secure_cookies = true\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     answer = _login(client)
     assert "Secure" in answer.headers["Set-Cookie"] and "Expires=" in answer.headers["Set-Cookie"]
     assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -321,7 +347,7 @@ def test_links_expire(ws, app, run_cli):
 
 def test_upload_too_large_is_refused_before_it_is_read(ws):
     (ws.root / "web.toml").write_text("upload_limit_mb = 1\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     page = client.get("/verify")
     big = io.BytesIO(b"%PDF-" + b"0" * (2 * 1024 * 1024))
     form = {"csrf_token": _csrf(page), "file": (big, "a.pdf")}
@@ -379,7 +405,7 @@ def test_send_new_link_replaces_the_old_one(ws, run_cli, client, app):
 
 def test_client_address_behind_a_proxy(ws):
     (ws.root / "web.toml").write_text("proxy_hops = 1\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     _login(client, headers={"X-Forwarded-For": "203.0.113.9"})
     with Tracker.open(ws.db_url) as tracker:
         [login] = [e for e in tracker.events() if e.kind == "login-ok"]
@@ -431,7 +457,7 @@ def test_a_failed_email_does_not_undo_an_accepted_upload(
     signed = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "dcs.pdf")
     port = free_port()  # nothing listens there
     (ws.root / "web.toml").write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n')
-    signatory = create_app(ws).test_client()
+    signatory = app_for(ws).test_client()
     page = signatory.get(f"/sign/{token}")
     form = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "s.pdf")}
     answer = signatory.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
