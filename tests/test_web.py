@@ -430,7 +430,7 @@ def test_serve_starts_the_service(ws):
                     break
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None
-                time.sleep(0.3)
+                time.sleep(0.05)
     finally:
         server.terminate()
         server.wait(20)
