@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import io
 import subprocess
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 from mougen.errors import OutputError
 from mougen.roles import ROLE_IDS
 from mougen.signing import SignResult, load_pkcs12, sign_pdf
+from tests.background import serve_in_background
 from tests.pdftext import pdftotext
 from tests.pki import Issued, TestPki
 from tests.signing import pdf_with_fields, pdfsig
@@ -451,7 +451,7 @@ class tsa_server:
         )
 
     def __enter__(self) -> str:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_background(self.server)
         return f"http://127.0.0.1:{self.server.server_port}/"
 
     def __exit__(self, *exc) -> None:

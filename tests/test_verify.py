@@ -6,7 +6,6 @@ import hashlib
 import http.server
 import json
 import subprocess
-import threading
 from enum import StrEnum
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from mougen.roles import ROLE_IDS
 from mougen.verify import first_revision_bytes, verify_file
+from tests.background import serve_in_background
 from tests.pki import TestPki
 from tests.verify_docs import issued_pdf, ocsp_declaring_signer, sign, sign_all, write
 
@@ -206,8 +206,7 @@ class _Responder(http.server.BaseHTTPRequestHandler):
 def responder():
     server = http.server.HTTPServer(("127.0.0.1", 0), _Responder)
     _Responder.hits = 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_port}/ocsp", _Responder
     server.shutdown()
 
