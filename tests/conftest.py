@@ -21,14 +21,25 @@ def bundled() -> Workspace:
     return Workspace(BUNDLED)
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    """A private copy of the bundled regions and templates that a test may change."""
-    root = tmp_path / "ws"
+def scratch_workspace(root: Path) -> Workspace:
+    """A copy of the bundled regions and templates at ``root``, with an empty archive."""
     for sub in ("regions", "templates"):
         shutil.copytree(BUNDLED / sub, root / sub)
     (root / "signed").mkdir()
     return Workspace(root)
+
+
+def take_up(workspace: Workspace, prepared: Workspace) -> Workspace:
+    """``workspace`` made a copy of ``prepared``, a scratch workspace set up once for many
+    tests (say, once per module): everything in it is copied over."""
+    shutil.copytree(prepared.root, workspace.root, dirs_exist_ok=True)
+    return workspace
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A private copy of the bundled regions and templates that a test may change."""
+    return scratch_workspace(tmp_path / "ws")
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +91,12 @@ def backend_url(request, sqlite_url: str) -> str:
 def signer(pki):
     """A signer from :func:`pki`, with a name and an email."""
     return pki.signer("Dana Director", "dana@example.org")
+
+
+@pytest.fixture(scope="session")
+def web_programme(tmp_path_factory):
+    """The South East programme CA and a PKCS#12 per signatory of two authorities, made once;
+    ``web_programme.install(ws)`` gives a workspace with signatory emails that CA."""
+    from tests.webround import make_programme
+
+    return make_programme(tmp_path_factory.mktemp("programme"))

@@ -54,11 +54,11 @@ def _connect(pipe: str):
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
     )
-    for _ in range(240):
+    for _ in range(1200):  # a minute, in steps short enough not to keep a ready office waiting
         try:
             return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except NoConnectException:
-            time.sleep(0.25)
+            time.sleep(0.05)
     return None
 
 

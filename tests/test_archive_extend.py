@@ -6,30 +6,45 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from mougen.tracker import Tracker
+from mougen.workspace import Workspace
 from tests.programme import AUTHORITY, MOU, Programme, make_programme
 from tests.trust_services import TrustServices
 
 
-@pytest.fixture
-def programme(tmp_path: Path):
-    # The TSA's certificate is about to expire: ten days left.
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    """A programme whose MoU was signed B-LTA and collected, made once for the module; the
+    TSA's certificate is about to expire: ten days left."""
     with TrustServices(tsa_validity=timedelta(days=10)) as services:
-        yield make_programme(tmp_path, services)
+        programme = make_programme(tmp_path_factory.mktemp("programme"), services)
+        tsa = services.tsa_url
+        signed = programme.sign_all(
+            programme.dir, "--level", "B-LTA", "--tsa", tsa, "--allow-fetch"
+        )
+        inbox = programme.dir / "inbox"
+        inbox.mkdir()
+        shutil.copy(signed, inbox / "mou.pdf")
+        result = programme.run("collect", str(inbox))
+        assert result.exit_code == 0, result.output
+        yield programme
 
 
-def _collect(programme: Programme, signed: Path) -> Path:
-    """``mougen collect`` files the signed MoU; the archived file."""
-    inbox = programme.dir / "inbox"
-    inbox.mkdir()
-    shutil.copy(signed, inbox / "mou.pdf")
-    result = programme.run("collect", str(inbox))
-    assert result.exit_code == 0, result.output
+@pytest.fixture
+def programme(collected: Programme, tmp_path: Path) -> Programme:
+    """The collected programme, in a copy of its workspace of the test's own."""
+    shutil.copytree(collected.ws.root, tmp_path / "ws")
+    return replace(collected, ws=Workspace(tmp_path / "ws"))
+
+
+def _archived(programme: Programme) -> Path:
+    """The file ``mougen collect`` archived."""
     (archived,) = (programme.ws.signed_dir / MOU / AUTHORITY).glob("*.pdf")
     return archived
 
@@ -39,9 +54,7 @@ def _sha256(path: Path) -> str:
 
 
 def test_extend_files_a_new_version_and_leaves_the_old_one_untouched(programme: Programme):
-    tsa = programme.services.tsa_url
-    signed = programme.sign_all(programme.dir, "--level", "B-LTA", "--tsa", tsa, "--allow-fetch")
-    old = _collect(programme, signed)
+    old = _archived(programme)
     old_sha = _sha256(old)
     assert programme.run("archive", "extend", "--before", "5").stdout.startswith("Nothing")
 
@@ -89,9 +102,7 @@ def test_extend_files_a_new_version_and_leaves_the_old_one_untouched(programme: 
 
 
 def test_an_unreachable_tsa_is_one_line_and_files_nothing(programme: Programme):
-    tsa = programme.services.tsa_url
-    signed = programme.sign_all(programme.dir, "--level", "B-LTA", "--tsa", tsa, "--allow-fetch")
-    old = _collect(programme, signed)
+    old = _archived(programme)
     result = programme.run("archive", "extend", "--before", "30", "--tsa", "http://127.0.0.1:9/")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

@@ -26,10 +26,14 @@ from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.verify import verify_bytes
+from mougen.workspace import Workspace
+from tests.conftest import scratch_workspace, take_up
 from tests.nss import NssSigner
 from tests.pki import TestPki
+from tests.verify_docs import write
 
 MOU = "se-2018"
+SLUGS = ("milton-keynes", "kent")
 WHEN = datetime(2026, 11, 22, tzinfo=UTC)
 PASS = b"collect tests only"
 
@@ -51,26 +55,38 @@ def _bind_test_signers(workspace) -> None:
     region.write_text(text)
 
 
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> tuple[Workspace, dict[str, bytes]]:
+    """A workspace with packs for two authorities recorded as issued, made once per module;
+    slug -> issued PDF. The test signers are bound to both authorities' roles by email."""
+    ws = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
+    _bind_test_signers(ws)
+    packs = [build_pack(ws, MOU, slug, ws.root.parent / "packs", WHEN) for slug in SLUGS]
+    record_issued(ws, packs, WHEN)
+    return ws, {p.authority: (p.folder / f"{MOU}--{p.authority}.pdf").read_bytes() for p in packs}
+
+
 @pytest.fixture
-def issued(workspace, tmp_path):
+def issued(workspace, prepared, tmp_path):
     """Packs for two authorities, recorded as issued; returns slug -> issued PDF path.
 
     The test signers are bound to both authorities' roles by email in the config.
     """
-    _bind_test_signers(workspace)
-    packs = [
-        build_pack(workspace, MOU, slug, tmp_path / "packs", WHEN)
-        for slug in ("milton-keynes", "kent")
-    ]
-    record_issued(workspace, packs, WHEN)
-    return {p.authority: p.folder / f"{MOU}--{p.authority}.pdf" for p in packs}
+    ws, pdfs = prepared
+    take_up(workspace, ws)
+    (tmp_path / "packs").mkdir()
+    return {slug: write(tmp_path / "packs" / f"{MOU}--{slug}.pdf", pdfs[slug]) for slug in SLUGS}
+
+
+@pytest.fixture(scope="module")
+def module_pki() -> TestPki:
+    return TestPki()
 
 
 @pytest.fixture
-def pki(tmp_path):
-    pki = TestPki()
-    pki.root.write_pem(tmp_path / "root.pem")
-    return pki
+def pki(module_pki, tmp_path):
+    module_pki.root.write_pem(tmp_path / "root.pem")
+    return module_pki
 
 
 def _sign(pki, pdf: Path, role: str, out: Path, email: str | None = None) -> Path:

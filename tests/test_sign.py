@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import io
 import subprocess
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -29,6 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 from mougen.errors import OutputError
 from mougen.roles import ROLE_IDS
 from mougen.signing import SignResult, load_pkcs12, sign_pdf
+from tests.background import serve_in_background
 from tests.pdftext import pdftotext
 from tests.pki import Issued, TestPki
 from tests.signing import pdf_with_fields, pdfsig
@@ -136,6 +137,16 @@ def test_library_call_reports_what_it_wrote(kit: Kit):
         out, "dcs", NAMES["dcs"], "B-B", hashlib.sha256(out.read_bytes()).hexdigest()
     )
     assert out.read_bytes().startswith(kit.pdf.read_bytes())  # an incremental update
+
+
+def test_a_loaded_signer_signs_as_pyhankos_own_does(kit: Kit):
+    """load_pkcs12's signer parses its key once; its signature values are pyHanko's, byte for
+    byte (RSA PKCS#1 v1.5 is deterministic)."""
+    ours = load_pkcs12(kit.p12["dcs"], PASSPHRASE.encode())
+    theirs = SimpleSigner.load_pkcs12_data(kit.p12["dcs"].read_bytes(), None, PASSPHRASE.encode())
+    for digest in ("sha256", "sha512"):
+        assert ours.sign_raw(b"a MoU", digest) == theirs.sign_raw(b"a MoU", digest)
+    assert ours.sign_raw(b"a MoU", "sha256") != theirs.sign_raw(b"another MoU", "sha256")
 
 
 def test_pdfsig_reports_each_signature_valid_and_trusted(run_cli, kit: Kit):
@@ -440,7 +451,7 @@ class tsa_server:
         )
 
     def __enter__(self) -> str:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_background(self.server)
         return f"http://127.0.0.1:{self.server.server_port}/"
 
     def __exit__(self, *exc) -> None:

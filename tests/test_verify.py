@@ -6,13 +6,14 @@ import hashlib
 import http.server
 import json
 import subprocess
-import threading
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
 
 from mougen.roles import ROLE_IDS
 from mougen.verify import first_revision_bytes, verify_file
+from tests.background import serve_in_background
 from tests.pki import TestPki
 from tests.verify_docs import issued_pdf, ocsp_declaring_signer, sign, sign_all, write
 
@@ -108,6 +109,15 @@ def test_library_api(tmp_path, root, executed):
     assert report.to_json()["signatures"][0]["signer"] == "Dana Director"
 
 
+def test_a_report_holds_plain_values_not_the_pdf(tmp_path, root, executed):
+    """A PDF string object keeps its whole reader alive, and copying the report copied it."""
+    report = verify_file(write(tmp_path / "s.pdf", executed), [root])
+    plain = (str, int, bool, tuple, type(None))
+    for signature in report.signatures:
+        values = signature.to_json().values()
+        assert all(type(v) in plain or isinstance(v, StrEnum) for v in values), values
+
+
 @pytest.mark.parametrize(
     "content",
     [b"just some text\n", b"", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", None],
@@ -196,8 +206,7 @@ class _Responder(http.server.BaseHTTPRequestHandler):
 def responder():
     server = http.server.HTTPServer(("127.0.0.1", 0), _Responder)
     _Responder.hits = 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_port}/ocsp", _Responder
     server.shutdown()
 

@@ -17,10 +17,13 @@ from mougen.pack.issued import record_issued
 from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca
 from mougen.pki.binding import ProgrammeBinding
 from mougen.roles import ROLE_IDS
+from mougen.workspace import Workspace
+from tests.conftest import scratch_workspace, take_up
 from tests.pki import Issued, TestPki
 from tests.verify_docs import sign, write
 
 MOU, MK = "se-2018", "milton-keynes"
+REGIONS = ("south-east", "london")
 WHEN = datetime(2026, 11, 22, tzinfo=UTC)
 CA_PASS = b"binding tests only"
 NAMES = {
@@ -30,20 +33,30 @@ NAMES = {
 }
 
 
-@pytest.fixture
-def issued(workspace, tmp_path) -> bytes:
-    """Milton Keynes' se-2018 MoU, packed and recorded as issued."""
-    pack = build_pack(workspace, MOU, MK, tmp_path / "packs", WHEN)
-    record_issued(workspace, [pack], WHEN)
-    return (pack.folder / f"{MOU}--{MK}.pdf").read_bytes()
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> tuple[Workspace, bytes]:
+    """A workspace with programme CAs for the South East and London, and Milton Keynes'
+    se-2018 MoU packed and recorded as issued: made once per module; the issued PDF."""
+    ws = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
+    for region in REGIONS:
+        init_ca(ws, region, CA_PASS)
+    pack = build_pack(ws, MOU, MK, ws.root.parent / "packs", WHEN)
+    record_issued(ws, [pack], WHEN)
+    return ws, (pack.folder / f"{MOU}--{MK}.pdf").read_bytes()
 
 
 @pytest.fixture
-def cas(workspace):
+def issued(workspace, prepared) -> bytes:
+    """Milton Keynes' se-2018 MoU, packed and recorded as issued; the workspace has the CAs."""
+    ws, pdf = prepared
+    take_up(workspace, ws)
+    return pdf
+
+
+@pytest.fixture
+def cas(workspace, issued):
     """Programme CAs for the South East and London."""
-    for region in ("south-east", "london"):
-        init_ca(workspace, region, CA_PASS)
-    return {r: load_ca(workspace, r, CA_PASS) for r in ("south-east", "london")}
+    return {r: load_ca(workspace, r, CA_PASS) for r in REGIONS}
 
 
 def _programme(workspace, ca, slug: str, role: str, *, urn: ProgrammeBinding | None = None):

@@ -13,8 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
+import jinja2
 import pytest
 from alembic import command
+from click.testing import CliRunner
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 from sqlalchemy import inspect, select
@@ -30,26 +32,64 @@ from mougen.web.settings import load_settings
 from mougen.web.store import LOCK_AFTER
 from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
-from tests.conftest import REPO
-from tests.webround import AUTHORITY, MOU, add_signatory_emails, email, programme_signers
+from tests.conftest import REPO, scratch_workspace, take_up
+from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 from tests.webserver import free_port
 
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def ws(workspace, run_cli, tmp_path) -> Workspace:
-    """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Workspace:
+    """What :func:`ws` adds to the bundled workspace, made once per module (hashing the
+    coordinator's password costs a tenth of a second)."""
+    from mougen.cli import cli
+
+    workspace = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
     add_signatory_emails(workspace)
-    secret = tmp_path / "pw"
+    secret = workspace.root.parent / "pw"
     secret.write_text(PASSWORD + "\n")
-    assert run_cli("users", "add", "ann", "--password-file", str(secret)).exit_code == 0
-    return Workspace(workspace.root)
+    added = CliRunner().invoke(
+        cli, ["-w", str(workspace.root), "users", "add", "ann", "--password-file", str(secret)]
+    )
+    assert added.exit_code == 0, added.output
+    return workspace
+
+
+@pytest.fixture
+def ws(workspace, prepared) -> Workspace:
+    """Signatory emails for two authorities, mail to the outbox, one coordinator account."""
+    return Workspace(take_up(workspace, prepared).root)
+
+
+class _SharedTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for every app the module makes, which would each compile the
+    GOV.UK macros again (a tenth of a second); jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _SharedTemplates()
+
+
+def app_for(ws: Workspace):
+    """``create_app(ws)``, its templates compiled once for the module."""
+    app = create_app(ws)
+    app.jinja_env.bytecode_cache = _TEMPLATES
+    return app
 
 
 @pytest.fixture
 def app(ws):
-    return create_app(ws)
+    return app_for(ws)
 
 
 @pytest.fixture
@@ -91,7 +131,7 @@ def test_security_headers_and_session_cookie(client):
 
 def test_secure_cookie_behind_tls(ws):
     (ws.root / "web.toml").write_text("secure_cookies = true\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     answer = _login(client)
     assert "Secure" in answer.headers["Set-Cookie"] and "Expires=" in answer.headers["Set-Cookie"]
     assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -233,8 +273,8 @@ def test_return_by_date_is_in_the_emails(run_cli, ws, client):
     assert "Please return it by 31 January 2027" in _outbox(ws)[0].get_content()
 
 
-def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli, web_programme):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     document = client.get(f"/sign/{_link(_outbox(ws)[0])}/document.pdf")
     assert document.mimetype == "application/pdf"
@@ -307,7 +347,7 @@ def test_links_expire(ws, app, run_cli):
 
 def test_upload_too_large_is_refused_before_it_is_read(ws):
     (ws.root / "web.toml").write_text("upload_limit_mb = 1\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     page = client.get("/verify")
     big = io.BytesIO(b"%PDF-" + b"0" * (2 * 1024 * 1024))
     form = {"csrf_token": _csrf(page), "file": (big, "a.pdf")}
@@ -365,7 +405,7 @@ def test_send_new_link_replaces_the_old_one(ws, run_cli, client, app):
 
 def test_client_address_behind_a_proxy(ws):
     (ws.root / "web.toml").write_text("proxy_hops = 1\n")
-    client = create_app(ws).test_client()
+    client = app_for(ws).test_client()
     _login(client, headers={"X-Forwarded-For": "203.0.113.9"})
     with Tracker.open(ws.db_url) as tracker:
         [login] = [e for e in tracker.events() if e.kind == "login-ok"]
@@ -390,7 +430,7 @@ def test_serve_starts_the_service(ws):
                     break
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None
-                time.sleep(0.3)
+                time.sleep(0.05)
     finally:
         server.terminate()
         server.wait(20)
@@ -407,15 +447,17 @@ def test_coordinator_rejections_show_on_the_round_page(ws, client):
     assert "this is not a PDF file" in rejected and "ann" in rejected
 
 
-def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_a_failed_email_does_not_undo_an_accepted_upload(
+    ws, client, tmp_path, run_cli, web_programme
+):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     token = _link(_outbox(ws)[0])
     (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
     signed = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "dcs.pdf")
     port = free_port()  # nothing listens there
     (ws.root / "web.toml").write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n')
-    signatory = create_app(ws).test_client()
+    signatory = app_for(ws).test_client()
     page = signatory.get(f"/sign/{token}")
     form = {"csrf_token": _csrf(page), "file": (io.BytesIO(signed.read_bytes()), "s.pdf")}
     answer = signatory.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
@@ -426,8 +468,8 @@ def test_a_failed_email_does_not_undo_an_accepted_upload(ws, client, tmp_path, r
     assert f"127.0.0.1:{port}" in failed.detail["reason"]
 
 
-def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli):
-    signers = programme_signers(ws, tmp_path / "keys", slugs=(AUTHORITY,))
+def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli, web_programme):
+    signers = web_programme.install(ws)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     token = _link(_outbox(ws)[0])
     (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)

@@ -9,7 +9,6 @@ made at run time with ``cryptography``; the tokens with pyHanko's dummy stamper.
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +21,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from tests.background import serve_in_background
 from tests.pki import Issued, TestPki
 
 
@@ -140,7 +140,7 @@ class TrustServices:
         return response.public_bytes(serialization.Encoding.DER)
 
     def __enter__(self) -> TrustServices:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_background(self.server)
         return self
 
     def __exit__(self, *exc) -> None:

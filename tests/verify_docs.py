@@ -32,6 +32,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
+from mougen.signing.keys import ParsedKeySigner
 from mougen.workspace import BUNDLED, Workspace
 from tests.pki import Issued, TestPki
 
@@ -56,7 +57,7 @@ def pyhanko_signer(issued: Issued) -> signers.SimpleSigner:
         DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     chain = [asn1_x509.Certificate.load(c.public_bytes(DER)) for c in issued.chain]
-    return signers.SimpleSigner(
+    return ParsedKeySigner(  # pyHanko's SimpleSigner, parsing the key once
         signing_cert=asn1_cert(issued),
         signing_key=asn1_keys.PrivateKeyInfo.load(key),
         cert_registry=SimpleCertificateStore.from_certs(chain),

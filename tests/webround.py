@@ -4,15 +4,18 @@ and a certificate per signatory, all made at run time."""
 from __future__ import annotations
 
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca, write_pkcs12
+from mougen.pki.ca import ca_dir
 from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.workspace import Workspace
+from tests.conftest import scratch_workspace
 
 MOU = "se-2019-20"
 AUTHORITY = "milton-keynes"
@@ -58,16 +61,43 @@ class Signers:
         return out
 
 
-def programme_signers(ws: Workspace, folder: Path, slugs=(AUTHORITY, OTHER)) -> Signers:
-    """The South East programme CA, and a certificate for each signatory of ``slugs``."""
+def programme_signers(ws: Workspace, folder: Path) -> Signers:
+    """The South East programme CA, and a certificate for each signatory of both authorities."""
     ca_pass = secrets.token_urlsafe(16).encode()
     region = ws.catalog.mou(MOU).region.id
     init_ca(ws, region, ca_pass)
     ca = load_ca(ws, region, ca_pass)
     signers = Signers(folder, secrets.token_urlsafe(16).encode())
     folder.mkdir(parents=True, exist_ok=True)
-    for slug in slugs:
+    for slug in (AUTHORITY, OTHER):
         for role in ROLE_IDS:
             _, who = configured_signatory(ws, slug, role)
             write_pkcs12(issue_certificate(ca, who), signers.p12(slug, role), signers.passphrase)
     return signers
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme made once (:func:`make_programme`) for many workspaces to take up."""
+
+    region: str
+    ca: Path
+    signers: Signers
+
+    def install(self, ws: Workspace) -> Signers:
+        """Give ``ws`` (signatory emails added) this programme's CA; its signers."""
+        shutil.copytree(self.ca, ca_dir(ws, self.region))
+        return self.signers
+
+
+def make_programme(folder: Path) -> Programme:
+    """:func:`programme_signers` for both authorities, in a scratch workspace in ``folder``.
+
+    Its certificates name the signatories that :func:`add_signatory_emails` configures, so
+    they serve any copy of the bundled workspace given those emails.
+    """
+    ws = scratch_workspace(folder / "ws")
+    add_signatory_emails(ws)
+    signers = programme_signers(ws, folder / "keys")
+    region = ws.catalog.mou(MOU).region.id
+    return Programme(region, ca_dir(ws, region), signers)

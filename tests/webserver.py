@@ -112,7 +112,7 @@ class Gunicorn:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         raise AssertionError("gunicorn did not start listening")
 
     def stop(self) -> str:

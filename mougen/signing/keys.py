@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from asn1crypto import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from pkcs11 import PinIncorrect, PKCS11Error
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.keys import load_certs_from_pemder
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.signers import Signer, SimpleSigner
 
@@ -23,11 +29,37 @@ def load_pkcs12(path: Path, passphrase: bytes | None, chain: Sequence[Path] = ()
     except OSError as exc:
         raise MougenError(f"cannot read: {exc.strerror}", path) from None
     try:
-        return SimpleSigner.load_pkcs12_data(data, load_chain(chain), passphrase or None)
+        loaded = SimpleSigner.load_pkcs12_data(data, load_chain(chain), passphrase or None)
     except ValueError:
         raise SigningError(
             "cannot open the PKCS#12 file: wrong passphrase, or not a PKCS#12 file", path
         ) from None
+    return ParsedKeySigner(
+        signing_key=loaded.signing_key,
+        signing_cert=loaded.signing_cert,
+        cert_registry=loaded.cert_registry,
+    )
+
+
+class ParsedKeySigner(SimpleSigner):
+    """pyHanko's SimpleSigner, parsing its key once.
+
+    SimpleSigner parses (and checks) the DER of its key for every signature value it makes,
+    twice per signed field (once to size the signature): a third of the time signing takes.
+    RSA PKCS#1 v1.5 signatures are made with the key parsed once; any other mechanism is left
+    to SimpleSigner.
+    """
+
+    @cached_property
+    def _parsed_key(self) -> PrivateKeyTypes:
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        key = self._parsed_key
+        if mechanism != "rsassa_pkcs1v15" or not isinstance(key, RSAPrivateKey):
+            return super().sign_raw(data, digest_algorithm)
+        return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
 @contextmanager

@@ -53,7 +53,7 @@ def judge(
         **_signer_fields(embedded.signer_cert),
         signature_sha256=signature_sha256(embedded),
         trust_anchor=_trust_anchor(status),
-        field=embedded.field_name,
+        field=str(embedded.field_name),  # pyHanko's string object holds the whole reader
         signing_time=_iso(status.signer_reported_dt),
         timestamp=_iso(proven_time(status)),
         warnings=tuple(timing_warnings(status)),
@@ -110,7 +110,7 @@ def failed_report(
         **signer,
         signature_sha256=_try_fingerprint(embedded),
         trust_anchor=None,
-        field=fq_name,
+        field=str(fq_name),
         signing_time=None,
         timestamp=None,
         warnings=(),
