@@ -105,15 +105,23 @@ def main() -> None:
             f"{1000 * seconds / packs:.0f} ms wall / {1000 * cpu / packs:.0f} ms CPU per pack "
             f"(DOCX + PDF + cover + manifest + zip); peak memory {peak_self:.0f} MB"
         )
-        count, total, per_version = cli_round(copy_workspace(root / "cli"), root / "cli-packs")
+        cli_ws = copy_workspace(root / "cli")
+        count, total, per_version = cli_round(cli_ws, root / "cli-packs")
         cli_per_doc = total / count
         print(
             f"CLI: {count} packs in {total:.2f} s = {1000 * cli_per_doc:.0f} ms per pack; "
             + ", ".join(f"{m} {1000 * s:.0f} ms" for m, s in per_version.items())
         )
-        single = cli_pack(ws, "se-2018", root / "single", "kent")
+        # as a coordinator packs: in a workspace whose tracker exists (the round made it)
+        single = min(cli_pack(cli_ws, "se-2018", root / f"single-{n}", "kent") for n in range(3))
+        # the first command of a new workspace also creates the tracker (once)
+        first = cli_pack(ws, "se-2018", root / "first", "kent")
         peak_cli = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"CLI: mougen pack se-2018 --authority kent in {single:.2f} s (target < 1 s)")
+        print(
+            f"CLI: mougen pack se-2018 --authority kent in {single:.2f} s, best of 3"
+            f" (target < 1 s); {first:.2f} s as a new workspace's first command,"
+            " which creates its tracker"
+        )
         print(f"peak memory: {max(peak_self, peak_cli):.0f} MB (target < 400 MB)")
         print(f"cores: {usable_cpus()}")
         docx_files = sorted((root / "packs").glob("*/*/*.docx"))
