@@ -10,7 +10,10 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from pyhanko.sign.fields import enumerate_sig_fields
 
+from mougen.cli import cli
 from mougen.roles import ROLE_IDS
 from mougen.verify import first_revision_bytes, verify_file
 from tests.background import serve_in_background
@@ -132,6 +135,33 @@ def test_unreadable_input_exits_2_with_one_line(run_cli, tmp_path, root, content
     assert result.output.count("\n") == 1
     assert result.output.startswith(f"mougen: {bad}: ")
     assert "Traceback" not in result.output
+
+
+def test_a_type_error_inside_pyhanko_is_an_unreadable_file(
+    run_cli, tmp_path, root, issued, monkeypatch
+):
+    # pyHanko meets an object of the wrong type in a malformed file as a TypeError or
+    # AttributeError raised in its own code: here, reading fields from no document at all.
+    monkeypatch.setattr(
+        "mougen.verify.validate.enumerate_sig_fields", lambda _: enumerate_sig_fields(None)
+    )
+    result = run_cli("verify", str(write(tmp_path / "x.pdf", issued)), "--trust", str(root))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"mougen: {tmp_path / 'x.pdf'}: not a readable PDF (")
+
+
+def test_a_type_error_in_mougen_is_a_bug_not_a_bad_file(
+    workspace, tmp_path, root, executed, monkeypatch
+):
+    def broken(_reports):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr("mougen.verify.validate.split_document_timestamps", broken)
+    path = write(tmp_path / "x.pdf", executed)
+    args = ["-w", str(workspace.root), "verify", str(path), "--trust", str(root)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 70
+    assert "internal error: TypeError: a bug" in result.stderr
 
 
 def test_worst_exit_code_wins(run_cli, tmp_path, root, executed, issued, signer):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import pyhanko
+import pyhanko_certvalidator
 from asn1crypto import cms, crl, ocsp, x509
 from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -141,7 +144,11 @@ def verify_bytes(
         raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
     except PdfDecodeLimitError as exc:
         raise PdfReadError(f"too large to verify: {exc}", name) from None
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PdfError, ValueError, KeyError) as exc:
+        raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
+    except (TypeError, AttributeError) as exc:
+        if not _raised_reading(exc):
+            raise  # a fault in mougen's own code, not in the file: reported as a bug
         raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
     signed = {s.field for s in signatures}
     signatures.sort(key=lambda s: s.revision)
@@ -154,6 +161,26 @@ def verify_bytes(
         problems=[tail] if tail else [],
         document_timestamps=timestamps,
     )
+
+
+#: The libraries that parse a PDF's objects, certificates and CMS on mougen's behalf.
+#: (pyHanko is a namespace package: its folders are its ``__path__``, it has no ``__file__``.)
+_READERS = tuple(
+    os.path.join(folder, "") for m in (pyhanko, pyhanko_certvalidator) for folder in m.__path__
+)
+
+
+def _raised_reading(exc: BaseException) -> bool:
+    """Whether ``exc`` came from inside pyHanko while it read the file.
+
+    pyHanko meets an object of the wrong type in a malformed file (a number where an
+    array belongs) as a TypeError or AttributeError; the same error in mougen's own code
+    is a bug, and must not be reported as a bad file.
+    """
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_code.co_filename.startswith(_READERS)
 
 
 def read_pdf(path: Path) -> bytes:
