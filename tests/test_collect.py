@@ -200,6 +200,7 @@ def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issu
     (inbox / "tampered.pdf").write_bytes(tampered[:at] + flipped + tampered[at + 1 :])
     untrusted = TestPki("Somebody Else's Root")
     _sign(untrusted, issued["kent"], "lead-member", inbox / "untrusted.pdf")
+    _sparse(inbox / "huge.pdf", 65 * 2**20)  # never read into memory
 
     result = _collect(run_cli, inbox, tmp_path)
     assert result.exit_code == 1
@@ -207,8 +208,9 @@ def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issu
     reasons = {
         p.name.removesuffix(".rejected.txt"): p.read_text() for p in inbox.glob("*.rejected.txt")
     }
-    assert set(reasons) == {"letter.pdf", "surrey.pdf", "tampered.pdf", "untrusted.pdf"}
+    assert set(reasons) == {"letter.pdf", "surrey.pdf", "tampered.pdf", "untrusted.pdf", "huge.pdf"}
     assert "PDF" in reasons["letter.pdf"]
+    assert "larger than 64 MB" in reasons["huge.pdf"]
     assert "matches no issued PDF" in reasons["surrey.pdf"]
     assert "dcs" in reasons["tampered.pdf"]
     assert "NO_CERTIFICATE_CHAIN_FOUND" in reasons["untrusted.pdf"]
@@ -216,6 +218,12 @@ def test_rejections_stay_in_the_inbox_with_their_reason(run_cli, workspace, issu
         assert (inbox / name).exists(), "a rejected file stays where it was"
     assert not workspace.signed_dir.joinpath(MOU).exists()
     assert _signatures(workspace) == []
+
+
+def _sparse(path: Path, size: int) -> None:
+    with path.open("wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(size)
 
 
 def test_signer_must_be_the_configured_signatory(run_cli, workspace, issued, pki, tmp_path):

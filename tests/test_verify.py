@@ -137,6 +137,18 @@ def test_unreadable_input_exits_2_with_one_line(run_cli, tmp_path, root, content
     assert "Traceback" not in result.output
 
 
+def test_a_file_bigger_than_any_mou_is_refused_unread(run_cli, tmp_path, root):
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as f:  # sparse: 65 MB that take no room on disk
+        f.write(b"%PDF-1.7\n")
+        f.truncate(65 * 2**20)
+    result = run_cli("verify", str(huge), "--trust", str(root))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"mougen: {huge}: too large to verify: 68,157,440 bytes (the limit is 67,108,864)\n"
+    )
+
+
 def test_a_type_error_inside_pyhanko_is_an_unreadable_file(
     run_cli, tmp_path, root, issued, monkeypatch
 ):

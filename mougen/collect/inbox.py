@@ -18,10 +18,12 @@ from mougen.collect.checks import Rejection
 from mougen.digest import sha256_hex
 from mougen.errors import MougenError, OutputError
 from mougen.printable import printable
+from mougen.verify.limits import MAX_FILE_BYTES
 
 REJECTED_SUFFIX = ".rejected.txt"
 #: The longest file name (in bytes) that common file systems (ext4, XFS, tmpfs) allow.
 NAME_MAX = 255
+_TOO_LARGE = f"larger than {MAX_FILE_BYTES // 2**20} MB, far more than any signed MoU"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK  # a FIFO must not block the run
 
 
@@ -96,8 +98,14 @@ def _read_regular(fd: int, limit: int = -1) -> tuple[tuple[int, int], bytes]:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         raise Rejection("not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise Rejection(_TOO_LARGE)
     with open(fd, "rb", closefd=False) as f:
-        return (info.st_dev, info.st_ino), f.read(limit)
+        # (read no more than the limit allows, even from a file still growing)
+        data = f.read(MAX_FILE_BYTES + 1 if limit < 0 else limit)
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejection(_TOO_LARGE)
+    return (info.st_dev, info.st_ino), data
 
 
 def note_path(path: Path) -> Path:

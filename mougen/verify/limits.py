@@ -13,6 +13,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from mougen.errors import PdfReadError
 
+#: A signed MoU with its validation data and archive timestamps is a few MB (the web takes
+#: uploads of 20 MB); a file far beyond that is refused before it is read into memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_REVISIONS = 2_000
 MAX_OBJECTS = 100_000
 MAX_SIGNATURES = 50
@@ -21,6 +24,12 @@ MAX_SIGNATURES = 50
 #: object streams and metadata), and for the whole document the larger of 256 MiB and 100
 #: times the file's size.
 DECODE_LIMITS = DecodeLimits.for_untrusted_input()
+
+
+def check_file_size(size: int, name: str) -> None:
+    """Refuse a file bigger than any signed MoU, in one line."""
+    if size > MAX_FILE_BYTES:
+        raise _too_large(f"{size:,} bytes", MAX_FILE_BYTES, name)
 
 
 def check_size(reader: PdfFileReader, object_numbers: int, name: str) -> None:

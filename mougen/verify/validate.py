@@ -36,7 +36,12 @@ from mougen.errors import PdfReadError
 from mougen.roles import ROLE_IDS
 from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
-from mougen.verify.limits import DECODE_LIMITS, check_signature_count, check_size
+from mougen.verify.limits import (
+    DECODE_LIMITS,
+    check_file_size,
+    check_signature_count,
+    check_size,
+)
 from mougen.verify.longterm import (
     LongTermInputs,
     is_document_timestamp,
@@ -115,6 +120,7 @@ def verify_bytes(
     ``settings``, when given, replaces ``trust_roots``, ``crls``, ``allow_fetch`` and ``at``.
     """
     settings = settings or Settings(trust_roots, (), crls, allow_fetch, at)
+    check_file_size(len(data), name)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
         check_size(reader, index_xrefs(reader), name)
@@ -186,6 +192,7 @@ def _raised_reading(exc: BaseException) -> bool:
 def read_pdf(path: Path) -> bytes:
     """The bytes of the file at ``path``; :class:`PdfReadError` if unreadable or empty."""
     try:
+        check_file_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise PdfReadError(f"cannot read ({exc.strerror})", path) from exc
