@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from asn1crypto import x509 as asn1_x509
 from click.testing import CliRunner
 from pyhanko.sign.fields import enumerate_sig_fields
 
@@ -149,14 +150,21 @@ def test_a_file_bigger_than_any_mou_is_refused_unread(run_cli, tmp_path, root):
     )
 
 
-def test_a_type_error_inside_pyhanko_is_an_unreadable_file(
-    run_cli, tmp_path, root, issued, monkeypatch
+def _fields_of_nothing(_reader):
+    return enumerate_sig_fields(None)  # pyHanko reads fields from no document at all
+
+
+def _certificate_of_a_number(_reader):
+    return [asn1_x509.Certificate.load(5)]  # asn1crypto parses a number as DER
+
+
+@pytest.mark.parametrize("reading", [_fields_of_nothing, _certificate_of_a_number])
+def test_a_type_error_inside_the_parsers_is_an_unreadable_file(
+    run_cli, tmp_path, root, issued, monkeypatch, reading
 ):
-    # pyHanko meets an object of the wrong type in a malformed file as a TypeError or
-    # AttributeError raised in its own code: here, reading fields from no document at all.
-    monkeypatch.setattr(
-        "mougen.verify.validate.enumerate_sig_fields", lambda _: enumerate_sig_fields(None)
-    )
+    # pyHanko and asn1crypto meet an object of the wrong type in a malformed file as a
+    # TypeError or AttributeError raised in their own code.
+    monkeypatch.setattr("mougen.verify.validate.enumerate_sig_fields", reading)
     result = run_cli("verify", str(write(tmp_path / "x.pdf", issued)), "--trust", str(root))
     assert result.exit_code == 2
     assert result.output.startswith(f"mougen: {tmp_path / 'x.pdf'}: not a readable PDF (")

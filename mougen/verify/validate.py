@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import asn1crypto
 import pyhanko
 import pyhanko_certvalidator
 from asn1crypto import cms, crl, ocsp, x509
@@ -172,12 +173,14 @@ def verify_bytes(
 #: The libraries that parse a PDF's objects, certificates and CMS on mougen's behalf.
 #: (pyHanko is a namespace package: its folders are its ``__path__``, it has no ``__file__``.)
 _READERS = tuple(
-    os.path.join(folder, "") for m in (pyhanko, pyhanko_certvalidator) for folder in m.__path__
+    os.path.join(folder, "")
+    for m in (pyhanko, pyhanko_certvalidator, asn1crypto)
+    for folder in m.__path__
 )
 
 
 def _raised_reading(exc: BaseException) -> bool:
-    """Whether ``exc`` came from inside pyHanko while it read the file.
+    """Whether ``exc`` came from inside pyHanko or asn1crypto while they read the file.
 
     pyHanko meets an object of the wrong type in a malformed file (a number where an
     array belongs) as a TypeError or AttributeError; the same error in mougen's own code
