@@ -118,7 +118,16 @@ class Steps:
 
     def open(self, url: str) -> None:
         self.driver.get(url)
+        # ChromeDriver can return from get() while the tab still shows the about:blank the
+        # browser was left on between tests (seen on a clean machine): wait for the page.
+        WebDriverWait(self.driver, 120).until(lambda d: d.current_url != "about:blank")
+        self.wait_for_load()
         self.check_page()
+
+    def wait_for_load(self) -> None:
+        WebDriverWait(self.driver, 120).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
 
     def check_page(self) -> None:
         title = self.driver.title
@@ -143,9 +152,7 @@ class Steps:
             if "does not belong to the document" not in str(exc):
                 raise
         WebDriverWait(self.driver, 120).until(staleness_of(old))
-        WebDriverWait(self.driver, 120).until(
-            lambda d: d.execute_script("return document.readyState") == "complete"
-        )
+        self.wait_for_load()
         self.check_page()
 
     def submit_file(self, path: Path, field: str = "file", button: str = "upload") -> None:
