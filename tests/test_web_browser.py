@@ -106,6 +106,22 @@ def _fetch(url: str, cookie: str | None = None) -> bytes:
         return response.read()
 
 
+def _lost_node(exc: WebDriverException) -> bool:
+    """Whether ChromeDriver lost an element because its page is being replaced."""
+    return "does not belong to the document" in str(exc)
+
+
+def _replaced(element) -> bool:
+    """Whether ``element``'s page has gone: Selenium's staleness, or ChromeDriver losing the
+    node mid-replacement (it reports that as another error, seen after a large upload)."""
+    try:
+        return staleness_of(element)(None)
+    except WebDriverException as exc:
+        if not _lost_node(exc):
+            raise
+        return True
+
+
 class Steps:
     """The browser, checking the pages it lands on with axe: each page that differs from those
     checked already, or with ``once_per_title`` each title the first time it appears."""
@@ -149,9 +165,9 @@ class Steps:
             # ChromeDriver can lose the clicked node when the page it submitted is already
             # replacing it (seen with a large upload on a busy machine); the wait below still
             # proves the next page arrived.
-            if "does not belong to the document" not in str(exc):
+            if not _lost_node(exc):
                 raise
-        WebDriverWait(self.driver, 120).until(staleness_of(old))
+        WebDriverWait(self.driver, 120).until(lambda _: _replaced(old))
         self.wait_for_load()
         self.check_page()
 
