@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mougen.round.records import Actor
+from mougen.round.signing_round import SigningRound
+from mougen.round.store import RoundStore
 from mougen.tracker import Tracker
-from mougen.web.records import Actor
-from mougen.web.signing_round import SigningRound
-from mougen.web.store import WebStore
 from mougen.workspace import Workspace
 from tests.conftest import BUNDLED
 from tests.webround import MOU, add_signatory_emails, email, programme_signers
@@ -149,7 +149,7 @@ def _check(ws: Workspace, slugs: list[str], answered: int) -> None:
     second of a pair either raced the first and was accepted too, or found the link used)."""
     with Tracker.open(ws.db_url) as tracker:
         signatures = [s for s in tracker.signatures(MOU) if s.role == "dcs"]
-        store = WebStore(tracker)
+        store = RoundStore(tracker)
         used = [link for link in store.links(MOU) if link.role == "dcs" and link.accepted_at]
         invited = [e for e in store.emails() if e.recipient.startswith("lead-member@")]
         uploads = store.uploads(MOU)

@@ -25,12 +25,12 @@ from mougen.pki import configured_signatory, init_ca, issue_certificate, load_ca
 from mougen.redline import load_version, write_redline
 from mougen.reports import dashboard_html, reviews
 from mougen.roles import ROLE_IDS
+from mougen.round.records import Actor
+from mougen.round.signing_round import SigningRound
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
-from mougen.web.records import Actor
-from mougen.web.signing_round import SigningRound
 from mougen.workspace import Workspace, init_workspace
 
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"

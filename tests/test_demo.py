@@ -7,12 +7,12 @@ import subprocess
 
 import pytest
 
+from mougen.round.records import Actor
+from mougen.round.store import RoundStore
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web.app import create_app
-from mougen.web.records import Actor
-from mougen.web.store import WebStore
 from mougen.workspace import Workspace
 
 
@@ -57,7 +57,7 @@ def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
     [invitation] = (ws.root / "outbox").glob("*.eml")
     assert "To: dcs.oxfordshire@example.org" in invitation.read_text()
     with Tracker.open(ws.db_url) as tracker:
-        WebStore(tracker).add_user("demo", "a demo password only", Actor("test", None))
+        RoundStore(tracker).add_user("demo", "a demo password only", Actor("test", None))
     client = create_app(Workspace(ws.root)).test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

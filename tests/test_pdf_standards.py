@@ -23,11 +23,11 @@ from mougen.redline.output import render_redline
 from mougen.redline.versions import load_version
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS, role
+from mougen.round.certificate import certificate_pdf
 from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.status import FileReport, Indication, Modification, SignatureReport
 from mougen.verify.verdict import Verdict
-from mougen.web.certificate import certificate_pdf
 from tests.pki import TestPki
 from tests.verify_docs import sign
 

@@ -22,15 +22,15 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 from sqlalchemy import inspect, select
 
 from mougen.errors import ConfigError
+from mougen.round.limits import TooCostly, verify_limited
+from mougen.round.records import Actor
+from mougen.round.settings import load_settings
+from mougen.round.store import LOCK_AFTER
+from mougen.round.tables import LinkRow
 from mougen.tracker import Tracker
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
 from mougen.web.app import create_app
-from mougen.web.limits import TooCostly, verify_limited
-from mougen.web.records import Actor
-from mougen.web.settings import load_settings
-from mougen.web.store import LOCK_AFTER
-from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
 from tests.conftest import REPO, scratch_workspace, take_up
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
@@ -223,7 +223,7 @@ def test_bad_settings_name_the_file_and_key(ws, run_cli, text, problem):
     assert "web.toml" in result.output and problem in result.output
     assert "Traceback" not in result.output
     with pytest.raises(ConfigError):
-        from mougen.web.settings import load_smtp
+        from mougen.round.settings import load_smtp
 
         load_settings(ws.root), load_smtp(ws.root)
 

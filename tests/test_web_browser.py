@@ -21,11 +21,11 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import update
 
+from mougen.round.tables import LinkRow
 from mougen.tracker import Tracker
 from mougen.verify import verify_bytes
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
-from mougen.web.tables import LinkRow
 from mougen.workspace import Workspace
 from tests.browser import Browser, chromium_available
 from tests.conftest import backend_url

@@ -10,9 +10,9 @@ import click
 
 from mougen.cli.options import authorities_option, pass_workspace
 from mougen.errors import MougenError
+from mougen.round.records import Actor
+from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
-from mougen.web.records import Actor
-from mougen.web.signing_round import SigningRound
 from mougen.workspace import Workspace
 
 
@@ -61,10 +61,10 @@ def users_add(ws: Workspace, name: str, password_file: Path | None) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 12:
         raise MougenError("the password must have at least 12 characters")
-    from mougen.web.store import WebStore
+    from mougen.round.store import RoundStore
 
     with Tracker.open(ws.db_url) as tracker:
-        new = WebStore(tracker).add_user(name, password, _cli_actor())
+        new = RoundStore(tracker).add_user(name, password, _cli_actor())
     click.echo(f"{'added' if new else 'updated'} {name}")
 
 

@@ -14,17 +14,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mougen import atomic
 from mougen.errors import OutputError
+from mougen.round.limits import warm_up
+from mougen.round.settings import WebSettings, load_settings
+from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
-from mougen.web.limits import warm_up
-from mougen.web.records import Actor
-from mougen.web.settings import WebSettings, load_settings
-from mougen.web.signing_round import SigningRound
+from mougen.web.context import CSP, EXTENSION, signing_round
+from mougen.web.views import auditor, coordinator, signatory
 from mougen.workspace import Workspace
 
 SECRET_FILE = ".web-secret"
@@ -32,12 +33,6 @@ SECRET_FILE = ".web-secret"
 SESSION_HOURS = 8
 #: Room for the form fields around an upload of the largest allowed size.
 FORM_OVERHEAD = 64 * 1024
-
-#: No script at all, nothing from elsewhere, and no framing by other sites.
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-)
 
 
 def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
@@ -65,11 +60,8 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     )
     CSRFProtect(app)
     tracker = Tracker.open(ws.db_url)
-    app.extensions["mougen"] = SigningRound(ws, tracker, settings)
+    app.extensions[EXTENSION] = SigningRound(ws, tracker, settings)
     warm_up()
-
-    from mougen.web.views import auditor, coordinator, signatory
-
     for blueprint in (coordinator.bp, signatory.bp, auditor.bp):
         app.register_blueprint(blueprint)
     if settings.proxy_hops:
@@ -86,18 +78,6 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     app.register_error_handler(413, _too_large)
     app.register_error_handler(404, _not_found)
     return app
-
-
-def signing_round() -> SigningRound:
-    """The round service of the running application."""
-    from flask import current_app
-
-    return current_app.extensions["mougen"]
-
-
-def actor(who: str | None = None) -> Actor:
-    """The person acting in this request, and the address they came from."""
-    return Actor(who or g.get("user") or "anonymous", request.remote_addr)
 
 
 def _security_headers(response):

@@ -8,13 +8,13 @@ from flask import Blueprint, Response, render_template, request
 
 from mougen.collect.checks import Rejection
 from mougen.errors import MougenError
+from mougen.round.intake import PDF_MAGIC
+from mougen.round.limits import verify_limited
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.verdict import Verdict
-from mougen.web.app import actor, signing_round
+from mougen.web.context import actor, signing_round
 from mougen.web.forms import UploadForm
-from mougen.web.intake import PDF_MAGIC
-from mougen.web.limits import verify_limited
 from mougen.web.views.uploads import uploaded_bytes
 from mougen.workflow.checking import WorkspaceRecords
 from mougen.workflow.provenance import provenance

@@ -27,8 +27,8 @@ from mougen.pack.builder import pack_name
 from mougen.reports import dashboard_html
 from mougen.reports.status import completion, status, write_status_csv
 from mougen.roles import ROLES, role
-from mougen.web.app import actor, signing_round
-from mougen.web.documents import packs_dir
+from mougen.round.documents import packs_dir
+from mougen.web.context import actor, signing_round
 from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
 from mougen.web.views.uploads import uploaded_bytes
 

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, make_response, render_template, send_file
 
 from mougen.collect.checks import Rejection
 from mougen.roles import role
-from mougen.web.app import CSP, actor, signing_round
-from mougen.web.documents import document_path
+from mougen.round.documents import document_path
+from mougen.round.records import Link
+from mougen.web.context import CSP, actor, signing_round
 from mougen.web.forms import UploadForm
-from mougen.web.records import Link
 from mougen.web.views.uploads import uploaded_bytes
 
 bp = Blueprint("signatory", __name__)

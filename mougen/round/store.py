@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 
+from mougen.round.passwords import hash_password, password_matches
+from mougen.round.records import Actor, Email, Link, Round, Upload
+from mougen.round.tables import EmailRow, LinkRow, LoginAttemptRow, RoundRow, UploadRow, UserRow
+from mougen.round.tokens import new_token, same_hash, token_hash
 from mougen.tracker import Tracker
-from mougen.web.passwords import hash_password, password_matches
-from mougen.web.records import Actor, Email, Link, Round, Upload
-from mougen.web.tables import EmailRow, LinkRow, LoginAttemptRow, RoundRow, UploadRow, UserRow
-from mougen.web.tokens import new_token, same_hash, token_hash
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -35,7 +35,7 @@ def _record(row: Any, record: type[R]) -> R:
     return record(**{f.name: getattr(row, f.name) for f in fields(record)})
 
 
-class WebStore:
+class RoundStore:
     """Accounts, links, emails, uploads and rounds, kept beside the tracker's own tables."""
 
     def __init__(self, tracker: Tracker):

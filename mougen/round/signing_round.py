@@ -17,17 +17,17 @@ from mougen.mail import Mailer, outbox_dir
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
+from mougen.round import emails
+from mougen.round.certificate import certificate_pdf
+from mougen.round.documents import document_path, keep_issued_pdf, packs_dir
+from mougen.round.intake import check_upload
+from mougen.round.limits import verify_limited
+from mougen.round.records import Actor, Link
+from mougen.round.settings import WebSettings, load_settings, load_smtp
+from mougen.round.store import RoundStore
 from mougen.tracker import Tracker
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
-from mougen.web import emails
-from mougen.web.certificate import certificate_pdf
-from mougen.web.documents import document_path, keep_issued_pdf, packs_dir
-from mougen.web.intake import check_upload
-from mougen.web.limits import verify_limited
-from mougen.web.records import Actor, Link
-from mougen.web.settings import WebSettings, load_settings, load_smtp
-from mougen.web.store import WebStore
 from mougen.workspace import Workspace
 
 
@@ -70,7 +70,7 @@ class SigningRound:
     def __init__(self, ws: Workspace, tracker: Tracker, settings: WebSettings | None = None):
         self.ws = ws
         self.tracker = tracker
-        self.store = WebStore(tracker)
+        self.store = RoundStore(tracker)
         self.settings = settings or load_settings(ws.root)
         self.mailer = Mailer(load_smtp(ws.root), outbox_dir(ws.root))
 

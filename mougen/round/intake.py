@@ -12,9 +12,9 @@ from pathlib import Path
 
 from mougen.collect import Accepted, Rejection, accept
 from mougen.errors import MougenError
+from mougen.round.limits import verify_limited
+from mougen.round.settings import WebSettings
 from mougen.tracker import Tracker
-from mougen.web.limits import verify_limited
-from mougen.web.settings import WebSettings
 from mougen.workspace import Workspace
 
 PDF_MAGIC = b"%PDF-"
