@@ -30,6 +30,7 @@ from mougen.digest import sha256_hex
 from mougen.errors import MougenError, innermost_message
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
+from mougen.signing.chain import plain_problem
 from mougen.signing.ltv import certificates_without_revocation_data
 from mougen.tracker import Tracker
 from mougen.verify.trust import load_crls, load_trust_roots
@@ -110,7 +111,9 @@ def extend_bytes(data: bytes, tsa_url: str, context: ValidationContext, name: Pa
         PyHankoSigningError,
         PdfError,
     ) as exc:
-        raise MougenError(f"cannot extend: {innermost_message(exc)}", name) from None
+        problem = plain_problem(exc)
+        why = f"a certificate in it {problem}" if problem else innermost_message(exc)
+        raise MougenError(f"cannot extend: {why}", name) from None
     extended = stream.getvalue()
     missing = certificates_without_revocation_data(extended)
     if missing:

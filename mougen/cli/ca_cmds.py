@@ -47,7 +47,7 @@ def ca() -> None:
 
 @ca.command("init")
 @click.option("--region", "region_id", required=True, help="The region id, e.g. south-east.")
-@passphrase_file_option("the new CA key's passphrase")
+@passphrase_file_option("the new CA key's passphrase", CA_PASSPHRASE_ENV)
 @pass_workspace
 def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None:
     """Create the programme CA of a region (never replaces an existing one)."""
@@ -69,7 +69,7 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
 @click.option(
     "--replace", is_flag=True, help="Revoke the role's current certificate and issue anew."
 )
-@passphrase_file_option("the CA key's passphrase")
+@passphrase_file_option("the CA key's passphrase", CA_PASSPHRASE_ENV)
 @click.option(
     "--out-passphrase-file",
     type=_file,
@@ -125,7 +125,7 @@ def ca_issue(
     show_default=True,
     help="Why the certificate is revoked (RFC 5280).",
 )
-@passphrase_file_option("the CA key's passphrase")
+@passphrase_file_option("the CA key's passphrase", CA_PASSPHRASE_ENV)
 @pass_workspace
 def ca_revoke(
     ws: Workspace,
@@ -152,7 +152,7 @@ def ca_revoke(
 @ca.command("crl")
 @click.option("--region", "region_id", required=True, help="The region id.")
 @click.option("-o", "--output", required=True, type=_file, help="Where to write the CRL (DER).")
-@passphrase_file_option("the CA key's passphrase")
+@passphrase_file_option("the CA key's passphrase", CA_PASSPHRASE_ENV)
 @pass_workspace
 def ca_crl(ws: Workspace, region_id: str, output: Path, passphrase_file: Path | None) -> None:
     """Write a freshly signed CRL of the region CA, to publish at the region's crl_url."""

@@ -3,58 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
 import click
-from pyhanko.sign.signers import Signer
 
-from mougen.cli.options import pass_workspace, trust_option
-from mougen.cli.secret_options import passphrase_file_option as _passphrase_file
+from mougen.cli.key_source import KeySource, key_source_options
+from mougen.cli.options import pass_workspace, trust_option, warn
 from mougen.pki.lookup import programme_region
 from mougen.pki.revocation import workspace_crls
 from mougen.printable import printable
 from mougen.roles import ROLE_IDS
-from mougen.signing import (
-    PASSPHRASE_ENV,
-    FieldOwner,
-    Level,
-    check_new_output,
-    issued_to,
-    load_pkcs12,
-    pkcs11_signer,
-    read_passphrase,
-    sign_pdf,
-    validation_data,
-)
+from mougen.signing import FieldOwner, Level, check_new_output, issued_to, sign_pdf, validation_data
 from mougen.tracker import Tracker
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
 
 _file = click.Path(dir_okay=False, path_type=Path)
-# Checked before any passphrase is asked for, so nobody types a secret for a missing file.
-_existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
 @click.argument("pdf", type=_file)
 @click.option("--role", required=True, type=click.Choice(ROLE_IDS), help="The field to sign.")
 @click.option("-o", "--output", required=True, type=_file, help="Where to write the signed PDF.")
-@click.option(
-    "--p12", type=_existing, help="Sign with the key and certificate in this PKCS#12 file."
-)
-@click.option(
-    "--pkcs11-lib", type=_existing, help="Sign with a token through this PKCS#11 library."
-)
-@click.option("--token-label", help="The token to use (with --pkcs11-lib).")
-@click.option("--key-label", help="The key on the token (with --pkcs11-lib).")
-@click.option("--cert-label", help="The certificate on the token (default: --key-label).")
-@_passphrase_file("the PKCS#12 passphrase or the token PIN")
-@click.option(
-    "--chain", type=_file, multiple=True, help="Embed issuer certificates from this PEM file."
-)
+@key_source_options
 @click.option(
     "--level",
     type=click.Choice([level.value for level in Level]),
@@ -82,13 +56,7 @@ def sign(
     pdf: Path,
     role: str,
     output: Path,
-    p12: Path | None,
-    pkcs11_lib: Path | None,
-    token_label: str | None,
-    key_label: str | None,
-    cert_label: str | None,
-    passphrase_file: Path | None,
-    chain: tuple[Path, ...],
+    key: KeySource,
     level: str | None,
     tsa: str | None,
     with_validation_info: bool,
@@ -106,7 +74,11 @@ def sign(
     OUTPUT must be a new file. In a workspace whose tracker recorded the PDF's issue, the
     stamp names the council, and a programme certificate (`mougen ca issue`) is refused
     unless it was issued for this authority and ROLE; elsewhere only its role is checked.
-    A certificate that the CRLs at hand revoke is refused.
+    A certificate that the CRLs at hand revoke, that is out of date or that may not sign is
+    refused. One whose root the workspace does not trust (a council's own CA, a self-signed
+    certificate) signs at B-B or B-T with a warning: the coordinator must trust that root
+    before the signature counts. B-LT and B-LTA need its chain: --chain, --trust, and --crl
+    or --allow-fetch.
     """
     check_new_output(pdf, output)
     if level and with_validation_info and level != Level.B_LT:
@@ -116,15 +88,13 @@ def sign(
     data = validation_data([*workspace_crls(ws), *crl], roots, allow_fetch=allow_fetch)
     with ExitStack() as stack:
         owner_of = _issue_lookup(ws, stack)
-        s = stack.enter_context(
-            _signer(p12, pkcs11_lib, token_label, key_label, cert_label, passphrase_file, chain)
-        )
-        region = programme_region(ws, s.signing_cert)
+        signer = stack.enter_context(key.open())
+        region = programme_region(ws, signer.signing_cert)
         tsa_url = tsa or (region.tsa_url if region else None)
         result = sign_pdf(
             pdf,
             role,
-            s,
+            signer,
             output,
             level=chosen,
             tsa_url=tsa_url,
@@ -133,6 +103,12 @@ def sign(
         )
     who = printable(result.signer)
     click.echo(f"Signed {result.field} as {who} (PAdES {result.level}): {result.out}")
+    if result.untrusted_root:
+        warn(
+            f"this certificate's root, {result.untrusted_root}, is not among the roots this "
+            "workspace trusts: the coordinator must add it to region.trust_roots (or whoever "
+            "verifies pass --trust) before the signature will count"
+        )
     if result.note:
         click.echo(f"Note: {result.note}")  # slugs and repr()s: nothing to escape
 
@@ -142,25 +118,3 @@ def _issue_lookup(ws: Workspace, stack: ExitStack) -> Callable[[str], FieldOwner
     if not ws.has_tracker:
         return None
     return partial(issued_to, ws, stack.enter_context(Tracker.open(ws.db_url, readonly=True)))
-
-
-def _signer(
-    p12: Path | None,
-    pkcs11_lib: Path | None,
-    token_label: str | None,
-    key_label: str | None,
-    cert_label: str | None,
-    passphrase_file: Path | None,
-    chain: tuple[Path, ...],
-) -> AbstractContextManager[Signer]:
-    if p12 is not None and pkcs11_lib is None:
-        secret = read_passphrase(passphrase_file, PASSPHRASE_ENV, f"Passphrase for {p12}")
-        return nullcontext(load_pkcs12(p12, secret, list(chain)))
-    if p12 is not None or pkcs11_lib is None:
-        raise click.UsageError("give either --p12 or --pkcs11-lib")
-    if not (token_label and key_label):
-        raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
-    pin = read_passphrase(passphrase_file, PASSPHRASE_ENV, f"PIN for token {token_label}")
-    return pkcs11_signer(
-        pkcs11_lib, token_label, key_label, pin, cert_label=cert_label, chain=list(chain)
-    )

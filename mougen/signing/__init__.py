@@ -1,5 +1,6 @@
 """Signing an MoU's signature fields: the signer's key, the visible stamp, the PAdES signature."""
 
+from mougen.signing.chain import common_name
 from mougen.signing.field_owner import FieldOwner, issued_to
 from mougen.signing.keys import load_chain, load_pkcs12, pkcs11_signer
 from mougen.signing.levels import Level
@@ -9,7 +10,6 @@ from mougen.signing.signer import (
     SignResult,
     check_can_sign,
     check_new_output,
-    common_name,
     sign_pdf,
 )
 

@@ -15,9 +15,19 @@ from pyhanko.sign.signers import Signer
 from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, RevokedError
+from pyhanko_certvalidator.errors import PathError, RevokedError, ValidationError
 
 from mougen.errors import SigningError
+from mougen.printable import printable
+from mougen.signing.chain import (
+    WHAT_TO_PASS,
+    common_name,
+    issuer_name,
+    last_link,
+    plain_problem,
+    reaches_root,
+    where_it_stops,
+)
 from mougen.verify.revinfo import covered, revocation_policy
 from mougen.verify.trust import load_crls
 
@@ -45,20 +55,47 @@ class ValidationData:
         A chain that cannot be built here is not this check's business: B-B signatures need
         no chain, and B-LT signing reports it itself.
         """
-        cert = signer.signing_cert
-        if cert is None:  # pyHanko allows a signer without one; mougen's signers all have one
-            raise SigningError("the signer has no certificate")
+        cert = _certificate(signer)
         strict = self._context(signer, revocation_policy(cert, self.crls))
         validator = CertificateValidator(
             cert, intermediate_certs=signer.cert_registry, validation_context=strict
         )
         try:
             asyncio.run(validator.async_validate_usage(set()))
-        except RevokedError as exc:
-            who = cert.subject.human_friendly
-            raise SigningError(f"the certificate of {who} is revoked ({exc})") from None
-        except (PathBuildingError, PathValidationError):
+        except RevokedError:
+            who = printable(common_name(cert))
+            raise SigningError(
+                f"the certificate of {who} is revoked by the CRLs at hand: it cannot sign"
+            ) from None
+        except (PathError, ValidationError):
             pass
+
+    def untrusted_issuer(self, signer: Signer) -> str | None:
+        """The name of the root (or the issuer where the chain stops) when the signer's
+        certificate does not chain to one of ``roots``, the roots this workspace trusts;
+        None when it does. A verifier that trusts no more than these will not count it."""
+        cert = _certificate(signer)
+        others = list(signer.cert_registry)
+        context = ValidationContext(trust_roots=list(self.roots), other_certs=others)
+        if reaches_root(cert, context) is None:
+            return None
+        end = last_link(cert, others)
+        return printable(common_name(end) if end.self_signed != "no" else issuer_name(end))
+
+    def check_chain(self, signer: Signer, level: str) -> None:
+        """Raise ``SigningError`` unless the signer's chain can be built and validated for a
+        long-term signature, naming the certificate the chain stops at and what to pass."""
+        cert = _certificate(signer)
+        problem = reaches_root(cert, self._context(signer))
+        if problem is None:
+            return
+        who = common_name(cert)
+        words = plain_problem(problem) or "cannot be validated"
+        stops = where_it_stops(cert, last_link(cert, signer.cert_registry))
+        raise SigningError(
+            printable(f"cannot make PAdES {level}: the certificate of {who} {words} ({stops}); ")
+            + WHAT_TO_PASS
+        )
 
     def _context(self, signer: Signer, policy=None) -> ValidationContext:
         certs = list(signer.cert_registry)
@@ -69,6 +106,13 @@ class ValidationData:
             allow_fetching=self.allow_fetch,
             **({"revinfo_policy": policy} if policy is not None else {}),
         )
+
+
+def _certificate(signer: Signer) -> x509.Certificate:
+    cert = signer.signing_cert
+    if cert is None:  # pyHanko allows a signer without one; mougen's signers all have one
+        raise SigningError("the signer has no certificate")
+    return cert
 
 
 def validation_data(

@@ -18,7 +18,7 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from mougen.atomic import write_new
 from mougen.digest import sha256_hex
@@ -26,6 +26,7 @@ from mougen.errors import OutputError, PdfReadError, SigningError
 from mougen.errors import innermost_message as _reason
 from mougen.printable import printable
 from mougen.roles import role as find_role
+from mougen.signing.chain import WHAT_TO_PASS, common_name, plain_problem
 from mougen.signing.field_owner import FieldOwner, check_binding
 from mougen.signing.levels import Level
 from mougen.signing.ltv import ValidationData, certificates_without_revocation_data
@@ -42,7 +43,9 @@ class SignResult:
     """What ``sign_pdf`` wrote: the file, the field, who signed, and the PAdES level.
 
     ``note`` says what could not be checked (the authority of a programme certificate,
-    when the PDF's issue is unknown) or drawn (letters no stamp font has).
+    when the PDF's issue is unknown) or drawn (letters no stamp font has). ``untrusted_root``
+    names the root (or the issuer) of a signer whose chain reaches none of the trusted roots:
+    the file is signed, but a verifier trusting no more will not count the signature.
     """
 
     out: Path
@@ -51,6 +54,7 @@ class SignResult:
     level: str
     sha256: str
     note: str | None = None
+    untrusted_root: str | None = None
 
 
 def sign_pdf(
@@ -89,8 +93,7 @@ def sign_pdf(
         name = common_name(cert)
         check_can_sign(cert, datetime.now(UTC))
         note = check_binding(cert, role, owner)
-        if validation_data is not None:
-            validation_data.check_not_revoked(signer)
+        untrusted = _check_chain(signer, level, validation_data)
         meta = PdfSignatureMetadata(
             field_name=role,
             subfilter=SigSeedSubFilter.PADES,
@@ -98,7 +101,10 @@ def sign_pdf(
             name=name,
             embed_validation_info=level.long_term,
             use_pades_lta=level.archival,
-            validation_context=validation_data.context(signer) if validation_data else None,
+            # B-B and B-T need no validated chain: whether it counts is the verifier's call.
+            validation_context=validation_data.context(signer)
+            if validation_data and level.long_term
+            else None,
             # check_can_sign() accepts either signing usage; pyHanko's would demand both.
             signer_key_usage=set(),
         )
@@ -108,7 +114,19 @@ def sign_pdf(
         _check_revocation_data_embedded(signed, level, pdf)
     write_new(out, signed)
     notes = "; ".join(n for n in (note, stamp.note) if n) or None
-    return SignResult(out, role, name, level.value, sha256_hex(signed), notes)
+    return SignResult(out, role, name, level.value, sha256_hex(signed), notes, untrusted)
+
+
+def _check_chain(signer: Signer, level: Level, data: ValidationData | None) -> str | None:
+    """Refuse a signer the CRLs revoke, or one whose chain a long-term level cannot build;
+    return the root a short-term signature's chain does not reach among the trusted ones."""
+    if data is None:
+        return None
+    data.check_not_revoked(signer)
+    if level.long_term:
+        data.check_chain(signer, level.value)
+        return None
+    return data.untrusted_issuer(signer)
 
 
 def _signed(
@@ -129,10 +147,14 @@ def _signed(
     except TimestampRequestError as exc:
         url = timestamper.url if timestamper is not None else "?"
         raise SigningError(f"timestamp server {url} failed: {_reason(exc)}", pdf) from None
-    except (PathBuildingError, PathValidationError) as exc:
-        raise SigningError(f"cannot make PAdES {level}: {_reason(exc)}", pdf) from None
-    except PyHankoSigningError as exc:
-        raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
+    except (PathError, ValidationError, PyHankoSigningError) as exc:
+        problem = plain_problem(exc)
+        if problem is None:
+            raise SigningError(f"cannot sign: {_reason(exc)}", pdf) from None
+        # The signer's own chain was checked before: this is the timestamp's, or the chain's
+        # revocation data that pyHanko fetched or validated.
+        what = f"a certificate of the signer or of the timestamp server {problem}"
+        raise SigningError(f"cannot make PAdES {level}: {what}; {WHAT_TO_PASS}", pdf) from None
 
 
 def check_new_output(pdf: Path, out: Path) -> None:
@@ -143,24 +165,27 @@ def check_new_output(pdf: Path, out: Path) -> None:
         raise OutputError("already exists: give a new file name", out)
 
 
-def common_name(cert: x509.Certificate) -> str:
-    """The certificate subject's common name, or its whole name if it has none."""
-    return cert.subject.native.get("common_name") or cert.subject.human_friendly
-
-
 def check_can_sign(cert: x509.Certificate, when: datetime) -> None:
     """Raise ``SigningError`` unless ``cert`` is in date at ``when`` and allowed to sign."""
     who = printable(common_name(cert))
     if when < cert.not_valid_before:
-        raise SigningError(f"the certificate of {who} is not valid until {cert.not_valid_before}")
+        start = _in_words(cert.not_valid_before)
+        raise SigningError(f"the certificate of {who} is not valid until {start}: it cannot sign")
     if when > cert.not_valid_after:
-        raise SigningError(f"the certificate of {who} expired on {cert.not_valid_after}")
+        end = _in_words(cert.not_valid_after)
+        raise SigningError(f"the certificate of {who} expired on {end}: it cannot sign")
     usages = cert.key_usage_value
     if usages is not None and not SIGNING_USAGES & set(usages.native):
         raise SigningError(
             f"the certificate of {who} may not sign documents "
             f"(its key usage is {', '.join(sorted(usages.native))})"
         )
+
+
+def _in_words(moment: datetime) -> str:
+    """A certificate's validity bound as a person writes it: "3 December 2026, 14:05 UTC"."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.day} {utc:%B %Y, %H:%M} UTC"
 
 
 def _open_pdf(data: bytes, pdf: Path) -> IncrementalPdfFileWriter:
