@@ -6,6 +6,8 @@ import contextlib
 import gc
 import importlib
 import logging
+import os
+import sys
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -107,6 +109,10 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # The reader went away (``mougen status | head``): nothing more to say to it.
+            _stdout_to_devnull()
+            ctx.exit(1)
         except Exception as exc:  # a bug: say so in one line, unless asked for all of it
             if ctx.meta.get(_DEBUG):
                 raise
@@ -116,6 +122,14 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(INTERNAL_ERROR)
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail on the closed
+    pipe and print its own complaint (as Python's signal documentation advises)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _explain(ctx: click.Context, exc: BaseException) -> None:

@@ -23,7 +23,7 @@ from mougen.cli.options import (
 from mougen.cli.tracking import open_tracker
 from mougen.reports.chase import ChaseRow, chase, write_chase_csv
 from mougen.reports.check import check_workspace
-from mougen.reports.dashboard import dashboard_html
+from mougen.reports.dashboard import dashboard_html, version_panels
 from mougen.reports.reviews import Review, due_within, reviews
 from mougen.reports.status import StatusRow, completion, status, write_status_csv
 from mougen.roles import ROLE_IDS
@@ -138,7 +138,6 @@ def _warn_unaddressed(rows: list[ChaseRow]) -> None:
 @click.option(
     "--html",
     "html_path",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the dashboard to this HTML file.",
 )
@@ -146,15 +145,26 @@ def _warn_unaddressed(rows: list[ChaseRow]) -> None:
 @date_option(_AS_OF, "--today")
 @pass_workspace
 def report_cmd(
-    ws: Workspace, mou_id: str | None, html_path: Path, as_json: bool, when: datetime | None
+    ws: Workspace, mou_id: str | None, html_path: Path | None, as_json: bool, when: datetime | None
 ) -> None:
-    """Write a self-contained HTML dashboard for MOU_ID (or every version in force)."""
+    """Write a self-contained HTML dashboard for MOU_ID (or every version in force) with
+    --html, or print each version's progress as JSON with --json (or both)."""
+    if html_path is None and not as_json:
+        raise click.UsageError("give --html FILE, --json, or both")
     now = resolve_when(when)
     with open_tracker(ws) as tracker:
-        html = dashboard_html(ws, tracker, mou_id, now.date(), now)
-    write_bytes(html_path, html.encode("utf-8"))
+        if html_path is not None:
+            html = dashboard_html(ws, tracker, mou_id, now.date(), now)
+            write_bytes(html_path, html.encode("utf-8"))
+        panels = version_panels(ws, tracker, mou_id) if as_json else []
     if as_json:
-        echo_json({"html": str(html_path), "generated_at": now.isoformat()})
+        echo_json(
+            {
+                "html": str(html_path) if html_path else None,
+                "generated_at": now.isoformat(),
+                "versions": [panel.to_json() for panel in panels],
+            }
+        )
     else:
         click.echo(f"Wrote {html_path}")
 

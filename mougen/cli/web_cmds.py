@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,13 +31,28 @@ def _cli_actor() -> Actor:
 def serve(ws: Workspace, host: str, port: int) -> None:
     """Run the web service on the workspace's tracker (one process; for production run
     ``gunicorn -w 2 'mougen.web:wsgi_app()'`` with MOUGEN_WORKSPACE and MOUGEN_DB set)."""
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from mougen.web.app import create_app
 
     app = create_app(ws)
-    click.echo(f"mougen: serving {ws.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    run_simple(host, port, app, threaded=True)
+    with _listening(host, port) as sock:
+        server = make_server(host, port, app, threaded=True, fd=sock.fileno())
+        click.echo(f"mougen: serving {ws.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        server.serve_forever()
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``, or one line saying why there is none.
+
+    Bound here, not by werkzeug, which prints its own two lines and exits on a port in use.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)  # without the address again
+        raise MougenError(f"cannot listen on {host}:{port}: {why}") from None
 
 
 @click.group()

@@ -53,6 +53,18 @@ class VersionPanel:
         """How many authorities are party to the version."""
         return len(self.rows)
 
+    def to_json(self) -> dict[str, Any]:
+        """The panel's figures, as ``mougen report --json`` prints them."""
+        return {
+            "mou": self.mou,
+            "title": self.title,
+            "region": self.region_name,
+            "parties": self.parties,
+            "issued": self.issued,
+            "complete": self.complete,
+            "counterparts": self.counterparts,
+        }
+
     @property
     def percent(self) -> int:
         """The complete share of parties, as a whole percentage for the progress bar."""
@@ -63,7 +75,7 @@ def dashboard_html(
     ws: Workspace, tracker: Tracker, mou_id: str | None, today: date, now: datetime
 ) -> str:
     """The dashboard for one version, or for every version still in force, as HTML."""
-    panels = [_panel(ws, tracker, entry) for entry in _versions(ws, mou_id)]
+    panels = version_panels(ws, tracker, mou_id)
     calendar: list[Review] = reviews(ws, today)
     events: list[EventRecord] = list(reversed(tracker.events(limit=EVENT_LIMIT)))
     return _template().render(
@@ -75,6 +87,11 @@ def dashboard_html(
         generated_at=now.isoformat(timespec="seconds"),
         version=__version__,
     )
+
+
+def version_panels(ws: Workspace, tracker: Tracker, mou_id: str | None) -> list[VersionPanel]:
+    """The dashboard's panels: one version's, or those of every version still in force."""
+    return [_panel(ws, tracker, entry) for entry in _versions(ws, mou_id)]
 
 
 def _versions(ws: Workspace, mou_id: str | None) -> list[MouEntry]:
