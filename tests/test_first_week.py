@@ -6,8 +6,11 @@ import json
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from tests.pdftext import pdftotext
 
 
 @pytest.mark.parametrize("command", ["init", "issue", "revoke", "crl"])
@@ -66,3 +69,32 @@ def test_serve_on_a_port_in_use_is_one_line_and_never_says_serving(run_cli):
     assert result.stderr.splitlines() == [
         f"mougen: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+
+
+def _cover(pack: Path) -> str:
+    return " ".join(pdftotext(pack / "cover-sheet.pdf", raw=False).split())
+
+
+def test_packing_again_keeps_the_rounds_return_by_date_and_says_1_pack(run_cli, tmp_path):
+    first = run_cli("pack", "em-2015", "-o", str(tmp_path), "--return-by", "2027-01-15")
+    assert first.exit_code == 0, first.output
+    again = run_cli("pack", "em-2015", "-a", "rutland", "-o", str(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith(f"1 pack for em-2015 in {tmp_path} ")
+    assert "by 15 January 2027" in _cover(tmp_path / "em-2015--rutland")
+    changed = run_cli(
+        "pack", "em-2015", "-a", "rutland", "-o", str(tmp_path), "--return-by", "2027-02-01"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "February 2027" in _cover(tmp_path / "em-2015--rutland")
+
+
+def test_packing_a_superseded_version_warns_and_names_the_current_one(run_cli, tmp_path):
+    result = run_cli("pack", "se-2018", "-a", "kent", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "mougen: warning: se-2018 is superseded by se-2019-20: its packs are still made, but "
+        "the dashboard follows se-2019-20; pack se-2019-20 to start the current round"
+    ]
+    current = run_cli("pack", "se-2019-20", "-a", "kent", "-o", str(tmp_path))
+    assert current.exit_code == 0 and current.stderr == ""

@@ -147,17 +147,17 @@ def test_pack_command_builds_in_parallel_the_same_bytes(workspace, tmp_path):
 def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):
     out = tmp_path / "packs"
     result = run_cli(
-        "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
+        "pack", "se-2019-20", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
     )
     assert result.exit_code == 0, result.output
-    assert "1 packs for se-2018" in result.output
-    manifest = _check_pack(out / "se-2018--milton-keynes")
+    assert "1 pack for se-2019-20" in result.output
+    manifest = _check_pack(out / "se-2019-20--milton-keynes")
     with Tracker.open(workspace.db_url) as tracker:
         issue = tracker.find_issue(manifest["issued_pdf_sha256"])
-    assert (issue.mou, issue.authority) == ("se-2018", "milton-keynes")
+    assert (issue.mou, issue.authority) == ("se-2019-20", "milton-keynes")
     assert issue.issued_by == manifest["issued_by"] != ""
     again = run_cli(
-        "pack", "se-2018", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
+        "pack", "se-2019-20", "--authority", "milton-keynes", "-o", str(out), "--date", "2026-11-22"
     )
     assert "0 newly recorded" in again.output
     assert again.stderr == ""  # the same PDF again: nothing new was issued

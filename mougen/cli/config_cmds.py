@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from mougen.cli.options import echo_json, echo_table, json_option, pass_workspace
+from mougen.cli.options import counted, echo_json, echo_table, json_option, pass_workspace
 from mougen.config.catalog import MouEntry
 from mougen.workspace import Workspace, init_workspace
 
@@ -17,7 +17,8 @@ from mougen.workspace import Workspace, init_workspace
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY from the bundled regions and templates."""
     ws = init_workspace(directory)
-    click.echo(f"Created workspace {ws.root} ({len(ws.catalog.entries)} MoU versions).")
+    versions = counted(len(ws.catalog.entries), "MoU version")
+    click.echo(f"Created workspace {ws.root} ({versions}).")
 
 
 @click.command()

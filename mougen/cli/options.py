@@ -86,6 +86,11 @@ def fail(code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` and ``noun``, plural unless there is exactly one: "1 pack", "2 packs"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def warn(message: str) -> None:
     """One ``mougen: warning: ...`` line on stderr."""
     click.echo(f"mougen: warning: {message}", err=True)

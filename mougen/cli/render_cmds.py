@@ -11,6 +11,7 @@ from tqdm import tqdm
 from mougen import atomic
 from mougen.cli.options import (
     authorities_option,
+    counted,
     date_option,
     jobs_option,
     output_dir_option,
@@ -18,6 +19,7 @@ from mougen.cli.options import (
     resolve_when,
     warn,
 )
+from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.tracking import check_recordable
 from mougen.pack import build_packs
 from mougen.pack.builder import pack_name
@@ -76,7 +78,8 @@ def render(
     "--return-by",
     type=click.DateTime(["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
-    help="The date the signed PDF is due back, printed on each cover sheet.",
+    help="The date the signed PDF is due back, printed on each cover sheet; kept for "
+    "later runs (default: the round's date, if one was given before).",
 )
 @pass_workspace
 def pack(
@@ -92,6 +95,8 @@ def pack(
     when = resolve_when(when)
     check_recordable(ws)
     parties = _parties(ws, mou_id, slugs)
+    warn_if_superseded(ws, mou_id)
+    due = round_return_by(ws, mou_id, return_by.date() if return_by else None)
     with _Bar(
         total=len(parties),
         desc=f"Packing {mou_id}",
@@ -106,7 +111,7 @@ def pack(
             when,
             jobs=jobs,
             progress=lambda _: bar.update(),
-            return_by=return_by.date() if return_by else None,
+            return_by=due,
         )
     new = record_issued(ws, results, when)
     for r in results:
@@ -115,4 +120,5 @@ def pack(
                 f"{r.folder} held a pack issuing another PDF ({r.replaced[:12]}...);"
                 " both PDFs are now recorded as issued, and either can be signed and collected"
             )
-    click.echo(f"{len(results)} packs for {mou_id} in {out_dir} ({new} newly recorded as issued)")
+    packs = counted(len(results), "pack")
+    click.echo(f"{packs} for {mou_id} in {out_dir} ({new} newly recorded as issued)")

@@ -10,6 +10,7 @@ import click
 
 from mougen.atomic import write_bytes
 from mougen.cli.options import (
+    counted,
     date_option,
     echo_json,
     echo_table,
@@ -208,10 +209,9 @@ def check_cmd(ws: Workspace, as_json: bool) -> None:
         for line in problems:
             click.echo(line)
         if not problems:
-            count = len(ws.catalog.entries)
-            click.echo(
-                f"OK: {len(ws.catalog.files)} region files, {count} MoU versions and templates."
-            )
+            files = counted(len(ws.catalog.files), "region file")
+            versions = counted(len(ws.catalog.entries), "MoU version")
+            click.echo(f"OK: {files}, {versions} and their templates.")
     if problems:
         fail(1)
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mougen.errors import OutputError
 from mougen.tracker import Tracker
 from mougen.tracker.database import sqlite_path, writable
 from mougen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mougen.round.records import Actor
 
 
 def open_tracker(ws: Workspace, *, write: bool = False) -> Tracker:
@@ -29,3 +34,11 @@ def check_recordable(ws: Workspace) -> None:
     path = sqlite_path(ws.db_url)
     if path is not None and path.exists() and not writable(path):
         raise OutputError("read-only: this command records into the tracker", path)
+
+
+def cli_actor() -> Actor:
+    """The actor the audit log names for a command run on this machine."""
+    from mougen.pack.manifest import issued_by
+    from mougen.round.records import Actor
+
+    return Actor(f"cli:{issued_by()}", None)

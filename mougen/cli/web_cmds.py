@@ -10,18 +10,12 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.options import authorities_option, pass_workspace
+from mougen.cli.options import authorities_option, counted, pass_workspace
+from mougen.cli.tracking import cli_actor
 from mougen.errors import MougenError
-from mougen.round.records import Actor
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
-
-
-def _cli_actor() -> Actor:
-    from mougen.pack.manifest import issued_by
-
-    return Actor(f"cli:{issued_by()}", None)
 
 
 @click.command()
@@ -81,7 +75,7 @@ def users_add(ws: Workspace, name: str, password_file: Path | None) -> None:
     from mougen.round.store import RoundStore
 
     with Tracker.open(ws.db_url) as tracker:
-        new = RoundStore(tracker).add_user(name, password, _cli_actor())
+        new = RoundStore(tracker).add_user(name, password, cli_actor())
     click.echo(f"{'added' if new else 'updated'} {name}")
 
 
@@ -93,12 +87,12 @@ def invite(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> None:
     """Email each authority's signatory whose turn it is a personal link (issuing the pack
     first if need be). Authorities with a link still open are skipped."""
     with Tracker.open(ws.db_url) as tracker:
-        done = SigningRound(ws, tracker).invite(mou_id, list(slugs), _cli_actor())
+        done = SigningRound(ws, tracker).invite(mou_id, list(slugs), cli_actor())
     for s in done.sent:
         click.echo(f"invited {s.authority} {s.role} <{s.email}>")
     for skipped in done.skipped:
         click.echo(f"mougen: not invited: {skipped}", err=True)
-    click.echo(f"{len(done.sent)} invitation(s) sent")
+    click.echo(f"{counted(len(done.sent), 'invitation')} sent")
 
 
 def _duration(_ctx, _param, value: str) -> timedelta:
@@ -123,7 +117,7 @@ def remind(ws: Workspace, mou_id: str | None, after: timedelta) -> None:
     """Email a reminder, with a fresh link, to each signatory whose turn it is and who has
     not signed for a while. Meant for cron or a systemd timer (see the README)."""
     with Tracker.open(ws.db_url) as tracker:
-        sent = SigningRound(ws, tracker).remind(mou_id, after, _cli_actor())
+        sent = SigningRound(ws, tracker).remind(mou_id, after, cli_actor())
     for s in sent:
         click.echo(f"reminded {s.mou} {s.authority} {s.role} <{s.email}>")
-    click.echo(f"{len(sent)} reminder(s) sent")
+    click.echo(f"{counted(len(sent), 'reminder')} sent")
