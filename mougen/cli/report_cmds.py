@@ -125,13 +125,22 @@ def chase_cmd(ws: Workspace, mou_id: str, as_json: bool) -> None:
 
 
 def _warn_unaddressed(rows: list[ChaseRow]) -> None:
+    """One warning per version and kind of gap (no name, no email, neither), naming the
+    first few rows, rather than one line for each of dozens of rows."""
+    gaps: dict[tuple[str, str], list[ChaseRow]] = {}
     for row in rows:
         lacking = [what for what, value in (("name", row.name), ("email", row.email)) if not value]
         if lacking:
-            warn(
-                f"{row.mou}: {row.authority}: {row.role}: no {' or '.join(lacking)}"
-                " in the region file"
-            )
+            gaps.setdefault((row.mou, " or ".join(lacking)), []).append(row)
+    for (mou, lacking), missing in gaps.items():
+        named = ", ".join(f"{r.authority} {r.role}" for r in missing[:_NAMED])
+        more = f" and {len(missing) - _NAMED} more" if len(missing) > _NAMED else ""
+        who = counted(len(missing), "signatory", "signatories")
+        warn(f"{mou}: no {lacking} in the region file for {who}: {named}{more}")
+
+
+#: How many rows a chase warning names before it just counts the rest.
+_NAMED = 3
 
 
 @click.command("report")
