@@ -13,7 +13,12 @@ from mougen.config.catalog import NOT_A_WORKSPACE
 from mougen.errors import ConfigError, MougenError, OutputError, TemplateError
 
 #: The repository checkout this package runs from; it doubles as the bundled workspace.
+#: The repository's own workspace (its root): regions and templates a coordinator working
+#: in the checkout may have edited.
 BUNDLED = Path(__file__).resolve().parent.parent
+#: The regions and templates shipped inside the package as released: what ``mougen init``
+#: copies, whatever the checkout's own files now say.
+PACKAGED = Path(__file__).resolve().parent / "data" / "workspace"
 
 
 @dataclass(frozen=True)
@@ -94,14 +99,14 @@ class Workspace:
         return path
 
 
-def init_workspace(target: Path, source: Path = BUNDLED) -> Workspace:
-    """Create a new workspace at ``target`` from the bundled regions and templates."""
+def init_workspace(target: Path, source: Path = PACKAGED) -> Workspace:
+    """Create a new workspace at ``target`` from the package's regions and templates."""
     if target.exists() and any(target.iterdir()):
         raise MougenError("folder is not empty; choose a new folder", target)
     for sub in ("regions", "templates"):
         if not (source / sub).is_dir():
             raise MougenError(
-                f"bundled {sub}/ not found (is mougen installed from a checkout?)", source
+                f"bundled {sub}/ not found (a damaged installation?)", source
             )
     try:
         target.mkdir(parents=True, exist_ok=True)

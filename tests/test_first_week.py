@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mougen.workspace import BUNDLED, PACKAGED
 from tests.pdftext import pdftotext
 
 
@@ -98,3 +99,29 @@ def test_packing_a_superseded_version_warns_and_names_the_current_one(run_cli, t
     ]
     current = run_cli("pack", "se-2019-20", "-a", "kent", "-o", str(tmp_path))
     assert current.exit_code == 0 and current.stderr == ""
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for sub in ("regions", "templates")
+        for p in sorted((root / sub).iterdir())
+    }
+
+
+def test_init_copies_the_packages_own_regions_and_templates(run_cli, tmp_path):
+    result = run_cli("init", str(tmp_path / "new"))
+    assert result.exit_code == 0, result.output
+    assert _files(tmp_path / "new") == _files(PACKAGED)
+
+
+def test_the_packages_regions_and_templates_are_the_repositorys_as_committed():
+    """A change to the repository's regions/ or templates/ must reach the package's copy
+    (mougen/data/workspace/), which is what new workspaces start from."""
+    if not (BUNDLED / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name, data in _files(PACKAGED).items():
+        committed = subprocess.run(
+            ["git", "-C", str(BUNDLED), "show", f"HEAD:{name}"], capture_output=True, check=True
+        ).stdout
+        assert committed == data, f"mougen/data/workspace/{name} differs from {name}"
