@@ -105,9 +105,7 @@ def init_workspace(target: Path, source: Path = PACKAGED) -> Workspace:
         raise MougenError("folder is not empty; choose a new folder", target)
     for sub in ("regions", "templates"):
         if not (source / sub).is_dir():
-            raise MougenError(
-                f"bundled {sub}/ not found (a damaged installation?)", source
-            )
+            raise MougenError(f"bundled {sub}/ not found (a damaged installation?)", source)
     try:
         target.mkdir(parents=True, exist_ok=True)
         for sub in ("regions", "templates"):

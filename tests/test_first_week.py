@@ -125,3 +125,20 @@ def test_the_packages_regions_and_templates_are_the_repositorys_as_committed():
             ["git", "-C", str(BUNDLED), "show", f"HEAD:{name}"], capture_output=True, check=True
         ).stdout
         assert committed == data, f"mougen/data/workspace/{name} differs from {name}"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "problem"),
+    [
+        (" under the Data Protection Act 2018", False),
+        (" (Children and Social Work Act 2017, Regulations 2018)", False),
+        (" replacing 2018", True),
+    ],
+)
+def test_check_accepts_a_year_in_a_statutes_name(run_cli, workspace, suffix, problem):
+    region = workspace.regions_dir / "south-east.yaml"
+    title = "Memorandum of understanding 2019-20"
+    region.write_text(region.read_text().replace(f'{title}"', f'{title}{suffix}"'))
+    result = run_cli("check")
+    assert (result.exit_code == 1) == problem, result.output
+    assert ("names 2018, a year of se-2018" in result.output) == problem

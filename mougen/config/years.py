@@ -14,6 +14,13 @@ from mougen.config.catalog import Catalog, MouEntry
 _YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:([-–/])(\d\d(?:\d\d)?))?(?![\d-])")
 
 
+#: A year that is part of a statute's name ("Data Protection Act 2018", "the Children and
+#: Social Work Act 2017", "Regulations 2015"): it names the law, not the version's period.
+_STATUTE_YEAR = re.compile(
+    r"\b(?:Acts?|Regulations|Order|Rules|Measure)(?:\s+\([^)]*\))?\s+(?:19|20)\d\d\b"
+)
+
+
 def shift_years(text: str, years: int) -> str:
     """``text`` with every year and span of years moved on by ``years``."""
 
@@ -54,6 +61,7 @@ def foreign_year_problems(catalog: Catalog, entry: MouEntry, texts: Iterable[str
     ``texts`` are what the version prints (its title, its rendered paragraphs). A year
     that another version of the same region starts in, outside this version's own
     years, is almost always a title or clause copied from that version and not updated.
+    A year in a statute's name ("Data Protection Act 2018") is not one.
     """
     others = {
         other.mou.commences.year: other.mou.id
@@ -63,7 +71,7 @@ def foreign_year_problems(catalog: Catalog, entry: MouEntry, texts: Iterable[str
     foreign = {y: m for y, m in others.items() if y not in own_years(entry)}
     problems = []
     for text in dict.fromkeys(texts):
-        for year in sorted(years_named(text) & set(foreign)):
+        for year in sorted(years_named(_STATUTE_YEAR.sub("", text)) & set(foreign)):
             problems.append(
                 f"{entry.source}: mous: {entry.mou.id}: names {year}, a year of "
                 f"{foreign[year]}, in {text[:70]!r}"
