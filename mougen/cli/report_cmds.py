@@ -132,11 +132,11 @@ def _warn_unaddressed(rows: list[ChaseRow]) -> None:
         lacking = [what for what, value in (("name", row.name), ("email", row.email)) if not value]
         if lacking:
             gaps.setdefault((row.mou, " or ".join(lacking)), []).append(row)
-    for (mou, lacking), missing in gaps.items():
+    for (mou, gap), missing in gaps.items():
         named = ", ".join(f"{r.authority} {r.role}" for r in missing[:_NAMED])
         more = f" and {len(missing) - _NAMED} more" if len(missing) > _NAMED else ""
         who = counted(len(missing), "signatory", "signatories")
-        warn(f"{mou}: no {lacking} in the region file for {who}: {named}{more}")
+        warn(f"{mou}: no {gap} in the region file for {who}: {named}{more}")
 
 
 #: How many rows a chase warning names before it just counts the rest.
