@@ -4,7 +4,8 @@ It issues every pack of every MoU version, gives the South East a programme CA, 
 Milton Keynes' three signatories sign the version in force in turn, collects and
 verifies the result, invites Oxfordshire's DCS through the web service (to ``outbox/``), and
 writes the se-2018 -> se-2019-20 redline and the dashboard.
-Keys and passphrases are made for the run and never leave memory or a temporary folder.
+Signatories' keys and passphrases are made for the run and never leave memory or a temporary
+folder; the South East CA's passphrase is kept in ``demo-secrets/`` so its CA stays usable.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from mougen.collect import collect_inbox
+from mougen.config.edit import edit_authority
 from mougen.errors import MougenError
 from mougen.pack import build_packs
 from mougen.pack.issued import record_issued
@@ -39,11 +41,17 @@ ONLINE_AUTHORITY = "oxfordshire"
 
 
 def run_demo(
-    target: Path, say: Callable[[str], None], *, when: datetime, jobs: int = 1
+    target: Path,
+    say: Callable[[str], None],
+    *,
+    when: datetime,
+    jobs: int = 1,
+    command: str = "mougen",
 ) -> Workspace:
     """Run the demonstration round in the new workspace ``target``, reporting through ``say``.
 
-    ``when`` is the date the packs, the dashboard and the review calendar are made as of.
+    ``when`` is the date the packs, the dashboard and the review calendar are made as of;
+    ``command`` is how the hints tell the reader to run mougen.
     """
     ws = init_workspace(target)
     target = ws.root  # resolved, so archive paths can be shown relative to it
@@ -52,7 +60,11 @@ def run_demo(
         results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)
         record_issued(ws, results, when)
         say(f"packed   {mou_id}: {len(results)} authorities -> {packs / mou_id}")
-    returned = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
+    returned, passphrase = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
+    say(
+        f"ca       the South East CA's passphrase is in {passphrase} (the demo's only): "
+        f"{command} -w {target} ca issue --passphrase-file {passphrase} ..."
+    )
     with Tracker.open(ws.db_url) as tracker:
         [outcome] = collect_inbox(ws, returned.parent, tracker)
         if outcome.archived is None:
@@ -64,7 +76,7 @@ def run_demo(
         html = dashboard_html(ws, tracker, None, when.date(), when)
     (target / "dashboard.html").write_text(html, encoding="utf-8")
     say(f"report   {target / 'dashboard.html'}")
-    _round_online(ws, say)
+    _round_online(ws, say, command)
     due = [r.mou for r in reviews(ws, when.date()) if r.due]
     say(f"reviews  due now: {', '.join(due) or 'none'}")
     redline = target / "redlines" / "se-2018--se-2019-20.docx"
@@ -78,17 +90,10 @@ def run_demo(
     return ws
 
 
-def _round_online(ws: Workspace, say: Callable[[str], None]) -> None:
+def _round_online(ws: Workspace, say: Callable[[str], None], command: str) -> None:
     """Give one authority's signatories example addresses and invite its first signatory,
     so ``mougen serve`` shows the round in progress (mail goes to ``outbox/``)."""
-    path = ws.regions_dir / "south-east.yaml"
-    yaml = YAML()
-    data = yaml.load(path)
-    [authority] = [a for a in data["authorities"] if a["slug"] == ONLINE_AUTHORITY]
-    authority["signatories"] = {
-        role: {"email": f"{role}.{ONLINE_AUTHORITY}@example.org"} for role in ROLE_IDS
-    }
-    yaml.dump(data, path)
+    edit_authority(ws.regions_dir / "south-east.yaml", ONLINE_AUTHORITY, _example_addresses)
     ws = Workspace(ws.root)  # the catalog as edited
     with Tracker.open(ws.db_url) as tracker:
         done = SigningRound(ws, tracker).invite(
@@ -96,13 +101,31 @@ def _round_online(ws: Workspace, say: Callable[[str], None]) -> None:
         )
     for sent in done.sent:
         say(f"invited  {sent.authority}'s {sent.role} <{sent.email}> (email in outbox/)")
-    say(f"web      mougen -w {ws.root} users add NAME, then mougen -w {ws.root} serve")
+    say(f"web      {command} -w {ws.root} users add NAME, then {command} -w {ws.root} serve")
 
 
-def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> Path:
-    """Make a CA, issue the three signatories' certificates, and sign in order into ``inbox``."""
+def _example_addresses(authority: CommentedMap) -> None:
+    """Each role of ``authority`` with an example address, one flow-style line each."""
+    signatories = CommentedMap()
+    for role in ROLE_IDS:
+        address = CommentedMap(email=f"{role}.{ONLINE_AUTHORITY}@example.org")
+        address.fa.set_flow_style()
+        signatories[role] = address
+    authority["signatories"] = signatories
+
+
+def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path]:
+    """Make a CA, issue the three signatories' certificates, and sign in order into ``inbox``.
+
+    Returns the signed file and the file holding the CA key's passphrase (readable by its
+    owner only), so the demo's CA can issue more certificates afterwards.
+    """
     region = ws.catalog.mou(SIGNING_MOU).region.id
     ca_pass = secrets.token_urlsafe(24).encode()
+    passphrase = ws.root / "demo-secrets" / f"{region}-ca-passphrase"
+    passphrase.parent.mkdir(mode=0o700)
+    passphrase.touch(mode=0o600)
+    passphrase.write_bytes(ca_pass + b"\n")
     init_ca(ws, region, ca_pass)
     ca = load_ca(ws, region, ca_pass)
     pdf = packs / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}" / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}.pdf"
@@ -114,4 +137,4 @@ def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> Path:
             out = (inbox / "returned.pdf") if step == len(ROLE_IDS) else Path(keys) / f"{step}.pdf"
             sign_pdf(pdf, role, load_pkcs12(p12, p12_pass), out)
             pdf = out
-    return pdf
+    return pdf, passphrase

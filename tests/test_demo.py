@@ -13,7 +13,7 @@ from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.web.app import create_app
-from mougen.workspace import Workspace
+from mougen.workspace import PACKAGED, Workspace
 
 
 @pytest.mark.slow
@@ -50,6 +50,36 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path, monkeypatch):
     assert "1/19" in (target / "dashboard.html").read_text(encoding="utf-8")
     assert not list((target / "inbox").iterdir()), "the returned file moved into the archive"
     _serve_shows_the_round_in_progress(ws)
+    _the_ca_stays_usable(run_cli, result.output, ws, tmp_path)
+    _the_region_file_keeps_its_layout(ws)
+
+
+def _the_ca_stays_usable(run_cli, output: str, ws: Workspace, tmp_path) -> None:
+    """The demo says where its CA's passphrase is, and `ca issue` works with it."""
+    passphrase = ws.root / "demo-secrets" / "south-east-ca-passphrase"
+    assert f"the South East CA's passphrase is in {passphrase}" in output
+    assert passphrase.stat().st_mode & 0o777 == 0o600
+    (tmp_path / "p12-pass").write_text("a new signatory's passphrase\n")
+    issued = run_cli(
+        *("ca", "issue", "-a", "kent", "--role", "dcs", "--name", "Kit Dee"),
+        *("--email", "dcs@kent.example"),
+        *("--passphrase-file", str(passphrase), "-o", str(tmp_path / "kent-dcs.p12")),
+        *("--out-passphrase-file", str(tmp_path / "p12-pass")),
+        ws=ws,
+    )
+    assert issued.exit_code == 0, issued.output
+
+
+def _the_region_file_keeps_its_layout(ws: Workspace) -> None:
+    """Only Oxfordshire's entry, which the demo gave addresses, changed."""
+    before = (PACKAGED / "regions" / "south-east.yaml").read_text().splitlines()
+    after = (ws.regions_dir / "south-east.yaml").read_text().splitlines()
+    changed = [line for line in after if line not in before]
+    assert changed[0] == "  - slug: oxfordshire"
+    assert all("oxfordshire" in line or ":" in line for line in changed)
+    assert [line for line in before if line not in after] == [
+        "  - {slug: oxfordshire, name: Oxfordshire, council: Oxfordshire County Council}"
+    ]
 
 
 def _serve_shows_the_round_in_progress(ws: Workspace) -> None:

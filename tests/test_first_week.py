@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mougen.workspace import BUNDLED, PACKAGED
+from mougen.cli.options import invoked_as
+from mougen.config.edit import edit_authority
+from mougen.workspace import BUNDLED, PACKAGED, Workspace
 from tests.pdftext import pdftotext
 
 
@@ -142,3 +144,54 @@ def test_check_accepts_a_year_in_a_statutes_name(run_cli, workspace, suffix, pro
     result = run_cli("check")
     assert (result.exit_code == 1) == problem, result.output
     assert ("names 2018, a year of se-2018" in result.output) == problem
+
+
+@pytest.mark.parametrize(
+    ("argv0", "on_path", "shown"),
+    [
+        (".venv/bin/mougen", False, ".venv/bin/mougen"),
+        (".venv/bin/mougen", True, "mougen"),
+    ],
+)
+def test_hints_name_the_mougen_that_runs(tmp_path, monkeypatch, argv0, on_path, shown):
+    script = tmp_path / argv0
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [str(script)])
+    monkeypatch.setenv("PATH", str(script.parent) if on_path else "/nonexistent")
+    assert invoked_as() == shown
+
+
+def test_editing_an_authority_keeps_the_rest_of_the_region_file_as_written(workspace):
+    path = workspace.regions_dir / "south-east.yaml"
+    before = path.read_text().splitlines()
+
+    def add_email(authority) -> None:
+        authority["signatories"] = {"dcs": {"email": "dcs@oxfordshire.example"}}
+
+    edit_authority(path, "oxfordshire", add_email)
+    after = path.read_text().splitlines()
+    at = before.index(
+        "  - {slug: oxfordshire, name: Oxfordshire, council: Oxfordshire County Council}"
+    )
+    assert after[:at] == before[:at]
+    assert after[at : at + 5] == [
+        "  - slug: oxfordshire",
+        "    name: Oxfordshire",
+        "    council: Oxfordshire County Council",
+        "    signatories:",
+        "      dcs:",
+    ]
+    assert after[at + 6 :] == before[at + 1 :]
+    oxfordshire = Workspace(workspace.root).catalog.mou("se-2019-20").party("oxfordshire")
+    assert oxfordshire.signatories.for_role("dcs").email == "dcs@oxfordshire.example"
+
+
+def test_the_readme_explains_the_ca_passphrase_the_venv_and_tours_the_current_version():
+    readme = (BUNDLED / "README.md").read_text()
+    assert "MOUGEN_CA_PASSPHRASE" in readme
+    assert ". .venv/bin/activate" in readme
+    assert "mougen pack se-2018" not in readme
+    assert "mougen pack se-2019-20 -o packs/ --return-by" in readme

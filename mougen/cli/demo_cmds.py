@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.options import date_option, jobs_option, resolve_when
+from mougen.cli.options import date_option, invoked_as, jobs_option, resolve_when
 from mougen.demo import run_demo
 
 
@@ -23,5 +23,8 @@ def demo(directory: Path, jobs: int, when: datetime | None) -> None:
     dashboard, the se-2018 -> se-2019-20 redline, and Oxfordshire's DCS invited through
     the web service (the email is in outbox/), so ``mougen serve`` shows a round in progress.
     """
-    run_demo(directory, click.echo, when=resolve_when(when), jobs=jobs)
-    click.echo(f"Done. Explore it with: mougen --workspace {directory} status se-2019-20")
+    command = invoked_as()
+    run_demo(directory, click.echo, when=resolve_when(when), jobs=jobs, command=command)
+    click.echo(f"Done. Explore it with: {command} --workspace {directory} status se-2019-20")
+    if command != "mougen":
+        click.echo("(or put mougen on your PATH first: . .venv/bin/activate in the checkout)")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import shutil
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -84,6 +87,25 @@ def pass_workspace(f: Callable[Concatenate[Workspace, P], R]) -> Callable[P, R]:
 def fail(code: int) -> NoReturn:
     """End the command with exit status ``code``: the one way commands exit non-zero."""
     raise click.exceptions.Exit(code)
+
+
+def invoked_as() -> str:
+    """How to run mougen again, for hints: ``mougen`` when that is on PATH and is this one;
+    else this script's path (``.venv/bin/mougen`` in a checkout whose venv is not active)."""
+    script = Path(sys.argv[0])
+    if script.name == "__main__.py":
+        return f"{_from_here(Path(sys.executable))} -m mougen"
+    found = shutil.which("mougen")
+    if script.name != "mougen" or (found and Path(found).resolve() == script.resolve()):
+        return "mougen"
+    return _from_here(script)
+
+
+def _from_here(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    with contextlib.suppress(ValueError):
+        return str(path.absolute().relative_to(Path.cwd()))
+    return str(path.absolute())
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
