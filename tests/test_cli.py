@@ -96,7 +96,8 @@ def test_check_and_report_print_json(workspace, run_cli, tmp_path, monkeypatch):
     out = tmp_path / "d.html"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772323200")  # 2026-03-01, read once at the edge
     report = json.loads(run_cli("report", "se-2018", "--html", str(out), "--json").stdout)
-    assert report == {"html": str(out), "generated_at": "2026-03-01T00:00:00+00:00"}
+    assert report["html"] == str(out) and report["generated_at"] == "2026-03-01T00:00:00+00:00"
+    assert [v["mou"] for v in report["versions"]] == ["se-2018"]
     assert "2026-03-01T00:00:00+00:00" in out.read_text(encoding="utf-8")
 
 

@@ -72,11 +72,13 @@ def sign_pdf(
 
     The level defaults to B-T with ``tsa_url``, else B-B. B-T and above take their timestamps
     from ``tsa_url``; B-LT and B-LTA embed the chains and revocation data that
-    ``validation_data`` holds or fetches, and are refused when some are missing. A signer
-    that its revocation data revokes is refused. ``owner_of`` finds whom the PDF was issued
-    to from the SHA-256 of its issued (unsigned) revision: the stamp then names the council,
-    and a programme certificate must be for that authority. Nothing is written if any check
-    fails.
+    ``validation_data`` holds or fetches, and are refused when some are missing or the
+    signer's chain cannot be built. B-B and B-T need no chain: a signer whose chain reaches
+    none of ``validation_data``'s roots signs, and the result names its root
+    (``untrusted_root``). A signer that its revocation data revokes is refused. ``owner_of``
+    finds whom the PDF was issued to from the SHA-256 of its issued (unsigned) revision: the
+    stamp then names the council, and a programme certificate must be for that authority.
+    Nothing is written if any check fails.
     """
     level = level or (Level.B_T if tsa_url else Level.B_B)
     the_role = find_role(role)
