@@ -93,23 +93,31 @@ def test_the_right_programme_certificate_signs_and_the_stamp_names_the_council(r
 
 
 @pytest.mark.parametrize(
-    ("cert", "words"),
+    ("cert", "line"),
     [
         (
             ("milton-keynes", "lead-member"),
-            ["the lead-member of milton-keynes", "cannot sign the dcs field"],
+            "mougen: this certificate was issued for the lead-member of milton-keynes "
+            "(south-east): it cannot sign the dcs field",
         ),
-        (("kent", "dcs"), ["the dcs of kent (south-east)", "issued to milton-keynes (south-east)"]),
-        (("blackpool", "dcs"), ["the dcs of blackpool (north-west)", "issued to milton-keynes"]),
+        (
+            ("kent", "dcs"),
+            "mougen: this certificate was issued for the dcs of kent (south-east), but this MoU "
+            "(se-2018) was issued to milton-keynes (south-east)",
+        ),
+        (
+            ("blackpool", "dcs"),
+            "mougen: this certificate was issued for the dcs of blackpool (north-west), but this "
+            "MoU (se-2018) was issued to milton-keynes (south-east)",
+        ),
     ],
     ids=["other-role", "other-authority", "other-region"],
 )
-def test_a_programme_certificate_for_another_field_is_refused(round_, tmp_path, cert, words):
+def test_a_programme_certificate_for_another_field_is_refused(round_, tmp_path, cert, line):
     out = tmp_path / "signed.pdf"
     result = _sign(round_, round_.pdf["milton-keynes"], "dcs", cert, out)
     assert result.exit_code == 1
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith("mougen: ") and all(w in line for w in words), line
+    assert result.stderr.splitlines() == [line]
     assert not list(tmp_path.iterdir()), "nothing written"
 
 
