@@ -55,3 +55,21 @@ def innermost_message(exc: BaseException) -> str:
     while exc.__cause__ is not None:
         exc = exc.__cause__
     return str(exc) or type(exc).__name__
+
+
+#: The PDF reader's (pyHanko's) words for the commonest ways a file fails to read as a PDF,
+#: and what they mean to a person. ``--debug`` still shows the reader's own words.
+_PDF_PROBLEMS = {
+    "Illegal PDF header": "it does not begin as a PDF does",
+    "EOF marker not found": "it is cut short: no end-of-file marker",
+    "startxref not found": "it is cut short or damaged: no cross-reference table",
+}
+
+
+def pdf_problem(exc: BaseException) -> str:
+    """Why a file could not be read as a PDF, in plain words rather than the reader's."""
+    message = innermost_message(exc)
+    for words, plain in _PDF_PROBLEMS.items():
+        if message.startswith(words):
+            return plain
+    return "damaged, or not a PDF"

@@ -239,3 +239,26 @@ def test_certvalidator_errors_are_reworded_even_when_wrapped_by_pyhanko(inner, w
     wrapped = _raised_from(PyHankoSigningError("Signer certificate failed validation"), inner)
     assert plain_problem(wrapped) == words
     assert plain_problem(ValueError("not a certificate problem")) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "plain"),
+    [
+        (b"hello, not a PDF\n", "it does not begin as a PDF does"),
+        (issued_pdf()[:2000], "it is cut short: no end-of-file marker"),
+    ],
+    ids=["not-a-pdf", "cut-short"],
+)
+@pytest.mark.parametrize("command", ["sign", "verify"])
+def test_a_file_that_is_not_a_pdf_is_named_in_plain_words(
+    run_cli, tmp_path, council, command, content, plain
+):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(content)
+    if command == "sign":
+        p12 = _p12(council.signer("Fay Plain"), tmp_path, "fay")
+        result = _sign(run_cli, path, "dcs", p12, tmp_path / "out.pdf")
+    else:
+        result = run_cli("verify", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"mougen: {path}: not a readable PDF ({plain})"]

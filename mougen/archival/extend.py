@@ -27,7 +27,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from mougen.archival.horizon import protection_expires
 from mougen.digest import sha256_hex
-from mougen.errors import MougenError, innermost_message
+from mougen.errors import MougenError, innermost_message, pdf_problem
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
 from mougen.signing.chain import plain_problem
@@ -145,7 +145,7 @@ def _expiry(data: bytes, path: Path) -> datetime | None:
     try:
         return protection_expires(PdfFileReader(BytesIO(data), strict=False))
     except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise MougenError(f"not a readable signed PDF ({exc})", path) from None
+        raise MougenError(f"not a readable signed PDF ({pdf_problem(exc)})", path) from None
 
 
 def _context(ws: Workspace, region_id: str) -> ValidationContext:

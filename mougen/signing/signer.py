@@ -22,7 +22,7 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from mougen.atomic import write_new
 from mougen.digest import sha256_hex
-from mougen.errors import OutputError, PdfReadError, SigningError
+from mougen.errors import OutputError, PdfReadError, SigningError, pdf_problem
 from mougen.errors import innermost_message as _reason
 from mougen.printable import printable
 from mougen.roles import role as find_role
@@ -197,7 +197,7 @@ def _open_pdf(data: bytes, pdf: Path) -> IncrementalPdfFileWriter:
             raise SigningError("the PDF is encrypted: sign the MoU as it was issued", pdf)
         return IncrementalPdfFileWriter.from_reader(reader)
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise PdfReadError(f"not a readable PDF ({_reason(exc)})", pdf) from None
+        raise PdfReadError(f"not a readable PDF ({pdf_problem(exc)})", pdf) from None
 
 
 def _issued_sha256(reader: PdfFileReader, data: bytes) -> str:

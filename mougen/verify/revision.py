@@ -11,7 +11,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from mougen.errors import PdfReadError
+from mougen.errors import PdfReadError, pdf_problem
 
 _EOF = b"%%EOF"
 # PDF white-space characters (ISO 32000-1, 7.2.2), which may pad the end of a file.
@@ -31,7 +31,7 @@ def first_revision_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise PdfReadError(f"cannot read ({exc.strerror})", path) from exc
     except (PdfError, ValueError, KeyError) as exc:
-        raise PdfReadError(f"not a readable PDF ({exc})", path) from exc
+        raise PdfReadError(f"not a readable PDF ({pdf_problem(exc)})", path) from exc
     if first is None:
         raise PdfReadError("not signed: there is no revision before a signature", path)
     return first

@@ -33,7 +33,7 @@ from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationE
 from pyhanko_certvalidator import ValidationContext
 
 from mougen.digest import sha256_hex
-from mougen.errors import PdfReadError
+from mougen.errors import PdfReadError, pdf_problem
 from mougen.roles import ROLE_IDS
 from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
@@ -152,11 +152,11 @@ def verify_bytes(
     except PdfDecodeLimitError as exc:
         raise PdfReadError(f"too large to verify: {exc}", name) from None
     except (PdfError, ValueError, KeyError) as exc:
-        raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
+        raise PdfReadError(f"not a readable PDF ({pdf_problem(exc)})", name) from exc
     except (TypeError, AttributeError) as exc:
         if not _raised_reading(exc):
             raise  # a fault in mougen's own code, not in the file: reported as a bug
-        raise PdfReadError(f"not a readable PDF ({exc})", name) from exc
+        raise PdfReadError(f"not a readable PDF ({pdf_problem(exc)})", name) from exc
     signed = {s.field for s in signatures}
     signatures.sort(key=lambda s: s.revision)
     return FileReport(
