@@ -70,7 +70,7 @@ class ValidationData:
         except (PathError, ValidationError):
             pass
 
-    def untrusted_issuer(self, signer: Signer) -> str | None:
+    def untrusted_root(self, signer: Signer) -> str | None:
         """The name of the root (or the issuer where the chain stops) when the signer's
         certificate does not chain to one of ``roots``, the roots this workspace trusts;
         None when it does. A verifier that trusts no more than these will not count it."""

@@ -128,7 +128,7 @@ def _check_chain(signer: Signer, level: Level, data: ValidationData | None) -> s
     if level.long_term:
         data.check_chain(signer, level.value)
         return None
-    return data.untrusted_issuer(signer)
+    return data.untrusted_root(signer)
 
 
 def _signed(
