@@ -99,3 +99,27 @@ def test_the_timestamp_authority_defaults_to_the_programme_regions(programme, tm
     _, report = programme.verify(out)
     (signature,) = report["signatures"]
     assert signature["timestamp"] is not None and signature["indication"] == "TOTAL_PASSED"
+
+
+def test_a_slow_ocsp_responder_stamping_its_answer_now_is_not_too_recent(programme, tmp_path):
+    """The answer about the TSA's certificate comes seconds after signing began: pyHanko's
+    one-second tolerance called it "too recent" and B-LTA failed on a busy machine."""
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued_pdf())
+    out = tmp_path / "signed.pdf"
+    programme.services.ocsp_delay = 2.5
+    try:
+        result = programme.sign(
+            pdf,
+            "dcs",
+            out,
+            "--level",
+            "B-LTA",
+            "--tsa",
+            programme.services.tsa_url,
+            "--allow-fetch",
+        )
+    finally:
+        programme.services.ocsp_delay = 0.0
+    assert result.exit_code == 0, result.stderr
+    assert not _dss_gaps(out)

@@ -9,6 +9,7 @@ made at run time with ``cryptography``; the tokens with pyHanko's dummy stamper.
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,8 @@ class TrustServices:
         self.crls: dict[str, bytes] = {}
         self.revoked: dict[int, datetime] = {}
         self.tsa_certs: dict[int, x509.Certificate] = {}
+        # Seconds the responder takes to answer, stamping its answer "now" when it is done.
+        self.ocsp_delay = 0.0
         self.responder = self._ocsp_responder()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -119,6 +122,7 @@ class TrustServices:
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.UNAUTHORIZED
             ).public_bytes(serialization.Encoding.DER)
+        time.sleep(self.ocsp_delay)
         now = datetime.now(UTC)
         revoked_at = self.revoked.get(cert.serial_number)
         response = (

@@ -31,7 +31,7 @@ from mougen.errors import MougenError, innermost_message, pdf_problem
 from mougen.pki import region_trust_roots
 from mougen.pki.revocation import crl_path
 from mougen.signing.chain import plain_problem
-from mougen.signing.ltv import certificates_without_revocation_data
+from mougen.signing.ltv import FETCHED_DATA_TOLERANCE, certificates_without_revocation_data
 from mougen.tracker import Tracker
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.workflow.filing import file_signed
@@ -155,4 +155,5 @@ def _context(ws: Workspace, region_id: str) -> ValidationContext:
         trust_roots=load_trust_roots(region_trust_roots(ws, region_id)),
         crls=load_crls([crl] if crl.is_file() else []),
         allow_fetching=True,
+        time_tolerance=FETCHED_DATA_TOLERANCE,
     )

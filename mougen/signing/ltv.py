@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -30,6 +31,11 @@ from mougen.signing.chain import (
 )
 from mougen.verify.revinfo import covered, revocation_policy
 from mougen.verify.trust import load_crls
+
+# A context's validation time is fixed when it is made, and the OCSP answers and timestamps it
+# judges are fetched after that: a responder that stamps its answers "now" is a second or more
+# ahead on a busy machine, and pyHanko's one-second default then calls them "too recent".
+FETCHED_DATA_TOLERANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class ValidationData:
             other_certs=certs,
             crls=list(self.crls),
             allow_fetching=self.allow_fetch,
+            time_tolerance=FETCHED_DATA_TOLERANCE,
             **({"revinfo_policy": policy} if policy is not None else {}),
         )
 
