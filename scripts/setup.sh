@@ -2,7 +2,7 @@
 # Set up a fresh machine: the Debian tools the tests use, and a venv with mougen in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEBIAN_PACKAGES=(poppler-utils qpdf pandoc softhsm2 libnss3-tools postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core fonts-wqy-microhei fonts-noto-core tesseract-ocr tesseract-ocr-eng python3-uno)
+DEBIAN_PACKAGES=(poppler-utils qpdf pandoc softhsm2 libnss3-tools postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core fonts-wqy-microhei fonts-noto-core tesseract-ocr tesseract-ocr-eng python3-uno dovecot-imapd)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from mougen.cli.collect_output import entry, line, run_mailbox
 from mougen.cli.options import (
     crl_option,
     echo_json,
@@ -15,62 +16,77 @@ from mougen.cli.options import (
     trust_option,
 )
 from mougen.cli.tracking import open_tracker
-from mougen.collect import Outcome, collect_inbox
+from mougen.collect import collect_inbox
+from mougen.collect.mailbox import PASSWORD_ENV
 from mougen.printable import printable
 from mougen.workspace import Workspace
 
 
 @click.command()
-@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option(
+    "--mailbox",
+    "mailbox_url",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[imaps://USER@HOST/FOLDER]",
+    help="Collect from this IMAP folder instead (no URL: the [imap] table of web.toml).",
+)
+@click.option("--watch", is_flag=True, help="With --mailbox: keep running (IDLE, else polling).")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"With --mailbox: read the IMAP password from this file (else ${PASSWORD_ENV}).",
+)
+@click.option("--no-replies", is_flag=True, help="With --mailbox: do not answer the senders.")
 @trust_option
 @crl_option
 @json_option
 @pass_workspace
 def collect(
-    ws: Workspace, inbox: Path, trust: tuple[Path, ...], crls: tuple[Path, ...], as_json: bool
+    ws: Workspace,
+    inbox: Path | None,
+    mailbox_url: str | None,
+    watch: bool,
+    password_file: Path | None,
+    no_replies: bool,
+    trust: tuple[Path, ...],
+    crls: tuple[Path, ...],
+    as_json: bool,
 ) -> None:
-    """Verify each PDF in INBOX, match it to the issued document, and file it under signed/.
+    """Verify each PDF in INBOX (or each message's in an IMAP mailbox), match it to the
+    issued document, and file it under signed/.
 
     A file is identified by its content, not its name: its unsigned revision must be a
     PDF that `mougen pack` issued. Accepted files move to the archive (a file that
     changed while it was read is filed as it was read and kept for the next run);
     rejected ones stay in INBOX with the reason in NAME.rejected.txt (shortened if the
     name is too long). Symbolic links are not followed. Exit 1 if any was rejected.
+
+    With --mailbox, a message is moved to mougen/processed (or mougen/rejected, if any of
+    its files was refused) once every file in it is filed or refused, and its sender is
+    answered (unless --no-replies or replies = false). A message without a PDF stays where
+    it is. Messages are never deleted.
     """
+    if mailbox_url is not None:
+        if inbox is not None:
+            raise click.UsageError("give INBOX or --mailbox, not both")
+        run_mailbox(ws, mailbox_url, watch, password_file, no_replies, trust, crls, as_json)
+        return
+    if inbox is None:
+        raise click.UsageError("give an INBOX folder, or --mailbox")
+    if watch:
+        raise click.UsageError("--watch goes with --mailbox")
     with open_tracker(ws, write=True) as tracker:
         outcomes = collect_inbox(ws, inbox, tracker, trust=trust, crls=crls)
     accepted = sum(o.accepted for o in outcomes)
     if as_json:
-        echo_json([_entry(ws, o) for o in outcomes])
+        echo_json([entry(ws, o) for o in outcomes])
     else:
         for o in outcomes:
-            click.echo(_line(ws, o))
+            click.echo(line(ws, o))
         where = printable(str(inbox))
         click.echo(f"{accepted} filed, {len(outcomes) - accepted} rejected, from {where}")
     if accepted < len(outcomes):
         fail(1)
-
-
-def _entry(ws: Workspace, o: Outcome) -> dict:
-    """One outcome as JSON (docs/json.md); JSON escapes what a terminal line would not."""
-    return {
-        "file": o.name,
-        "accepted": o.accepted,
-        "archived": o.archived.relative_to(ws.root).as_posix() if o.archived else None,
-        "mou": o.mou,
-        "authority": o.authority,
-        "roles": list(o.roles),
-        "recorded": o.recorded,
-        "reason": o.reason,
-        "kept": o.kept,
-    }
-
-
-def _line(ws: Workspace, o: Outcome) -> str:
-    """One outcome as a line of output; names and reasons escaped so none can fake a line."""
-    name = printable(o.name)
-    if o.archived is None:  # not accepted
-        return f"rejected  {name}: {printable(o.reason or '')}"
-    where = printable(str(o.archived.relative_to(ws.root)))
-    line = f"filed     {name} -> {where} ({', '.join(o.roles)}; {o.recorded} new)"
-    return f"{line}; kept in the inbox: {o.kept}" if o.kept else line

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class MailOrigin:
+    """The message a signed file came in by (``collect --mailbox``): as its headers said."""
+
+    sender: str
+    sent: str | None
+    message_id: str | None
+
+
+@dataclass(frozen=True)
 class RoleState:
     """One role's signature for one authority: who signed and when, if anyone has.
 
@@ -31,9 +40,12 @@ class RoleState:
     signed_at: str | None = None
     email: str | None = None
     verdict: str | None = None
+    #: The message the signed file came by, if it was returned by email.
+    via: MailOrigin | None = None
 
 
-_STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RoleState))
+# (the CSV keeps one plain column per field; where a file came from is in the JSON)
+_STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RoleState) if f.name != "via")
 
 
 @dataclass(frozen=True)
@@ -102,13 +114,25 @@ def status(
     count together.
     """
     rows = []
+    mailed = _mailed(tracker)
     for entry in select_versions(catalog, mou_id, region):
         records = _by_authority(tracker.signatures(entry.mou.id))
         issued = {issue.authority for issue in tracker.issues(entry.mou.id)}
         for slug in entry.mou.parties:
             mine = records.get(slug, [])
-            rows.append(_row(entry, slug, slug in issued or bool(mine), mine, archive_root))
+            row = _row(entry, slug, slug in issued or bool(mine), mine, archive_root, mailed)
+            rows.append(row)
     return rows
+
+
+def _mailed(tracker: Tracker) -> dict[str, MailOrigin]:
+    """File SHA-256 -> the first message that brought it and had it accepted."""
+    origins: dict[str, MailOrigin] = {}
+    for receipt in tracker.receipts():
+        if receipt.accepted:
+            origin = MailOrigin(receipt.sender, receipt.sent, receipt.message_id)
+            origins.setdefault(receipt.part_sha256, origin)
+    return origins
 
 
 def select_versions(
@@ -209,9 +233,11 @@ def _row(
     issued: bool,
     records: list[SignatureRecord],
     archive_root: Path | None,
+    mailed: dict[str, MailOrigin],
 ) -> StatusRow:
     roles = {
-        role: _state(shown_signature(r for r in records if r.role == role)) for role in ROLE_IDS
+        role: _state(shown_signature(r for r in records if r.role == role), mailed)
+        for role in ROLE_IDS
     }
     valid = [r for r in records if r.valid]
     counterparts = {r.role for r in valid} >= set(ROLE_IDS)
@@ -225,7 +251,7 @@ def _row(
     )
 
 
-def _state(record: SignatureRecord | None) -> RoleState:
+def _state(record: SignatureRecord | None, mailed: dict[str, MailOrigin]) -> RoleState:
     if record is None:
         return RoleState(signed=False)
     when = record.signed_at or record.timestamp_at
@@ -235,4 +261,5 @@ def _state(record: SignatureRecord | None) -> RoleState:
         signed_at=when.isoformat() if when else None,
         email=record.signer_email,
         verdict=record.verdict,
+        via=mailed.get(record.file_sha256),
     )

@@ -13,6 +13,7 @@
     proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
 
     [smtp]                                 # see mougen.mail.settings
+    [imap]                                 # see mougen.collect.mailbox.settings
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 def load_settings(root: Path) -> WebSettings:
     """The settings in ``root/web.toml`` (defaults where a key is absent)."""
     path = root / FILE
-    raw = {k: v for k, v in read_toml(path).items() if k != "smtp"}
+    # (the [imap] table is collect --mailbox's: mougen.collect.mailbox.settings)
+    raw = {k: v for k, v in read_toml(path).items() if k not in ("smtp", "imap")}
     defaults = WebSettings()
     values: dict[str, Any] = {}
     for key, value in raw.items():

@@ -3,6 +3,8 @@
 from mougen.tracker.records import (
     EventRecord,
     IssueRecord,
+    MailReceipt,
+    ReceivedRecord,
     SignatureFacts,
     SignatureRecord,
     VersionRecord,
@@ -12,6 +14,8 @@ from mougen.tracker.store import Tracker
 __all__ = [
     "EventRecord",
     "IssueRecord",
+    "MailReceipt",
+    "ReceivedRecord",
     "SignatureFacts",
     "SignatureRecord",
     "Tracker",

@@ -79,6 +79,32 @@ class SignatureRecord(SignatureFacts):
 
 
 @dataclass(frozen=True)
+class MailReceipt:
+    """One part of a message read from a collection mailbox (see ``MailReceiptRow``):
+    the message's sender, ``Date`` and ``Message-ID``, and the part's outcome."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    part_sha256: str
+    part_name: str
+    sender: str
+    sent: str | None
+    message_id: str | None
+    accepted: bool
+    mou: str | None
+    authority: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ReceivedRecord(MailReceipt):
+    """A recorded mail receipt and when the tracker first saw it."""
+
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class EventRecord:
     """One entry of the append-only event log, chained to the one before by ``prev_hash``."""
 

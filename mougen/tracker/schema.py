@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -95,6 +95,32 @@ class SignatureRow(Base):
     archive_path: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(SHA256)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MailReceiptRow(Base):
+    """One part of one message read from a collection mailbox, and what became of it.
+
+    A message is known by its mailbox, UIDVALIDITY and UID; a part by the SHA-256 of its
+    bytes (``-`` for the message as a whole: too large, or without a PDF). Re-reading a
+    message after a crash finds its parts here, so nothing is reported or answered twice.
+    """
+
+    __tablename__ = "mail_receipts"
+    __table_args__ = (Index(None, "part_sha256"),)
+
+    mailbox: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    uid: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    part_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    part_name: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str] = mapped_column(Text)
+    sent: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(Text)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    mou: Mapped[str | None] = mapped_column(String(64))
+    authority: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class EventRow(Base):

@@ -22,6 +22,8 @@ from mougen.tracker.database import database_errors, is_read_only, make_engine, 
 from mougen.tracker.records import (
     EventRecord,
     IssueRecord,
+    MailReceipt,
+    ReceivedRecord,
     SignatureFacts,
     SignatureRecord,
     VersionRecord,
@@ -33,6 +35,7 @@ from mougen.tracker.schema import (
     ChainHeadRow,
     EventRow,
     IssuedPdfRow,
+    MailReceiptRow,
     MouVersionRow,
     SignatureRow,
 )
@@ -135,6 +138,13 @@ class Tracker:
         row = SignatureRow(**asdict(facts), recorded_at=self._clock())
         return self._record_new(row, "signed", f"{facts.mou}/{facts.authority}/{facts.role}")
 
+    def record_receipt(self, receipt: MailReceipt) -> bool:
+        """Record a part of a mailed message (a ``mailed`` event naming the sender, date and
+        Message-ID); False (and no change) if that part of that message is already known."""
+        row = MailReceiptRow(**asdict(receipt), received_at=self._clock())
+        subject = f"{receipt.mailbox}/{receipt.uidvalidity}/{receipt.uid}"
+        return self._record_new(row, "mailed", subject)
+
     def record_extension(
         self, *, mou: str, authority: str, from_sha256: str, archive_path: str, file_sha256: str
     ) -> int:
@@ -190,6 +200,11 @@ class Tracker:
         if mou is not None:
             query = query.where(SignatureRow.mou == mou)
         return self._all(query, SignatureRecord)
+
+    def receipts(self) -> list[ReceivedRecord]:
+        """Every part of every mailed message recorded, oldest first."""
+        query = select(MailReceiptRow).order_by(MailReceiptRow.received_at, MailReceiptRow.uid)
+        return self._all(query, ReceivedRecord)
 
     def events(self, limit: int | None = None) -> list[EventRecord]:
         """The event log (or its newest ``limit`` events), newest last."""

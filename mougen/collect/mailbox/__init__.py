@@ -1,0 +1,27 @@
+"""Collecting returned PDFs from an IMAP mailbox: settings, the connection, reading a
+message, answering its sender, and the run that ties them together."""
+
+from mougen.collect.mailbox.connection import MailboxError
+from mougen.collect.mailbox.run import MessageOutcome, Trust, collect_mailbox, watch
+from mougen.collect.mailbox.settings import (
+    PASSWORD_ENV,
+    MailboxSettings,
+    configured,
+    from_url,
+    replies_mailer,
+    with_password,
+)
+
+__all__ = [
+    "PASSWORD_ENV",
+    "MailboxError",
+    "MailboxSettings",
+    "MessageOutcome",
+    "Trust",
+    "collect_mailbox",
+    "configured",
+    "from_url",
+    "replies_mailer",
+    "watch",
+    "with_password",
+]
