@@ -77,6 +77,7 @@ def test_status_json_shape(run_cli, db_url):
         "signed_at": "2026-03-02T10:30:00+00:00",
         "email": "dcs@windsor-and-maidenhead.example",
         "verdict": "TOTAL_PASSED",
+        "via": None,  # not returned by email
     }
     assert windsor["roles"]["chief-executive"]["signed"] is False
     assert windsor["roles"]["chief-executive"]["signer"] is None
