@@ -1,9 +1,10 @@
 """The demonstration round: every step of mougen on the bundled data, in a new workspace.
 
 It issues every pack of every MoU version, gives the South East a programme CA, has
-Milton Keynes' three signatories sign the version in force in turn, collects and
-verifies the result, invites Oxfordshire's DCS through the web service (to ``outbox/``), and
-writes the se-2018 -> se-2019-20 redline and the dashboard.
+Milton Keynes' three signatories sign the version in force in turn (the second replies by
+email with the file they signed, collected from a saved message as ``collect --mailbox``
+collects one), collects and verifies the result, invites Oxfordshire's DCS through the web
+service (to ``outbox/``), and writes the se-2018 -> se-2019-20 redline and the dashboard.
 Signatories' keys and passphrases are made for the run and never leave memory or a temporary
 folder; the South East CA's passphrase is kept in ``demo-secrets/`` so its CA stays usable.
 """
@@ -14,11 +15,15 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from mougen.collect import collect_inbox
+from mougen import atomic
+from mougen.collect import collect_inbox, collection_trust
+from mougen.collect.mailbox import EmlFolder, Trust, collect_waiting, replies_mailer
 from mougen.config.edit import edit_authority
 from mougen.errors import MougenError
 from mougen.pack import build_packs
@@ -36,6 +41,8 @@ from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace, init_workspace
 
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
+#: The role whose signatory returns their file by email.
+EMAILED = "lead-member"
 #: The authority whose signatories the demo invites through the web service.
 ONLINE_AUTHORITY = "oxfordshire"
 
@@ -60,12 +67,13 @@ def run_demo(
         results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)
         record_issued(ws, results, when)
         say(f"packed   {mou_id}: {len(results)} authorities -> {packs / mou_id}")
-    returned, passphrase = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
+    returned, passphrase, emailed = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
     say(
         f"ca       the South East CA's passphrase is in {passphrase} (the demo's only): "
         f"{command} -w {target} ca issue --passphrase-file {passphrase} ..."
     )
     with Tracker.open(ws.db_url) as tracker:
+        _returned_by_email(ws, tracker, emailed, when, say, command)
         [outcome] = collect_inbox(ws, returned.parent, tracker)
         if outcome.archived is None:
             raise MougenError(f"the demonstration's signed MoU was rejected: {outcome.reason}")
@@ -114,11 +122,45 @@ def _example_addresses(authority: CommentedMap) -> None:
     authority["signatories"] = signatories
 
 
-def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path]:
+def _returned_by_email(
+    ws: Workspace,
+    tracker: Tracker,
+    signed: bytes,
+    when: datetime,
+    say: Callable[[str], None],
+    command: str,
+) -> None:
+    """The lead member replies by email with the file they signed: the reply is saved in
+    ``mail/`` and collected as ``collect --mailbox`` collects a message, answer and all."""
+    lead = ws.catalog.mou(SIGNING_MOU).party(SIGNING_AUTHORITY).signatories.for_role(EMAILED)
+    message = EmailMessage()
+    message["From"] = formataddr((lead.name or "", str(lead.email or "lead@example.org")))
+    message["Subject"] = f"Re: Please sign: {SIGNING_MOU}"
+    message["Message-ID"] = make_msgid(domain="example.org")
+    message["Date"] = format_datetime(when)
+    message.set_content("Signed, attached.")
+    name = f"{SIGNING_MOU}--{SIGNING_AUTHORITY}--signed.pdf"
+    message.add_attachment(signed, maintype="application", subtype="pdf", filename=name)
+    folder = ws.root / "mail"
+    atomic.write_bytes(folder / "reply.eml", message.as_bytes())
+    trust = Trust(*collection_trust(ws))
+    mailer = replies_mailer(ws.root)
+    [got] = collect_waiting(ws, EmlFolder(folder), tracker, trust, mailer)
+    if not got.accepted:
+        raise MougenError(f"the demonstration's emailed file was rejected: {got.files}")
+    say(f"emailed  {got.sender} replied with {name} -> {got.folder} (mail/), answered in outbox/")
+    say(
+        "mailbox  to collect from a real IMAP mailbox: add an [imap] table to web.toml (see"
+        f" README), then {command} -w {ws.root} collect --mailbox [--watch]"
+    )
+
+
+def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path, bytes]:
     """Make a CA, issue the three signatories' certificates, and sign in order into ``inbox``.
 
-    Returns the signed file and the file holding the CA key's passphrase (readable by its
-    owner only), so the demo's CA can issue more certificates afterwards.
+    Returns the signed file; the file holding the CA key's passphrase (readable by its
+    owner only), so the demo's CA can issue more certificates afterwards; and the file the
+    second signatory returns by email.
     """
     region = ws.catalog.mou(SIGNING_MOU).region.id
     ca_pass = secrets.token_urlsafe(24).encode()
@@ -137,4 +179,6 @@ def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path]:
             out = (inbox / "returned.pdf") if step == len(ROLE_IDS) else Path(keys) / f"{step}.pdf"
             sign_pdf(pdf, role, load_pkcs12(p12, p12_pass), out)
             pdf = out
-    return pdf, passphrase
+            if role == EMAILED:
+                emailed = out.read_bytes()
+    return pdf, passphrase, emailed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -25,7 +26,10 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "collected returned.pdf -> signed/se-2019-20/milton-keynes/" in result.output
     assert len(list((target / "packs").glob("*/*.zip"))) == 103
-    [filed] = (target / "signed" / "se-2019-20" / "milton-keynes").glob("*.pdf")
+    # the lead member's file came by email first; then the fully signed one by the inbox
+    assert "emailed  Cllr Zoe Nolan" in result.output and "-> mougen/processed" in result.output
+    filed = target / result.output.split("collected returned.pdf -> ")[1].split()[0]
+    assert len(list(filed.parent.glob("*.pdf"))) == 2
 
     ws = Workspace(target)
     report = verify_file(filed, workspace_trust_roots(ws))
@@ -38,6 +42,8 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path, monkeypatch):
     with Tracker.open(ws.db_url) as tracker:
         assert len(tracker.issues()) == 103
         assert tracker.verify_log() == []
+        [receipt] = tracker.receipts()
+    assert receipt.accepted and receipt.sender.startswith("Cllr Zoe Nolan")
     assert "fully executed" in result.output
     redline = target / "redlines" / "se-2018--se-2019-20.docx"
     accepted = subprocess.run(
@@ -84,8 +90,14 @@ def _the_region_file_keeps_its_layout(ws: Workspace) -> None:
 
 def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
     """The demo's workspace, served: Milton Keynes signed, Oxfordshire's DCS invited."""
-    [invitation] = (ws.root / "outbox").glob("*.eml")
-    assert "To: dcs.oxfordshire@example.org" in invitation.read_text()
+    sent = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in (ws.root / "outbox").glob("*.eml")
+    ]
+    [invitation] = [m for m in sent if not m["Subject"].startswith("Re:")]
+    assert invitation["To"] == "dcs.oxfordshire@example.org"
+    [answer] = [m for m in sent if m["Subject"].startswith("Re: Please sign")]
+    assert "the Lead Member for Children’s Services of Milton Keynes" in answer.get_content()
     with Tracker.open(ws.db_url) as tracker:
         RoundStore(tracker).add_user("demo", "a demo password only", Actor("test", None))
     client = create_app(Workspace(ws.root)).test_client()

@@ -271,6 +271,15 @@ def test_return_by_date_is_in_the_emails(run_cli, ws, client):
     assert saved.status_code == 302
     run_cli("invite", MOU, "--authority", AUTHORITY)
     assert "Please return it by 31 January 2027" in _outbox(ws)[0].get_content()
+    assert _outbox(ws)[0]["Reply-To"] is None  # no collection mailbox configured
+
+
+def test_invitations_ask_for_replies_at_the_collection_mailbox(run_cli, ws):
+    (ws.root / "web.toml").write_text(
+        '[imap]\nhost = "imap.example.org"\nuser = "sli"\naddress = "returns@example.org"\n'
+    )
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    assert str(_outbox(ws)[0]["Reply-To"]) == "returns@example.org"
 
 
 def test_coordinator_upload_passes_the_round_on(ws, client, tmp_path, run_cli, web_programme):

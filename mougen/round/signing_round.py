@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mougen.collect import Accepted, file_accepted
 from mougen.collect.checks import Rejection
+from mougen.collect.mailbox import configured
 from mougen.digest import sha256_hex
 from mougen.errors import ConfigError, MougenError
 from mougen.mail import Mailer, outbox_dir
@@ -192,6 +193,9 @@ class SigningRound:
             self.store.round(state.mou).return_by,
             reminder=reminder,
         )
+        collection = configured(self.ws.root)  # collect --mailbox's [imap] table
+        if collection is not None and collection.reply_to:
+            message["Reply-To"] = collection.reply_to  # so a reply with the file just works
         kind = "reminder" if reminder else "invitation"
         self._send(message, kind, state.mou, state.authority, actor)
         return Sent(state.mou, state.authority, role_id, email)

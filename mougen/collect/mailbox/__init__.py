@@ -2,7 +2,14 @@
 message, answering its sender, and the run that ties them together."""
 
 from mougen.collect.mailbox.connection import MailboxError
-from mougen.collect.mailbox.run import MessageOutcome, Trust, collect_mailbox, watch
+from mougen.collect.mailbox.folder import EmlFolder, Folder
+from mougen.collect.mailbox.run import (
+    MessageOutcome,
+    Trust,
+    collect_mailbox,
+    collect_waiting,
+    watch,
+)
 from mougen.collect.mailbox.settings import (
     PASSWORD_ENV,
     MailboxSettings,
@@ -14,11 +21,14 @@ from mougen.collect.mailbox.settings import (
 
 __all__ = [
     "PASSWORD_ENV",
+    "EmlFolder",
+    "Folder",
     "MailboxError",
     "MailboxSettings",
     "MessageOutcome",
     "Trust",
     "collect_mailbox",
+    "collect_waiting",
     "configured",
     "from_url",
     "replies_mailer",

@@ -19,7 +19,8 @@ def reply(letter: Letter, outcomes: Sequence[Outcome], catalog: Catalog) -> Emai
         return None
     message = EmailMessage()
     message["To"] = letter.address
-    message["Subject"] = "Re: " + (letter.subject or "your signed document")
+    subject = letter.subject or "your signed document"
+    message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
     if letter.message_id:
         message["In-Reply-To"] = letter.message_id
         message["References"] = letter.message_id

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from asn1crypto import crl, x509
 
 from mougen.collect.collector import Outcome, collect_bytes
-from mougen.collect.mailbox.connection import Mailbox, MailboxError, opened
+from mougen.collect.mailbox.connection import MailboxError, opened
+from mougen.collect.mailbox.folder import Folder
 from mougen.collect.mailbox.letters import Attachment, Letter, read_letter
 from mougen.collect.mailbox.replies import reply
 from mougen.collect.mailbox.settings import MailboxSettings
@@ -102,7 +103,7 @@ def watch(
 
 
 def collect_waiting(
-    ws: Workspace, box: Mailbox, tracker: Tracker, trust: Trust, mailer: Mailer | None
+    ws: Workspace, box: Folder, tracker: Tracker, trust: Trust, mailer: Mailer | None
 ) -> list[MessageOutcome]:
     """Collect each message waiting in the open folder; those already reported are left out."""
     sweep_incoming(ws)
@@ -111,7 +112,7 @@ def collect_waiting(
 
 
 def _collect_message(
-    ws: Workspace, box: Mailbox, tracker: Tracker, uid: int, trust: Trust, mailer: Mailer | None
+    ws: Workspace, box: Folder, tracker: Tracker, uid: int, trust: Trust, mailer: Mailer | None
 ) -> MessageOutcome | None:
     size = box.size(uid)
     if size is None:
@@ -147,7 +148,7 @@ def _collect_part(ws: Workspace, tracker: Tracker, part: Attachment, trust: Trus
 
 
 def _refuse_whole(
-    box: Mailbox,
+    box: Folder,
     tracker: Tracker,
     uid: int,
     letter: Letter,
@@ -178,7 +179,7 @@ def _answer(
 
 
 def _receipt(
-    box: Mailbox, uid: int, letter: Letter, part: str, name: str, outcome: Outcome | None
+    box: Folder, uid: int, letter: Letter, part: str, name: str, outcome: Outcome | None
 ) -> MailReceipt:
     return MailReceipt(
         mailbox=box.settings.name,
