@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.collect_output import entry, line, run_mailbox
+from mougen.cli.collect_output import entry, line, mailbox_settings, run_mailbox
 from mougen.cli.options import (
     crl_option,
     echo_json,
@@ -16,8 +16,8 @@ from mougen.cli.options import (
     trust_option,
 )
 from mougen.cli.tracking import open_tracker
-from mougen.collect import collect_inbox
-from mougen.collect.mailbox import PASSWORD_ENV
+from mougen.collect import collect_inbox, collection_trust
+from mougen.collect.mailbox import PASSWORD_ENV, Trust
 from mougen.printable import printable
 from mougen.workspace import Workspace
 
@@ -72,7 +72,9 @@ def collect(
     if mailbox_url is not None:
         if inbox is not None:
             raise click.UsageError("give INBOX or --mailbox, not both")
-        run_mailbox(ws, mailbox_url, watch, password_file, no_replies, trust, crls, as_json)
+        settings = mailbox_settings(ws, mailbox_url, password_file)
+        checks = Trust(*collection_trust(ws, trust, crls))
+        run_mailbox(ws, settings, checks, watching=watch, replies=not no_replies, as_json=as_json)
         return
     if inbox is None:
         raise click.UsageError("give an INBOX folder, or --mailbox")

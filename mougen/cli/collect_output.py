@@ -9,7 +9,7 @@ import click
 
 from mougen.cli.options import echo_json, fail
 from mougen.cli.tracking import open_tracker
-from mougen.collect import Outcome, collection_trust
+from mougen.collect import Outcome
 from mougen.collect.mailbox import (
     MailboxError,
     MailboxSettings,
@@ -29,20 +29,16 @@ from mougen.workspace import Workspace
 
 def run_mailbox(
     ws: Workspace,
-    url: str,
+    settings: MailboxSettings,
+    checks: Trust,
+    *,
     watching: bool,
-    password_file: Path | None,
-    no_replies: bool,
-    trust: tuple[Path, ...],
-    crls: tuple[Path, ...],
+    replies: bool,
     as_json: bool,
 ) -> None:
     """Collect from the mailbox once (or for ever, with ``watching``) and report."""
-    settings = with_password(_settings(ws, url), password_file)
-    roots, crl_list = collection_trust(ws, trust, crls)
-    mailer = replies_mailer(ws.root) if settings.replies and not no_replies else None
+    mailer = replies_mailer(ws.root) if settings.replies and replies else None
     with open_tracker(ws, write=True) as tracker:
-        checks = Trust(roots, crl_list)
         if watching:
             watch(ws, settings, tracker, checks, mailer, lambda o: _report(ws, o, as_json))
         outcomes = collect_mailbox(ws, settings, tracker, checks, mailer)
@@ -58,13 +54,14 @@ def run_mailbox(
         fail(1)
 
 
-def _settings(ws: Workspace, url: str) -> MailboxSettings:
+def mailbox_settings(ws: Workspace, url: str, password_file: Path | None) -> MailboxSettings:
+    """The mailbox named by ``url`` (empty: web.toml's ``[imap]``), with its password."""
     base = configured(ws.root)
     if url:
-        return from_url(url, base)
+        return with_password(from_url(url, base), password_file)
     if base is None:
         raise MougenError("no [imap] table in web.toml: give --mailbox imaps://USER@HOST/FOLDER")
-    return base
+    return with_password(base, password_file)
 
 
 def _report(ws: Workspace, outcome: MessageOutcome | MailboxError, as_json: bool) -> None:
