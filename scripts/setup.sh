@@ -2,6 +2,8 @@
 # Set up a fresh machine: the Debian tools the tests use, and a venv with mougen in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# dovecot-imapd: the tests start their own Dovecot (own config, port, state and sockets under a
+# temporary folder), so a system Dovecot that Debian may start neither interferes nor is needed.
 DEBIAN_PACKAGES=(poppler-utils qpdf pandoc softhsm2 libnss3-tools postgresql chromium chromium-driver libreoffice-writer-nogui fonts-dejavu-core fonts-wqy-microhei fonts-noto-core tesseract-ocr tesseract-ocr-eng python3-uno dovecot-imapd)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

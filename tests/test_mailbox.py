@@ -247,3 +247,23 @@ def test_a_password_on_the_command_line_is_refused(run_cli, workspace, tmp_path)
     result = run_cli("collect", "--mailbox", "imaps://u:secret@127.0.0.1/INBOX")
     assert result.exit_code == 1
     assert "no password in a URL" in result.output
+
+
+def test_settings_mistakes_are_one_line_each(run_cli, workspace, monkeypatch):
+    monkeypatch.delenv("MOUGEN_IMAP_PASSWORD", raising=False)
+    no_password = run_cli("collect", "--mailbox", "imaps://u@127.0.0.1/INBOX")
+    assert no_password.exit_code == 1
+    assert "no IMAP password: give --password-file FILE" in no_password.output
+    (workspace.root / "web.toml").write_text('[imap]\nhost = "h"\nuser = "u"\ncolour = "red"\n')
+    unknown = run_cli("collect", "--mailbox")
+    assert unknown.exit_code == 1 and "imap.colour: unknown key" in unknown.output
+    bad_url = run_cli("collect", "--mailbox", "https://u@h/INBOX")
+    assert bad_url.exit_code == 1 and "expected imaps://USER@HOST" in bad_url.output
+
+
+def test_a_server_certificate_not_trusted_is_refused(run_cli, tmp_path, mailbox, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "root.pem"))  # not the server's issuer
+    result = collect(run_cli, mailbox, tmp_path)
+    assert result.exit_code == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in result.output or "certificate" in result.output
+    assert "Traceback" not in result.output
