@@ -257,6 +257,7 @@ def test_settings_mistakes_are_one_line_each(run_cli, workspace, monkeypatch):
     (workspace.root / "web.toml").write_text('[imap]\nhost = "h"\nuser = "u"\ncolour = "red"\n')
     unknown = run_cli("collect", "--mailbox")
     assert unknown.exit_code == 1 and "imap.colour: unknown key" in unknown.output
+    (workspace.root / "web.toml").unlink()
     bad_url = run_cli("collect", "--mailbox", "https://u@h/INBOX")
     assert bad_url.exit_code == 1 and "expected imaps://USER@HOST" in bad_url.output
 
@@ -265,5 +266,5 @@ def test_a_server_certificate_not_trusted_is_refused(run_cli, tmp_path, mailbox,
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "root.pem"))  # not the server's issuer
     result = collect(run_cli, mailbox, tmp_path)
     assert result.exit_code == 1
-    assert "CERTIFICATE_VERIFY_FAILED" in result.output or "certificate" in result.output
+    assert "CERTIFICATE_VERIFY_FAILED" in result.output
     assert "Traceback" not in result.output

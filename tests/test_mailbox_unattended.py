@@ -119,6 +119,8 @@ def test_watch_picks_up_new_mail_with_idle_and_survives_a_server_restart(
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    assert b"Traceback" not in proc.stderr.read()
+    stderr = proc.stderr.read()
+    assert b"Traceback" not in stderr
+    assert b"; reconnecting" in stderr, stderr
     with Tracker.open(workspace.db_url) as tracker:
         assert len(tracker.signatures()) == 3

@@ -137,7 +137,9 @@ def _failures(settings: MailboxSettings) -> Iterator[None]:
         yield
     except (IMAPClientError, OSError) as exc:  # (timeouts and TLS errors are OSErrors)
         where = f"imap {settings.user}@{settings.host}:{settings.port}/{settings.folder}"
-        text = exc.args[0] if exc.args else type(exc).__name__
+        # (an IMAP error carries the server's words; an OSError's str names the errno or
+        # the TLS problem, such as CERTIFICATE_VERIFY_FAILED)
+        text = exc.args[0] if isinstance(exc, IMAPClientError) and exc.args else str(exc)
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        raise MailboxError(f"{where}: {text}") from None
+        raise MailboxError(f"{where}: {text or type(exc).__name__}") from None
