@@ -268,3 +268,21 @@ def test_a_server_certificate_not_trusted_is_refused(run_cli, tmp_path, mailbox,
     assert result.exit_code == 1
     assert "CERTIFICATE_VERIFY_FAILED" in result.output
     assert "Traceback" not in result.output
+
+
+def test_limits_on_attachments_and_nesting_are_applied_before_decoding():
+    from mougen.collect.mailbox.letters import MAX_ATTACHMENTS, MAX_DEPTH, read_letter
+
+    many = letter(*((f"{n}.pdf", b"%PDF-1.7 x") for n in range(MAX_ATTACHMENTS + 5)))
+    read = read_letter(many.as_bytes())
+    assert len(read.attachments) == MAX_ATTACHMENTS
+    assert f"more than {MAX_ATTACHMENTS} attachments: the rest were not read" in read.problems
+
+    nested = letter(("deep.pdf", b"%PDF-1.7 x"))
+    for _ in range(MAX_DEPTH + 2):  # forwarded, and forwarded again...
+        outer = letter()
+        outer.add_attachment(nested)
+        nested = outer
+    read = read_letter(nested.as_bytes())
+    assert read.attachments == ()
+    assert f"parts nested more than {MAX_DEPTH} deep were not read" in read.problems
