@@ -103,7 +103,7 @@ userdb {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    port = {starttls_port}
   }}
   inet_listener imaps {{
     port = {port}
@@ -129,6 +129,7 @@ class ImapServer:
         self.root = root = Path(tempfile.mkdtemp(prefix="mougen-imap-"))
         root.chmod(0o711)
         self.port = free_port()
+        self.starttls_port = free_port()  # plain IMAP, where login needs STARTTLS first
         self.cert = root / "server.cert"
         self._handed = 0
         _self_signed(self.cert, root / "server.key")
@@ -146,11 +147,18 @@ class ImapServer:
         self.config = root / "dovecot.conf"
         self.config.write_text(
             _CONFIG.format(
-                root=root, uid=owner.pw_uid, gid=owner.pw_gid, port=self.port, users=users
+                root=root,
+                uid=owner.pw_uid,
+                gid=owner.pw_gid,
+                port=self.port,
+                starttls_port=self.starttls_port,
+                users=users,
             )
         )
 
-    def url(self, user: str = USER) -> str:
+    def url(self, user: str = USER, *, starttls: bool = False) -> str:
+        if starttls:
+            return f"imap://{user}@127.0.0.1:{self.starttls_port}/INBOX"
         return f"imaps://{user}@127.0.0.1:{self.port}/INBOX"
 
     def new_user(self) -> str:

@@ -262,6 +262,15 @@ def test_settings_mistakes_are_one_line_each(run_cli, workspace, monkeypatch):
     assert bad_url.exit_code == 1 and "expected imaps://USER@HOST" in bad_url.output
 
 
+def test_starttls_on_the_plain_port(run_cli, workspace, issued, pki, tmp_path, mailbox):
+    server, user = mailbox
+    append(mailbox, letter(("signed.pdf", signed(pki, issued, tmp_path))))
+    url = server.url(user, starttls=True)
+    result = run_cli("collect", "--mailbox", url, "--trust", str(tmp_path / "root.pem"))
+    assert result.exit_code == 0, result.output
+    assert len(_signatures(workspace)) == 1
+
+
 def test_a_server_certificate_not_trusted_is_refused(run_cli, tmp_path, mailbox, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "root.pem"))  # not the server's issuer
     result = collect(run_cli, mailbox, tmp_path)

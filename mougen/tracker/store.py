@@ -201,9 +201,11 @@ class Tracker:
             query = query.where(SignatureRow.mou == mou)
         return self._all(query, SignatureRecord)
 
-    def receipts(self) -> list[ReceivedRecord]:
-        """Every part of every mailed message recorded, oldest first."""
+    def receipts(self, mailbox: str | None = None) -> list[ReceivedRecord]:
+        """The parts of mailed messages recorded (from one mailbox, or all), oldest first."""
         query = select(MailReceiptRow).order_by(MailReceiptRow.received_at, MailReceiptRow.uid)
+        if mailbox is not None:
+            query = query.where(MailReceiptRow.mailbox == mailbox)
         return self._all(query, ReceivedRecord)
 
     def events(self, limit: int | None = None) -> list[EventRecord]:

@@ -107,7 +107,13 @@ def collect_waiting(
 ) -> list[MessageOutcome]:
     """Collect each message waiting in the open folder; those already reported are left out."""
     sweep_incoming(ws)
-    outcomes = (_collect_message(ws, box, tracker, uid, trust, mailer) for uid in box.waiting())
+    left = {  # messages without a PDF, reported already: not fetched again
+        r.uid
+        for r in tracker.receipts(box.settings.name)
+        if r.part_sha256 == NO_PDF and r.uidvalidity == box.uidvalidity
+    }
+    uids = [uid for uid in box.waiting() if uid not in left]
+    outcomes = (_collect_message(ws, box, tracker, uid, trust, mailer) for uid in uids)
     return [o for o in outcomes if o is not None]
 
 
