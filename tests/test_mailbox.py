@@ -139,6 +139,9 @@ def test_a_reply_with_the_signed_pdf_is_accepted_recorded_and_answered(
     status = json.loads(run_cli("status", MOU, "--json").output)
     [kent] = [row for row in status if row["authority"] == "kent"]
     assert kent["roles"]["dcs"]["via"]["message_id"] == message["Message-ID"]
+    dashboard = tmp_path / "dashboard.html"
+    assert run_cli("report", MOU, "--html", str(dashboard)).exit_code == 0
+    assert "returned by email from Michael Bracey" in dashboard.read_text()
 
     again = collect(run_cli, mailbox, tmp_path)
     assert again.exit_code == 0 and "0 accepted, 0 not" in again.output
