@@ -298,3 +298,23 @@ def test_limits_on_attachments_and_nesting_are_applied_before_decoding():
     read = read_letter(nested.as_bytes())
     assert read.attachments == ()
     assert f"parts nested more than {MAX_DEPTH} deep were not read" in read.problems
+
+
+def test_where_the_server_cannot_move_a_done_message_is_flagged(
+    workspace, issued, pki, tmp_path, mailbox
+):
+    from mougen.collect import collection_trust
+    from mougen.collect.mailbox import Trust, collect_waiting, from_url, with_password
+    from mougen.collect.mailbox.connection import DONE_FLAG, opened
+
+    server, user = mailbox
+    append(mailbox, letter(("signed.pdf", signed(pki, issued, tmp_path))))
+    settings = with_password(from_url(server.url(user), None), None)
+    trust = Trust(*collection_trust(workspace, [tmp_path / "root.pem"]))
+    with Tracker.open(workspace.db_url) as tracker, opened(settings) as box:
+        box.can_move = False  # as on a server without MOVE
+        [done] = collect_waiting(workspace, box, tracker, trust, None)
+        assert done.accepted and done.folder == f"flagged {DONE_FLAG.decode()}"
+        assert collect_waiting(workspace, box, tracker, trust, None) == []
+    assert folders(mailbox) == {"INBOX": 1}, "left in place, flagged, never deleted"
+    assert len(_signatures(workspace)) == 1
