@@ -27,8 +27,13 @@ def document_data(document: Document, *, title: str, footer: str = "") -> dict[s
         "title": title,
         "footer": footer,
         "page": {"size": list(document.page_size_mm), "margins": list(document.margins_mm)},
-        "blocks": _with_lists(
-            [_block(block, keep=keep) for block, keep in zip(blocks, _keeps(blocks), strict=True)]
+        "blocks": signature_section(
+            _with_lists(
+                [
+                    _block(block, keep=keep)
+                    for block, keep in zip(blocks, _keeps(blocks), strict=True)
+                ]
+            )
         ),
         "footnotes": {
             str(note.id): [_run(r) for p in note.paragraphs for r in p.runs if r.footnote is None]
@@ -53,6 +58,92 @@ def _with_lists(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 {"kind": "list", "level": block["level"], "keep": block["keep"], "items": [block]}
             )
     return out
+
+
+def signature_section(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``blocks`` with the signature section gathered into one ``signatures`` block.
+
+    The section is the lead-in that commits the signatories ("Signatures provided
+    below ..."), the lines before the first role ("Name of Local Authority ...",
+    "Signed for ... by") and each role's block: its heading, its signature line and
+    the lines after it ("Date"). The template keeps it on one page, or, where it
+    cannot, breaks it only between whole role blocks.
+    """
+    anchored = [i for i, b in enumerate(blocks) if _anchored(b)]
+    if not anchored:
+        return blocks
+    start, end = _section_start(blocks, anchored[0]), _block_end(blocks, anchored[-1])
+    roles: list[list[dict[str, Any]]] = []
+    at = _role_start(blocks, start, anchored[0])
+    head = blocks[start:at]
+    for anchor in anchored:
+        if anchor < at:
+            continue  # a second anchor inside one block (a table of roles)
+        stop = _block_end(blocks, anchor)
+        roles.append(blocks[at:stop])
+        at = stop
+    section = {
+        "kind": "signatures",
+        "keep": False,
+        # a page break Word puts before any of it goes before the whole section
+        "page_break": any(b.get("page_break") for b in blocks[start:end]),
+        "head": [{**b, "page_break": False} for b in head],
+        "roles": [[{**b, "page_break": False} for b in role] for role in roles],
+    }
+    return [*blocks[:start], section, *blocks[end:]]
+
+
+def _anchored(block: dict[str, Any]) -> bool:
+    """Whether a block holds a signature field."""
+    if block["kind"] == "table":
+        return bool(block["signatures"])
+    return block["kind"] == "paragraph" and block["anchor"] is not None
+
+
+def _heading(block: dict[str, Any]) -> bool:
+    return block["kind"] == "paragraph" and str(block["style"]).startswith(
+        ("Heading", "Title", "Subtitle")
+    )
+
+
+def _section_start(blocks: list[dict[str, Any]], first: int) -> int:
+    """Where the section begins: the lines that keep with the first role, and before
+    them the paragraph that leads into them straight after a heading."""
+    start = first
+    while start > 0 and blocks[start - 1]["keep"]:
+        start -= 1
+    lead_in = start - 1
+    if (
+        lead_in > 0
+        and blocks[lead_in]["kind"] == "paragraph"
+        and blocks[lead_in]["style"] not in HANGING
+        and not _heading(blocks[lead_in])
+        and not _anchored(blocks[lead_in])
+        and _heading(blocks[lead_in - 1])
+    ):
+        start = lead_in
+    return start
+
+
+def _role_start(blocks: list[dict[str, Any]], start: int, first: int) -> int:
+    """Where the first role's block begins: at its heading, or at its signature line."""
+    headings = [i for i in range(start, first) if _heading(blocks[i])]
+    return headings[-1] if headings else first
+
+
+def _block_end(blocks: list[dict[str, Any]], anchor: int) -> int:
+    """Just after a role's block: its signature line and the lines that follow it
+    ("Date"), up to the next role's heading or lines that keep with the next role."""
+    end = anchor + 1
+    while (
+        end < len(blocks)
+        and blocks[end]["kind"] == "paragraph"
+        and blocks[end]["style"] == "Signature Line"
+        and blocks[end]["anchor"] is None
+        and not blocks[end]["keep"]
+    ):
+        end += 1
+    return end
 
 
 def _keeps(blocks: tuple[Paragraph | Table, ...]) -> list[bool]:
