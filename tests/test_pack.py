@@ -81,11 +81,22 @@ def test_cover_sheet_says_who_signs_how_and_the_hash(workspace, tmp_path):
 
 def test_cover_sheet_shows_the_return_by_date(run_cli, workspace, tmp_path):
     result = run_cli(
-        "pack", "se-2018", "-a", "kent", "-o", str(tmp_path), "--return-by", "2026-12-18"
+        "pack",
+        "se-2018",
+        "-a",
+        "kent",
+        "-o",
+        str(tmp_path),
+        "--return-by",
+        "2026-12-04",
+        "--date",
+        "2026-11-02",
     )
     assert result.exit_code == 0, result.output
     cover = " ".join(pdftotext(tmp_path / "se-2018--kent" / "cover-sheet.pdf", raw=False).split())
-    assert "by 18 December 2026" in cover
+    # one date style everywhere, as the emails write it: no leading zero
+    assert "by 4 December 2026" in cover and "2 November 2026" in cover
+    assert "04 December" not in cover and "02 November" not in cover
     [plain] = build_packs(workspace, "se-2018", ["kent"], tmp_path / "plain", WHEN)
     assert "December 2026" not in pdftotext(plain.folder / "cover-sheet.pdf", raw=False)
 

@@ -57,9 +57,11 @@ def _same(actual: list[str], expected: list[str]) -> None:
 
 @pytest.mark.parametrize("mou_id", CASES)
 def test_pdf_carries_every_seed_word_in_order(rendered, bundled, mou_id):
-    _, fills = CASES[mou_id]
-    title = bundled.catalog.mou(mou_id).mou.title
-    _same(mou_words(rendered[mou_id][1], mou_id, title), seed_words(mou_id, fills))
+    slug, fills = CASES[mou_id]
+    entry = bundled.catalog.mou(mou_id)
+    # the footer names the council after the title (the "·" between is not a word)
+    running = f"{entry.mou.title} {entry.party(slug).council}"
+    _same(mou_words(rendered[mou_id][1], mou_id, running), seed_words(mou_id, fills))
 
 
 @pytest.mark.parametrize("mou_id", CASES)
@@ -117,6 +119,16 @@ def test_fields_sit_on_the_signature_page_above_their_lines(rendered, mou_id):
         assert y1 - y0 >= 40, "room for a visible signature"
 
 
+@pytest.mark.parametrize("mou_id", CASES)
+def test_every_page_footer_names_the_council(rendered, bundled, mou_id):
+    council = bundled.catalog.mou(mou_id).party(CASES[mou_id][0]).council
+    pages = pdftotext(rendered[mou_id][1], raw=False).split("\f")[:-1]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        footer = " ".join(" ".join(page.split()).rsplit("Page", 1)[0].split()[-12:])
+        assert " ".join(council.split()) in " ".join(page.split()), f"page {number}: {footer}"
+
+
 def test_fonts_are_embedded(rendered):
     listing = subprocess.run(
         ["pdffonts", str(rendered["em-2015"][1])], capture_output=True, text=True, check=True
@@ -172,6 +184,8 @@ def test_render_marks_every_page_a_preview_and_pack_does_not(run_cli, tmp_path):
     issued = pdftotext(tmp_path / "p" / "em-2015--derby" / "em-2015--derby.pdf", raw=False)
     note = "Preview, not for signature"
     assert preview and all(note in " ".join(page.split()) for page in preview)
+    assert "“mougen pack”" in " ".join(preview[0].split())
+    assert "`" not in "".join(preview), "the banner prints the command, not Markdown"
     assert note not in issued
     assert sorted(signature_fields(tmp_path / "r" / "em-2015--derby.pdf")) == sorted(ROLE_IDS)
 

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "textcolumns",
         "atomic",
         "printable",
+        "dates",
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from mougen.config import Authority
 from mougen.config.catalog import MouEntry
+from mougen.dates import day_in_words
 from mougen.roles import ROLES
 from mougen.typeset import typeset
 
@@ -50,10 +51,10 @@ def cover_data(
         "mou_id": entry.mou.id,
         "council": authority.council,
         "slug": authority.slug,
-        "issued": f"{when:%d %B %Y}",
+        "issued": day_in_words(when),
         "signatories": signatories,
         "pdf_name": pdf_name,
         "pdf_sha256": pdf_sha256,
         "return_to": entry.region.return_to or f"the {entry.region.name} programme coordinator",
-        "return_by": f"{return_by:%d %B %Y}" if return_by is not None else None,
+        "return_by": day_in_words(return_by) if return_by is not None else None,
     }

@@ -20,12 +20,15 @@ _LEADING_LABEL = re.compile(rf"^\s*({CLAUSE_LABEL})\s+")
 _PIECES = re.compile(r"(\t|\n)")
 
 
-def document_data(document: Document, *, title: str, footer: str = "") -> dict[str, Any]:
-    """The data for ``mou.typ``: page, title, footer note, blocks and footnotes."""
+def document_data(
+    document: Document, *, title: str, footer: str = "", party: str = ""
+) -> dict[str, Any]:
+    """The data for ``mou.typ``: page, title, footer note and party, blocks and footnotes."""
     blocks = document.blocks
     return {
         "title": title,
         "footer": footer,
+        "party": party,
         "page": {"size": list(document.page_size_mm), "margins": list(document.margins_mm)},
         "blocks": signature_section(
             _with_lists(

@@ -39,16 +39,18 @@ def write_pdf(
     title: str,
     when: datetime | None = None,
     footer: str = "",
+    party: str = "",
     standards: Sequence[Standard] = ARCHIVAL,
 ) -> LaidOut:
     """Lay out ``document``; ``title`` goes in the footer and metadata, ``when`` in the dates.
 
-    ``footer`` is an extra line printed under the title on every page (a preview's mark).
+    ``footer`` is an extra line printed under the title on every page (a preview's mark);
+    ``party``, the council the document is made out to, follows the title there.
     """
     when = when or datetime.now(UTC)
     result = typeset(
         "mou.typ",
-        document_data(document, title=title, footer=footer),
+        document_data(document, title=title, footer=footer, party=party),
         when=when,
         standards=standards,
     )

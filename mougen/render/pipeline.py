@@ -18,21 +18,24 @@ from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
 
 #: The footer line of a preview: where the PDF to sign comes from instead.
-PREVIEW_NOTE = "Preview, not for signature: sign the PDF in the pack that `mougen pack` makes."
+PREVIEW_NOTE = "Preview, not for signature: sign the PDF in the pack that “mougen pack” makes."
 
 
 @dataclass(frozen=True)
 class Rendered:
     """One rendered MoU: the DOCX to read, the model read from it, and the signable PDF.
 
-    The PDF is laid out when first asked for, so callers that need only the words (the
-    review calendar, checks, redlines) do not pay for the layout.
+    ``party`` is the council the document is made out to, which every page's footer
+    names (empty for a placeholder rendering). The PDF is laid out when first asked
+    for, so callers that need only the words (the review calendar, checks, redlines)
+    do not pay for the layout.
     """
 
     docx: bytes
     document: Document
     title: str
     when: datetime
+    party: str = ""
 
     @cached_property
     def pdf(self) -> bytes:
@@ -48,7 +51,9 @@ class Rendered:
         return self._signable(footer=PREVIEW_NOTE)
 
     def _signable(self, footer: str) -> bytes:
-        laid_out = write_pdf(self.document, title=self.title, when=self.when, footer=footer)
+        laid_out = write_pdf(
+            self.document, title=self.title, when=self.when, footer=footer, party=self.party
+        )
         return add_signature_fields(laid_out.pdf, laid_out.placements)
 
 
@@ -57,8 +62,9 @@ def render_authority(
 ) -> Rendered:
     """Render ``mou_id`` for the party ``slug``."""
     entry = ws.catalog.mou(mou_id)
-    context = authority_context(entry, entry.party(slug))
-    return render_entry(ws.template_path(mou_id), entry, context, when)
+    party = entry.party(slug)
+    context = authority_context(entry, party)
+    return render_entry(ws.template_path(mou_id), entry, context, when, party=party.council)
 
 
 def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = None) -> Rendered:
@@ -67,8 +73,12 @@ def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = No
     return render_entry(ws.template_path(mou_id), entry, placeholder_context(entry), when)
 
 
-def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime | None) -> Rendered:
-    """Render a template with a context: the DOCX and its model (the PDF on demand)."""
+def render_entry(
+    template: Path, entry: MouEntry, context: dict, when: datetime | None, *, party: str = ""
+) -> Rendered:
+    """Render a template with a context: the DOCX and its model (the PDF on demand).
+
+    ``party`` is the council named in the PDF's footer."""
     when = when or datetime.now(UTC).replace(microsecond=0)
     docx = render_docx(template, context, when)
     document = read_docx(docx, template)
@@ -80,4 +90,4 @@ def render_entry(template: Path, entry: MouEntry, context: dict, when: datetime 
             + ")",
             template,
         )
-    return Rendered(docx, document, entry.mou.title, when)
+    return Rendered(docx, document, entry.mou.title, when, party)

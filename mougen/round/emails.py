@@ -6,6 +6,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 
 from mougen.config.catalog import MouEntry
+from mougen.dates import day_in_words
 from mougen.roles import role
 
 
@@ -18,7 +19,7 @@ def _message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def _return_by(when: date | None) -> str:
-    return f"Please return it by {when:%-d %B %Y}.\n\n" if when else ""
+    return f"Please return it by {day_in_words(when)}.\n\n" if when else ""
 
 
 def invitation(
@@ -44,7 +45,7 @@ def invitation(
         f"The page shows the document, explains how to sign it with your own certificate "
         f"(Adobe Acrobat Reader, a smartcard, or mougen sign), and takes the signed file back.\n\n"
         f"{_return_by(return_by)}"
-        f"The link works until {expires:%-d %B %Y}.\n"
+        f"The link works until {day_in_words(expires)}.\n"
     )
     return _message(to, f"{prefix}Please sign: {entry.mou.title} ({authority.name})", body)
 

@@ -25,6 +25,7 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
+from mougen.dates import DAY_MONTH_YEAR
 from mougen.errors import SigningError
 from mougen.printable import printable
 from mougen.roles import Role
@@ -39,7 +40,7 @@ STAMP_FONTS = (
 #: Where the letters of other scripts are looked for (fonts-noto-core: Devanagari, Bengali,
 #: Gurmukhi, Tamil, Thai, Ethiopic and most other living scripts), one font per script.
 FALLBACK_FONTS = Path("/usr/share/fonts/truetype/noto")
-_TIMESTAMP_FORMAT = "%d %B %Y %H:%M %Z"
+_TIMESTAMP_FORMAT = f"{DAY_MONTH_YEAR} %H:%M %Z"
 #: What the signing time can hold (English month names, a zone abbreviation).
 _TIMESTAMP_CHARACTERS = string.ascii_letters + string.digits + ": +-"
 _FONT_SIZE = 10
