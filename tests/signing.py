@@ -30,6 +30,8 @@ def field_area(pdf: Path, role: str) -> tuple[int, list[float], float]:
     for number, page in enumerate(reader.pages, start=1):
         for annot in page.get("/Annots") or []:
             widget = annot.get_object()
+            if widget.get("/Subtype") != "/Widget":
+                continue  # a link (a footnote's), not a field
             field = widget if "/T" in widget else widget["/Parent"].get_object()
             if field.get("/T") == role:
                 return number, [float(v) for v in widget["/Rect"]], float(page.mediabox.top)

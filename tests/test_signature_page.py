@@ -137,6 +137,7 @@ def test_signature_page_has_no_overlaps_and_each_field_sits_by_its_title(
 ):
     slug = max(bundled.catalog.mou(mou_id).mou.parties, key=len)  # the longest name
     pdf = all_rendered[mou_id, slug]
+    label_heights: set[float] = set()
     for role_id, field in signature_fields(pdf).items():
         page = field["page"] + 1
         found = words(pdf, page)
@@ -146,15 +147,22 @@ def test_signature_page_has_no_overlaps_and_each_field_sits_by_its_title(
         assert MARGIN - 1 <= x0 < x1 <= A4[0] - MARGIN + 1, "inside the text area"
         assert MARGIN - 1 <= y0 < y1 <= A4[1] - MARGIN + 1, "inside the text area"
         top = A4[1] - y1
-        label = [w for w in found if top - 6 <= w[4] <= top + 1 and w[1] < x1 and w[3] > x0]
+        # the label just above the box (one line, or two in a narrow column), in small type
+        label = [
+            w
+            for w in found
+            if top - 16 <= w[4] <= top + 1 and w[1] < x1 and w[3] > x0 and w[4] - w[2] < 9.5
+        ]
         title = f"Signature: {role(role_id).title}"
         assert " ".join(w[0] for w in label) == title, f"{role_id}: {label}"
+        label_heights.update(round(w[4] - w[2], 1) for w in label)
         # what poppler draws there is the empty field's box: dark edges, light inside
         width, _, pixels = grey_page(pdf, page, tmp_path)
         row = round((top + 23) * 72 / 72)
         line = pixels[row * width : (row + 1) * width]
         assert min(line[round(x0) - 1 : round(x0) + 2]) < 160, "the box's left edge"
         assert line[round((x0 + x1) / 2)] > 200, "the box is empty"
+    assert len(label_heights) == 1, f"the labels come in sizes {label_heights}"
 
 
 #: A region added by configuration alone, with names as long as English councils' get.

@@ -110,7 +110,8 @@ def sign_pdf(
             # check_can_sign() accepts either signing usage; pyHanko's would demand both.
             signer_key_usage=set(),
         )
-        stamp = Stamp(name, the_role, owner.council if owner else None)
+        box = _field_box(writer.prev, role)
+        stamp = Stamp(name, the_role, owner.council if owner else None, box)
         signed = _signed(writer, meta, signer, stamp, timestamper, level, pdf)
     if level.long_term:
         _check_revocation_data_embedded(signed, level, pdf)
@@ -143,9 +144,7 @@ def _signed(
     """The signed PDF pyHanko writes, its failures as one line about ``pdf``."""
     pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp.style())
     try:
-        return pdf_signer.sign_pdf(
-            writer, existing_fields_only=True, appearance_text_params=stamp.params()
-        ).getvalue()
+        return pdf_signer.sign_pdf(writer, existing_fields_only=True).getvalue()
     except TimestampRequestError as exc:
         url = timestamper.url if timestamper is not None else "?"
         raise SigningError(f"timestamp server {url} failed: {_reason(exc)}", pdf) from None
@@ -221,6 +220,17 @@ def _check_field_unsigned(reader: PdfFileReader, role: str, pdf: Path) -> None:
         raise SigningError(f"no signature field {role!r} (fields present: {present})", pdf)
     if fields[role] is not None:
         raise SigningError(f"field {role!r} is already signed{_signed_by(reader, role)}", pdf)
+
+
+def _field_box(reader: PdfFileReader, role: str) -> tuple[float, float]:
+    """The width and height of the widget of the signature field ``role``."""
+    for name, _, ref in enumerate_sig_fields(reader):
+        if name == role:
+            field = ref.get_object()
+            widget = field if "/Rect" in field else field["/Kids"][0].get_object()
+            x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+            return abs(x1 - x0), abs(y1 - y0)
+    raise AssertionError(f"{role} was checked to be a field")
 
 
 def _signed_by(reader: PdfFileReader, role: str) -> str:

@@ -11,17 +11,19 @@ stamp holds and rescaled to 1000 units per em before pyHanko sees it.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import uharfbuzz as hb
 from fontTools import subset
 from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
@@ -29,6 +31,7 @@ from mougen.dates import DAY_MONTH_YEAR
 from mougen.errors import SigningError
 from mougen.printable import printable
 from mougen.roles import Role
+from mougen.signing.stamp_layout import PADDING, SIZES, Fitted, fit
 
 #: Fonts from Debian, in order of preference (see :func:`_font_for`).
 STAMP_FONTS = (
@@ -43,12 +46,17 @@ FALLBACK_FONTS = Path("/usr/share/fonts/truetype/noto")
 _TIMESTAMP_FORMAT = f"{DAY_MONTH_YEAR} %H:%M %Z"
 #: What the signing time can hold (English month names, a zone abbreviation).
 _TIMESTAMP_CHARACTERS = string.ascii_letters + string.digits + ": +-"
-_FONT_SIZE = 10
+#: The widest signing time the format prints, measured in place of the time to come.
+_WIDEST_TIME = "30 September 2026 23:59 UTC"
+#: Stands for the signing time in a line until the line is wrapped (a name cannot hold it:
+#: :func:`printable` escapes control characters).
+_TIME = "\x00"
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """The stamp of one signature: the signer's name, role title and authority.
+    """The stamp of one signature: the signer's name, role title and authority, in a
+    field ``box`` points wide and high.
 
     pyHanko fills in the signing time (``%(ts)s``) itself.
     """
@@ -56,30 +64,49 @@ class Stamp:
     signer: str
     role: Role
     authority: str | None = None
+    box: tuple[float, float] = (240.0, 60.0)
 
     @property
-    def template(self) -> str:
-        lines = ["%(signer)s", "%(role)s", "%(authority)s" if self.authority else None]
-        return "\n".join([line for line in lines if line] + ["Digitally signed %(ts)s"])
-
-    def params(self) -> dict[str, str]:
-        """The values for the template's parameters, all but the time.
+    def lines(self) -> tuple[str, ...]:
+        """What the stamp says, one line each, the time as :data:`_TIME`.
 
         A certificate's name is escaped (:func:`printable`): a newline in it would otherwise
         draw a line of its own, such as a role the signer does not hold.
         """
-        return {
-            "signer": printable(self.signer),
-            "role": self.role.title,
-            "authority": printable(self.authority or ""),
-        }
+        authority = printable(self.authority) if self.authority else None
+        lines = [printable(self.signer), self.role.title, authority, f"Digitally signed {_TIME}"]
+        return tuple(line for line in lines if line)
+
+    @property
+    def fitted(self) -> Fitted:
+        """The lines wrapped to the field at the largest size from 10 pt to 8 pt."""
+        font = _font_for(self._code_points)
+        return fit(self.lines, self.box, lambda text, size: _width(font, text, size))
+
+    @property
+    def template(self) -> str:
+        """The text pyHanko draws: the wrapped lines, with the time as ``%(ts)s``."""
+        return "\n".join(
+            line.replace("%", "%%").replace(_TIME, "%(ts)s") for line in self.fitted.lines
+        )
 
     def style(self) -> TextStampStyle:
-        """A style drawing this stamp; pyHanko shrinks the text to fit the field."""
+        """A style drawing this stamp from the field's top left corner."""
+        fitted = self.fitted
+        font = replace(_font_for(self._code_points), size=fitted.size)
+        at_left = SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID
+        )
         return TextStampStyle(
             stamp_text=self.template,
             timestamp_format=_TIMESTAMP_FORMAT,
-            text_box_style=TextBoxStyle(font=_font_for(self._code_points), font_size=_FONT_SIZE),
+            text_box_style=TextBoxStyle(
+                font=font,
+                font_size=fitted.size,
+                leading=fitted.leading,
+                box_layout_rule=at_left.substitute_margins(Margins.uniform(0)),
+            ),
+            inner_content_layout=at_left.substitute_margins(Margins.uniform(PADDING)),
             border_width=1,
         )
 
@@ -99,7 +126,7 @@ class Stamp:
 
     @property
     def _code_points(self) -> frozenset[int]:
-        text = self.template % {**self.params(), "ts": ""} + _TIMESTAMP_CHARACTERS
+        text = "".join(self.lines).replace(_TIME, "") + _TIMESTAMP_CHARACTERS
         return frozenset(ord(c) for c in text if c != "\n")
 
 
@@ -108,11 +135,26 @@ class _ThousandUnitFont(FontEngineFactory):
     """A pyHanko font engine for a font program already at 1000 units per em."""
 
     program: bytes
+    size: int = SIZES[0]
 
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
         return GlyphAccumulator(
-            writer, BytesIO(self.program), font_size=_FONT_SIZE, obj_stream=obj_stream
+            writer, BytesIO(self.program), font_size=self.size, obj_stream=obj_stream
         )
+
+
+def _width(font: _ThousandUnitFont, text: str, size: int) -> float:
+    """The width of ``text`` at ``size`` points as HarfBuzz shapes it (as pyHanko does)."""
+    buffer = hb.Buffer()
+    buffer.add_str(text.replace(_TIME, _WIDEST_TIME))
+    buffer.guess_segment_properties()
+    hb.shape(_shaper(font.program), buffer)
+    return sum(p.x_advance for p in buffer.glyph_positions) * size / 1000
+
+
+@cache
+def _shaper(program: bytes) -> hb.Font:
+    return hb.Font(hb.Face(program))
 
 
 @cache
