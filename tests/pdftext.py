@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+from itertools import combinations
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -61,3 +63,29 @@ def signature_fields(pdf: Path) -> dict[str, dict]:
 def qpdf_check(pdf: Path) -> subprocess.CompletedProcess:
     """qpdf's structural check of a PDF."""
     return subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+
+
+def words(pdf: Path, page: int | None = None) -> list[tuple[str, float, float, float, float]]:
+    """Each word on a page (or every page) with its box (x0, top, x1, bottom), from
+    ``pdftotext -bbox``."""
+    pages = ["-f", str(page), "-l", str(page)] if page is not None else []
+    args = ["pdftotext", "-bbox", *pages, str(pdf), "-"]
+    html = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        (w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, html)
+    ]
+
+
+def clashes(pdf: Path, page: int) -> list[tuple[str, str]]:
+    """The pairs of words whose boxes overlap on a page."""
+    found = words(pdf, page)
+    return [(a[0], b[0]) for a, b in combinations(found, 2) if overlap(a, b)]
+
+
+def overlap(a, b, slack: float = 0.5) -> bool:
+    _, ax0, at, ax1, ab = a
+    _, bx0, bt, bx1, bb = b
+    return min(ax1, bx1) - max(ax0, bx0) > slack and min(ab, bb) - max(at, bt) > slack

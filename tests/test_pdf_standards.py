@@ -26,9 +26,10 @@ from mougen.roles import ROLE_IDS, role
 from mougen.round.certificate import certificate_pdf
 from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
-from mougen.verify.status import FileReport, Indication, Modification, SignatureReport
+from mougen.verify.status import FileReport
 from mougen.verify.verdict import Verdict
 from tests.pki import TestPki
+from tests.reportdata import signature_report
 from tests.verify_docs import sign
 
 WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
@@ -168,46 +169,20 @@ def test_issued_mou_claims_and_meets_pdfa_2a(issued):
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), "fonts embedded"
 
 
-def _signature(field: str, signer: str, email: str) -> SignatureReport:
-    return SignatureReport(
-        field=field,
-        signer=signer,
-        email=email,
-        cert_sha256="c0" * 32,
-        signature_sha256="5e" * 32,
-        signing_time="2026-11-20T10:00:00+00:00",
-        timestamp=None,
-        intact=True,
-        valid=True,
-        trusted=True,
-        revoked=False,
-        coverage="ENTIRE_REVISION",
-        modification=Modification.FORM_FILLING,
-        changes=None,
-        indication=Indication.TOTAL_PASSED,
-        sub_indication=None,
-        revision=1,
-        sub_filter="/ETSI.CAdES.detached",
-        programme=None,
-        trust_anchor=None,
-        warnings=(),
-    )
-
-
 def test_audit_report_summary_first_then_provenance_unreadable_and_any_script(tmp_path):
     report = FileReport(
         file="kent.pdf",
         sha256="ab" * 32,
         first_revision_sha256=None,
         signatures=[
-            _signature("dcs", "Łucja Wałęsa", "l@example.org"),
-            _signature("lead-member", "Zoë Brontë", "z@example.org"),
+            signature_report("dcs", "Łucja Wałęsa", "l@example.org"),
+            signature_report("lead-member", "Zoë Brontë", "z@example.org"),
         ],
         missing_roles=["chief-executive"],
     )
     signed = Verdict("kent.pdf", report, Provenance("se-2018", "kent", ()))
     cjk_report = replace(
-        report, file="tokyo.pdf", signatures=[_signature("dcs", "山田太郎", "y@example.org")]
+        report, file="tokyo.pdf", signatures=[signature_report("dcs", "山田太郎", "y@example.org")]
     )
     cjk = Verdict("tokyo.pdf", cjk_report, Provenance("se-2018", "kent", ()))
     broken = Verdict("junk.pdf", error="not a PDF file", error_code=2)
@@ -247,7 +222,7 @@ def test_completion_certificate_is_accessible(bundled, tmp_path):
         file="kent.pdf",
         sha256="ab" * 32,
         first_revision_sha256="cd" * 32,
-        signatures=[_signature("dcs", "Łucja Wałęsa", "l@example.org")],
+        signatures=[signature_report("dcs", "Łucja Wałęsa", "l@example.org")],
     )
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(certificate_pdf(entry, "kent", report, "cd" * 32, [], WHEN))

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, datetime
-from itertools import combinations
 from pathlib import Path
 
 import pytest
 
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS, role
-from tests.pdftext import signature_fields
+from tests.pdftext import clashes, signature_fields, words
 
 WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 MOUS = ("nw-2017-19", "london-2019", "em-2015", "se-2018", "se-2019-20")
@@ -94,30 +93,6 @@ def test_every_signature_block_is_on_one_page_for_all_103_parties(bundled, all_r
             if mou_id in ("se-2018", "se-2019-20"):
                 assert any(SHORT[role_id] in line for line in lines), where
         assert not clashes(pdf, page), f"{mou_id} {slug}: overlapping words on page {page}"
-
-
-def words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
-    """Each word on a page with its box (x0, top, x1, bottom), from ``pdftotext -bbox``."""
-    args = ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"]
-    html = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    pattern = (
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-    )
-    return [
-        (w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, html)
-    ]
-
-
-def clashes(pdf: Path, page: int) -> list[tuple[str, str]]:
-    """The pairs of words whose boxes overlap on a page."""
-    found = words(pdf, page)
-    return [(a[0], b[0]) for a, b in combinations(found, 2) if overlap(a, b)]
-
-
-def overlap(a, b, slack: float = 0.5) -> bool:
-    _, ax0, at, ax1, ab = a
-    _, bx0, bt, bx1, bb = b
-    return min(ax1, bx1) - max(ax0, bx0) > slack and min(ab, bb) - max(at, bt) > slack
 
 
 def grey_page(pdf: Path, page: int, tmp: Path, dpi: int = 72) -> tuple[int, int, bytes]:

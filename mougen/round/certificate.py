@@ -6,6 +6,7 @@ mougen writes: tagged (PDF/UA-1), its data passed as JSON, never pasted into mar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -14,18 +15,23 @@ from asn1crypto import x509
 
 from mougen import __version__
 from mougen.config.catalog import MouEntry
+from mougen.dates import time_in_words
 from mougen.digest import sha256_hex
 from mougen.roles import ROLE_IDS, role
 from mougen.typeset import typeset
 from mougen.verify import FileReport
+from mougen.verify.status import SignatureReport
+from mougen.verify.words import outcome
 
 
 @dataclass(frozen=True)
 class HistoryLine:
-    """One signature on the certificate."""
+    """One signature on the certificate: its time and outcome in words, and the signer's
+    email with places it may break (the column is narrower than some addresses)."""
 
     role: str
     signer: str
+    email: str
     cert_sha256: str
     signed_at: str
     verdict: str
@@ -47,30 +53,27 @@ def certificate_pdf(
         "mou": entry.mou.id,
         "authority": slug,
         "council": authority.council,
-        "verdict": "yes" if report.valid else "NO",
+        "verdict": "yes" if report.valid else "no",
         "history": [asdict(_line(s)) for s in report.signatures],
         "issued_sha256": issued_sha256,
         "executed_sha256": report.sha256,
         "roots": [
             {"subject": r.subject.human_friendly, "sha256": sha256_hex(r.dump())} for r in roots
         ],
-        "generated_at": moment.isoformat(timespec="seconds"),
+        "generated_at": time_in_words(moment),
         "version": __version__,
     }
     return typeset("certificate.typ", data, when=moment).pdf
 
 
-def _line(signature) -> HistoryLine:
-    who = signature.signer or "unknown"
-    if signature.email:
-        who += f" <{signature.email}>"
-    verdict = signature.indication.value
-    if signature.sub_indication:
-        verdict += f"/{signature.sub_indication}"
+def _line(signature: SignatureReport) -> HistoryLine:
+    moment = signature.timestamp or signature.signing_time
     return HistoryLine(
         role=role(signature.field).title if signature.field in ROLE_IDS else signature.field,
-        signer=who,
+        signer=signature.signer or "unknown",
+        # a zero-width space after "@" and each "." lets a long address wrap in its column
+        email=re.sub(r"([@.])", "\\1\u200b", signature.email or ""),
         cert_sha256=signature.cert_sha256 or "unknown",
-        signed_at=signature.timestamp or signature.signing_time or "unknown",
-        verdict=verdict,
+        signed_at=time_in_words(datetime.fromisoformat(moment)) if moment else "unknown",
+        verdict=outcome(signature),
     )
