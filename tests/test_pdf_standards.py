@@ -196,7 +196,7 @@ def test_audit_report_summary_first_then_provenance_unreadable_and_any_script(tm
     first = " ".join(pages[0].split())
     assert "Summary 3 file(s): 0 valid, 2 not valid, 1 unreadable." in first
     assert "junk.pdf unreadable not a PDF file" in first and "Page 1 of" in first
-    rest = " ".join(" ".join(pages[1:]).split())
+    rest = " ".join(" ".join(pages).split())  # the details follow on from the summary
     assert "Files that could not be read junk.pdf: not a PDF file" in rest
     assert "Provenance Issued as se-2018 for kent." in rest.replace("• ", "")
     for name in ("Łucja Wałęsa", "Zoë Brontë", "山田太郎"):

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Provenance:
-    """The issue a file matches (if any) and what is wrong with who signed it."""
+    """The issue a file matches (if any) and what is wrong with who signed it.
+
+    ``council`` is the issued authority's name as people know it (for reports to print
+    in place of its slug)."""
 
     mou: str | None
     authority: str | None
     problems: tuple[str, ...]
+    council: str | None = None
 
     @property
     def holds(self) -> bool:

@@ -14,11 +14,13 @@ from datetime import datetime
 from asn1crypto import x509
 
 from mougen import __version__
+from mougen.dates import time_in_words
 from mougen.typeset import typeset
 from mougen.verify.provenance import Provenance
 from mougen.verify.status import SignatureReport
 from mougen.verify.table import verdict_line
 from mougen.verify.verdict import Verdict
+from mougen.verify.words import outcome
 
 TITLE = "Signature verification report"
 
@@ -38,15 +40,15 @@ def report_data(
     """What the report prints, as the JSON data ``report.typ`` reads."""
     unreadable = [v for v in verdicts if v.report is None]
     valid = sum(v.valid for v in verdicts)
+    # a root given twice (in the workspace and with --trust) is one root
+    roots = {r.sha256: r for r in trust_roots}.values()
     return {
         "title": TITLE,
-        "checked_at": checked_at.isoformat(timespec="seconds"),
+        "checked_at": time_in_words(checked_at),
         "version": __version__,
         "counts": f"{len(verdicts)} file(s): {valid} valid, "
         f"{len(verdicts) - valid - len(unreadable)} not valid, {len(unreadable)} unreadable.",
-        "roots": [
-            {"subject": r.subject.human_friendly, "sha256": r.sha256.hex()} for r in trust_roots
-        ],
+        "roots": [{"subject": r.subject.human_friendly, "sha256": r.sha256.hex()} for r in roots],
         "unreadable": [{"file": v.file, "error": v.error} for v in unreadable],
         "files": [_file(v) for v in verdicts],
     }
@@ -81,20 +83,34 @@ def _provenance_lines(found: Provenance | None) -> list[str]:
     """Where the file came from, a line per finding (none outside a tracked workspace)."""
     if found is None:
         return []
-    issued = f"Issued as {found.mou} for {found.authority}." if found.mou else "Not issued here."
+    party = found.council or found.authority
+    issued = f"Issued as {found.mou} for {party}." if found.mou else "Not issued here."
     return [issued, *found.problems]
 
 
 def _signature_facts(s: SignatureReport) -> list[tuple[str, str]]:
+    signer = s.signer or "unknown"
     return [
-        ("Signer", f"{s.signer or '?'} <{s.email or '-'}>"),
+        ("Signer", f"{signer} <{s.email}>" if s.email else f"{signer} (no email address)"),
+        ("Outcome", outcome(s)),
         ("Certificate SHA-256", s.cert_sha256 or "-"),
-        ("Signing time (claimed)", s.signing_time or "-"),
-        ("Timestamp", s.timestamp or "none"),
+        ("Signing time (claimed)", _when(s.signing_time) or "-"),
+        ("Timestamp", _when(s.timestamp) or "none"),
         ("Signed revision", str(s.revision)),
         ("Format", s.sub_filter or "-"),
-        ("Intact / trusted / revoked", f"{s.intact} / {s.trusted} / {s.revoked}"),
+        ("Signed content unchanged", _yes_no(s.intact)),
+        ("Signer's root trusted", _yes_no(s.trusted)),
+        ("Certificate revoked", _yes_no(s.revoked)),
         ("Coverage", s.coverage),
         ("Changes after signing", s.modification.value + (f": {s.changes}" if s.changes else "")),
         ("Indication", s.indication.value + (f" / {s.sub_indication}" if s.sub_indication else "")),
     ]
+
+
+def _yes_no(fact: bool) -> str:
+    return "yes" if fact else "no"
+
+
+def _when(moment: str | None) -> str | None:
+    """An ISO 8601 time from the verdict, in words."""
+    return time_in_words(datetime.fromisoformat(moment)) if moment else None

@@ -30,4 +30,7 @@ def provenance(
         return Provenance(None, None, (problem,))
     entry = catalog.mou(issue.mou)
     problems = binding_problems(report.signatures, entry, issue.authority, trust)
-    return Provenance(issue.mou, issue.authority, tuple(problems))
+    council = (
+        entry.authorities[issue.authority].council if issue.authority in entry.authorities else None
+    )
+    return Provenance(issue.mou, issue.authority, tuple(problems), council)
