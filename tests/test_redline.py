@@ -26,6 +26,8 @@ from mougen.redline import (
 )
 from mougen.redline.diff import diff_paragraphs
 from mougen.redline.pdf import marked_document
+from mougen.render.model_data import KEY_STYLE, document_data
+from tests.pdftext import words
 from tests.seedtext import split_pandoc_notes, text_words
 from tests.tracked import REVISIONS, W, accepted_words, document_xml, rejected_words
 
@@ -372,3 +374,53 @@ def test_summary_counts_renumbered_clauses_apart(se_pair):
     assert ClauseChange("3.", "inserted", "4.3.6.", 33) in summary.clauses
     assert "3. to 4.3.6. (inserted, 33 paragraphs)" in summary.text()
     assert summary.moves == 0
+
+
+@pytest.fixture(scope="module")
+def nw_to_london_pdf(tmp_path_factory) -> Path:
+    """The PDF redline of nw-2017-19 to london-2019: whole clauses deleted, inserted and
+    renumbered."""
+    old, new = (TEMPLATES / f"{name}.docx" for name in ("nw-2017-19", "london-2019"))
+    data, _ = render_redline(
+        Version("nw-2017-19", old.read_bytes()), Version("london-2019", new.read_bytes()), ".pdf"
+    )
+    pdf = tmp_path_factory.mktemp("redline") / "redline.pdf"
+    pdf.write_bytes(data)
+    return pdf
+
+
+def _line_starting(found: list, first: str, then: str) -> tuple[float, float]:
+    """The x of the word ``first`` and of the word ``then`` just right of it on its line."""
+    for word, x0, top, x1, _ in found:
+        if word == first:
+            right = [w for w in found if abs(w[2] - top) < 1 and w[1] > x1]
+            if right and min(right, key=lambda w: w[1])[0] == then:
+                return x0, min(w[1] for w in right)
+    raise AssertionError(f"no line starting {first} {then}")
+
+
+def test_changed_clauses_keep_their_hanging_indent_and_nesting(nw_to_london_pdf, se_pair, tmp_path):
+    margin = 25 * 72 / 25.4
+    found = words(nw_to_london_pdf)
+    # a deleted clause (2.3.), an inserted one (3.1.), a renumbered one (2.4. -> 3.7.)
+    for first, then in (("2.3.", "The"), ("3.1.", "Oversight"), ("2.4.", "3.7.")):
+        label, text = _line_starting(found, first, then)
+        assert abs(label - margin) < 1, f"{first} hangs at the margin"
+        if then != "3.7.":
+            assert abs(text - (margin + 34)) < 1, f"{first}'s text at the clause indent"
+    old, new = se_pair
+    data, _ = render_redline(Version("se-2018", old), Version("se-2019-20", new), ".pdf")
+    (pdf := tmp_path / "se.pdf").write_bytes(data)
+    label, text = _line_starting(words(pdf), "4.3.6.", "The")  # an inserted sub-clause
+    assert abs(label - (margin + 28)) < 1 and abs(text - (margin + 62)) < 1
+
+
+def test_the_key_to_the_marks_has_no_change_bar(se_pair):
+    old, new = (read_docx(source) for source in se_pair)
+    redline_ = diff_documents(old, new)
+    data = document_data(
+        marked_document(redline_, summarize(redline_, old="a", new="b")), title="t"
+    )
+    key = next(b for b in data["blocks"] if b.get("style") == KEY_STYLE)
+    assert key["bar"] is None
+    assert any(r["revision"] for r in key["runs"]), "the key shows the marks themselves"

@@ -15,6 +15,7 @@ from mougen.document import Cell, Document, Paragraph, Revision, Run, Table
 from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
 from mougen.redline.summary import Summary
 from mougen.redline.tokens import slice_runs
+from mougen.render.model_data import KEY_STYLE
 from mougen.render.pdf import write_pdf as lay_out
 from mougen.typeset import ACCESSIBLE
 
@@ -58,11 +59,11 @@ def summary_paragraphs(summary: Summary) -> tuple[Paragraph, ...]:
     return (heading, intro, *counts, listed, *items, *LEGEND)
 
 
-#: The key to the marks, each drawn as the body draws it (the bar beside it included).
+#: The key to the marks, each drawn as the body draws it (the key itself has no bar).
 LEGEND = (
     Paragraph("Heading 2", (Run("Key to the marks"),)),
     Paragraph(
-        "Normal",
+        KEY_STYLE,
         (
             Run("inserted words", revision="insert"),
             Run(" (underlined), "),

@@ -8,6 +8,7 @@ across as strings, never as markup.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from mougen.document import Document, Paragraph, Run, Table
@@ -16,7 +17,11 @@ from mougen.roles import role
 
 #: Styles whose typed-in clause number ("1.1.", "a)") hangs in the margin.
 HANGING = {"Clause", "Clause 2"}
-_LEADING_LABEL = re.compile(rf"^\s*({CLAUSE_LABEL})\s+")
+#: The style of a paragraph that shows the redline's marks as a key: it is not itself a
+#: change, so it gets no change bar.
+KEY_STYLE = "Redline Key"
+#: A clause number at the start of a run: followed by a space, or the whole run.
+_LEADING_LABEL = re.compile(rf"^\s*({CLAUSE_LABEL})(?:\s+|$)")
 _PIECES = re.compile(r"(\t|\n)")
 
 
@@ -207,23 +212,47 @@ def paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
     """One paragraph: style, alignment, hanging label, runs, signature anchor, revision."""
     runs = list(paragraph.runs)
     label = paragraph.label
-    if label is None and paragraph.style in HANGING and runs and runs[0].revision is None:
-        match = _LEADING_LABEL.match(runs[0].text)
-        if match and match.end() < len(runs[0].text):
-            label = match.group(1)
-            runs[0] = Run(runs[0].text[match.end() :], *runs[0].formatting, runs[0].footnote)
+    label_runs: list[Run] = []
+    if label is None and paragraph.style in HANGING:
+        label_runs, runs = _hanging_label(runs)
+        label = "".join(r.text for r in label_runs) or None
     return {
         "style": paragraph.style,
         "level": paragraph.level,
         "align": paragraph.align,
         "label": label,
+        # the label as marked in a redline: a renumbered clause's old number struck
+        "label_runs": [_run(r) for r in label_runs],
         "runs": [_run(r) for r in runs if r.text],
         "anchor": paragraph.anchor,
         "anchor_title": role(paragraph.anchor).title if paragraph.anchor else None,
         # the change bar a redline draws beside a changed paragraph
-        "bar": paragraph.revision or ("format" if paragraph.changed else None),
+        "bar": None
+        if paragraph.style == KEY_STYLE
+        else paragraph.revision or ("format" if paragraph.changed else None),
         "page_break": paragraph.page_break_before,
     }
+
+
+def _hanging_label(runs: list[Run]) -> tuple[list[Run], list[Run]]:
+    """The clause number typed at the start of ``runs``, to hang in the margin, and the
+    runs after it. In a redline the number keeps its mark: a renumbered clause's old
+    number (deleted) and new one (inserted) hang together."""
+    label: list[Run] = []
+    rest = list(runs)
+    while rest and len(label) < 2:
+        match = _LEADING_LABEL.match(rest[0].text)
+        renumbered = label and label[0].revision == "delete" and rest[0].revision == "insert"
+        if not match or (label and not renumbered):
+            break
+        first = rest.pop(0)
+        label += [Run(" ")] * bool(label) + [replace(first, text=match.group(1), footnote=None)]
+        if match.end() < len(first.text):
+            rest.insert(0, replace(first, text=first.text[match.end() :]))
+            break
+    if not rest or not "".join(r.text for r in rest).strip():
+        return [], list(runs)  # a number alone is the paragraph's text, not a label
+    return label, rest
 
 
 def _run(run: Run) -> dict[str, Any]:
