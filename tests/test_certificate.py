@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mougen.verify.status import FileReport, Indication
-from mougen.web.certificate import certificate_pdf
+from mougen.round.certificate import certificate_pdf
 from tests.pdftext import clashes, words
 from tests.reportdata import signature_report
 
