@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mougen.verify.status import FileReport, Indication
 from mougen.round.certificate import certificate_pdf
+from mougen.verify.status import FileReport, Indication
 from tests.pdftext import clashes, words
 from tests.reportdata import signature_report
 

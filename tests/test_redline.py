@@ -14,6 +14,7 @@ import docx
 import pytest
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
+from pypdf import PdfReader
 
 from mougen.document import read_docx
 from mougen.redline import (
@@ -389,29 +390,30 @@ def nw_to_london_pdf(tmp_path_factory) -> Path:
     return pdf
 
 
-def _line_starting(found: list, first: str, then: str) -> tuple[float, float]:
+def _line_starting(pdf: Path, first: str, then: str) -> tuple[float, float]:
     """The x of the word ``first`` and of the word ``then`` just right of it on its line."""
-    for word, x0, top, x1, _ in found:
-        if word == first:
-            right = [w for w in found if abs(w[2] - top) < 1 and w[1] > x1]
-            if right and min(right, key=lambda w: w[1])[0] == then:
-                return x0, min(w[1] for w in right)
+    for page in range(1, len(PdfReader(pdf).pages) + 1):
+        found = words(pdf, page)
+        for word, x0, top, x1, _ in found:
+            if word == first:
+                right = [w for w in found if abs(w[2] - top) < 1 and w[1] > x1]
+                if right and min(right, key=lambda w: w[1])[0] == then:
+                    return x0, min(w[1] for w in right)
     raise AssertionError(f"no line starting {first} {then}")
 
 
 def test_changed_clauses_keep_their_hanging_indent_and_nesting(nw_to_london_pdf, se_pair, tmp_path):
     margin = 25 * 72 / 25.4
-    found = words(nw_to_london_pdf)
     # a deleted clause (2.3.), an inserted one (3.1.), a renumbered one (2.4. -> 3.7.)
     for first, then in (("2.3.", "The"), ("3.1.", "Oversight"), ("2.4.", "3.7.")):
-        label, text = _line_starting(found, first, then)
+        label, text = _line_starting(nw_to_london_pdf, first, then)
         assert abs(label - margin) < 1, f"{first} hangs at the margin"
         if then != "3.7.":
             assert abs(text - (margin + 34)) < 1, f"{first}'s text at the clause indent"
     old, new = se_pair
     data, _ = render_redline(Version("se-2018", old), Version("se-2019-20", new), ".pdf")
     (pdf := tmp_path / "se.pdf").write_bytes(data)
-    label, text = _line_starting(words(pdf), "4.3.6.", "The")  # an inserted sub-clause
+    label, text = _line_starting(pdf, "4.3.6.", "The")  # an inserted sub-clause
     assert abs(label - (margin + 28)) < 1 and abs(text - (margin + 62)) < 1
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
+import statistics
 import subprocess
 import zipfile
 from datetime import UTC, datetime
@@ -14,7 +16,7 @@ import pytest
 
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
-from tests.pdftext import mou_words, pdftotext, qpdf_check, signature_fields
+from tests.pdftext import mou_words, pdftotext, qpdf_check, signature_fields, words
 from tests.seedtext import seed_words, text_words
 
 WHEN = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
@@ -272,3 +274,24 @@ def test_output_path_that_is_a_file(run_cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     _one_line_error(run_cli("render", "em-2015", "-a", "derby", "-o", str(blocker / "out")), "file")
+
+
+def test_paragraphs_are_spaced_apart_as_in_the_docx(rendered):
+    """Between two clauses there is the DOCX's 6 pt more than between two lines of one."""
+    found = words(rendered["nw-2017-19"][1], 2)  # clauses 2.1 to 2.4
+    tops: list[float] = []
+    for top in sorted(w[2] for w in found):
+        if not tops or top - tops[-1] > 1:  # words of one line differ by a fraction
+            tops.append(top)
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(tops))
+    for label in ("2.2.", "2.3.", "2.4."):
+        top = next(w[2] for w in found if w[0] == label)
+        above = max(t for t in tops if t < top - 1)
+        assert top - above >= pitch + 5, f"{label}: {top - above:.1f} pt, lines {pitch:.1f} pt"
+
+
+def test_bullets_sit_under_the_text_of_their_clause(rendered):
+    found = words(rendered["nw-2017-19"][1])
+    clause_text = next(w[1] for w in found if w[0] == "The" and w[1] > 90)  # "1.1.  The MoU"
+    bullets = [w[1] for w in found if w[0] == "•"]
+    assert bullets and all(x >= clause_text - 1 for x in bullets), (clause_text, bullets)

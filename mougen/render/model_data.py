@@ -62,8 +62,16 @@ def _with_lists(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             last["items"].append(block)
             last["keep"] = block["keep"]
         else:
+            # the clause a list belongs to sets its indent: the paragraph before it
+            parent = next((b["style"] for b in reversed(out) if b["kind"] == "paragraph"), "")
             out.append(
-                {"kind": "list", "level": block["level"], "keep": block["keep"], "items": [block]}
+                {
+                    "kind": "list",
+                    "level": block["level"],
+                    "keep": block["keep"],
+                    "parent": parent,
+                    "items": [block],
+                }
             )
     return out
 
