@@ -240,3 +240,27 @@ def test_a_section_taller_than_a_page_breaks_between_blocks_never_leaving_one_al
         lead_in = any(line.startswith("Signatures provided below") for line in lines)
         assert len(roles) > 1 or lead_in, f"page {page} holds {roles} alone"
         assert not clashes(pdf, page), f"page {page}"
+
+
+@pytest.mark.parametrize("mou_id", MOUS)
+def test_every_version_orders_the_blocks_as_the_cover_sheet_signs(bundled, all_rendered, mou_id):
+    slug = bundled.catalog.mou(mou_id).mou.parties[0]
+    fields = signature_fields(all_rendered[mou_id, slug])
+    # reading order: down the page, then across a row
+    order = sorted(fields, key=lambda r: (-round(fields[r]["rect"][3]), fields[r]["rect"][0]))
+    assert order == list(ROLE_IDS) == ["dcs", "lead-member", "chief-executive"]
+
+
+def test_three_columns_have_name_and_date_lines_and_level_headings(bundled, all_rendered):
+    slug = bundled.catalog.mou("se-2019-20").mou.parties[0]
+    pdf = all_rendered["se-2019-20", slug]
+    page = signature_fields(pdf)["dcs"]["page"] + 1
+    found = words(pdf, page)
+    assert [w[0] for w in found].count("Name:") == 3 and [w[0] for w in found].count("Date:") == 3
+    # the headings end on one line however many lines "Director of Children's Services" takes
+    last = {
+        word: round(bottom, 1)
+        for word, _, top, _, bottom in found
+        if word in ("Services", "Member", "Executive") and bottom - top > 9.5  # not a label
+    }
+    assert len(set(last.values())) == 1, last

@@ -360,25 +360,25 @@ def test_signature_bookmarks(mou_id: str, rendered: bool, tmp_path: Path) -> Non
         rows = table.findall(f"{W}tr")
         assert [para_text(tc) for tc in rows[0].findall(f"{W}tc")] == [
             "Director of Children’s Services",
-            "Chief Executive",
             "Lead Member",
+            "Chief Executive",
         ]
         marks = [
             [b.get(f"{W}name") for b in tc.iter(f"{W}bookmarkStart")]
             for tc in rows[1].findall(f"{W}tc")
         ]
-        assert marks == [["sig_dcs"], ["sig_chief_executive"], ["sig_lead_member"]]
+        assert marks == [["sig_dcs"], ["sig_lead_member"], ["sig_chief_executive"]]
+        # each column has a line for the signatory's name and the date
+        assert [[para_text(tc) for tc in row.findall(f"{W}tc")] for row in rows[2:]] == [
+            ["Name: ……………………………"] * 3,
+            ["Date: ……………………………"] * 3,
+        ]
         borders = table.find(f"{W}tblPr/{W}tblBorders")
         assert borders is not None and {b.get(f"{W}val") for b in borders} == {"nil"}
     else:
-        # each role signs under its own heading, in the seed's order
+        # each role signs in turn, in the cover sheet's signing order
         order = [b.get(f"{W}name") for b in starts]
-        expected = (
-            ["sig_dcs", "sig_chief_executive", "sig_lead_member"]
-            if mou_id == "se-2018"
-            else ["sig_dcs", "sig_lead_member", "sig_chief_executive"]
-        )
-        assert order == expected
+        assert order == ["sig_dcs", "sig_lead_member", "sig_chief_executive"]
 
 
 def test_footnote_is_a_real_word_footnote(tmp_path: Path) -> None:
@@ -582,12 +582,12 @@ def test_seed_words_blanks_and_artefacts() -> None:
         "of",
         "Children’s",
         "Services",
+        "Lead",
+        "Member",
         "Carole",
         "Mills",
         "Chief",
         "Executive",
-        "Lead",
-        "Member",
     ]
     with pytest.raises(KeyError):
         seed_words("em-2015", {"authority.nmae": "typo"})
