@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 import pytest
 
 from mougen.pack import build_packs
@@ -205,3 +207,38 @@ def test_pack_command_rejects_unknown_authority_and_writes_nothing(run_cli, tmp_
     assert result.exit_code == 1
     assert "atlantis" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def windsor_docx(tmp_path_factory) -> Path:
+    """The DOCX in se-2019-20's pack for Windsor and Maidenhead (three signature columns)."""
+    from tests.conftest import scratch_workspace
+
+    root = tmp_path_factory.mktemp("docx")
+    ws = scratch_workspace(root / "ws")
+    [result] = build_packs(ws, "se-2019-20", ["windsor-and-maidenhead"], root / "packs", WHEN)
+    return next(result.folder.glob("*.docx"))
+
+
+def test_the_packs_docx_numbers_its_pages_and_leads_its_dotted_lines(windsor_docx):
+    document = docx.Document(str(windsor_docx))
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    cells = [c for row in document.tables[-1].rows for c in row.cells]
+    leaders = [p for c in cells for p in c.paragraphs if 'w:leader="dot"' in p._p.xml]
+    assert len(leaders) == 3 and all(p.text == "\t" for p in leaders)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by setup")
+def test_libreoffice_shows_page_numbers_and_one_line_per_dotted_line(windsor_docx, tmp_path):
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    args = ["soffice", "--headless", "--norestore", profile, "--convert-to", "pdf"]
+    subprocess.run([*args, "--outdir", str(tmp_path), str(windsor_docx)], check=True, timeout=180)
+    text = pdftotext(tmp_path / windsor_docx.with_suffix(".pdf").name, raw=False)
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # a typed row of dots that wrapped left a line of nothing but its last few dots
+    wrapped = [line for line in lines if set(line) <= set("…. ") and "…" in line]
+    assert not wrapped, "a dotted line wrapped"
+    assert sum(set(line) <= set(". ") for line in lines) == 3, "three leaders, one line each"

@@ -63,7 +63,7 @@ def render(
     for slug in _parties(ws, mou_id, slugs):
         rendered = render_authority(ws, mou_id, slug, when=when)
         name = pack_name(mou_id, slug)
-        atomic.write_bytes(out_dir / f"{name}.docx", rendered.docx)
+        atomic.write_bytes(out_dir / f"{name}.docx", rendered.handout)
         atomic.write_bytes(out_dir / f"{name}.pdf", rendered.preview_pdf)
         click.echo(f"{out_dir / name}.docx, .pdf")
 

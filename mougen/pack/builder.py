@@ -66,7 +66,7 @@ def build_pack(
     rendered = render_authority(ws, mou_id, slug, when=when)
     name = pack_name(mou_id, slug)
     pdf_name = f"{name}.pdf"
-    files = {f"{name}.docx": rendered.docx, pdf_name: rendered.pdf}
+    files = {f"{name}.docx": rendered.handout, pdf_name: rendered.pdf}
     pdf_sha256 = sha256_hex(rendered.pdf)
     files[COVER] = cover_sheet(entry, authority, pdf_name, pdf_sha256, when, return_by)
     manifest = build_manifest(entry, authority, files, pdf_name, ws.template_path(mou_id), when)

@@ -82,10 +82,11 @@ def render_docx(template: Path, context: dict[str, Any], when: datetime | None =
         raise TemplateError(f"template tag error: {exc.message}", template) from None
     out = io.BytesIO()
     doc.save(out)
-    return _dated(out.getvalue(), when or datetime.now(UTC))
+    return dated_docx(out.getvalue(), when or datetime.now(UTC))
 
 
-def _dated(docx: bytes, when: datetime) -> bytes:
+def dated_docx(docx: bytes, when: datetime) -> bytes:
+    """``docx`` with every zip entry dated ``when``."""
     # python-docx stamps each zip entry with the wall clock; the same inputs and date
     # must give the same bytes, so every entry carries the generation date instead.
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from mougen.errors import TemplateError
 from mougen.render.context import authority_context, placeholder_context
 from mougen.render.docx import render_docx
 from mougen.render.fields import add_signature_fields
+from mougen.render.handout import handout_docx
 from mougen.render.pdf import write_pdf
 from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
@@ -36,6 +37,11 @@ class Rendered:
     title: str
     when: datetime
     party: str = ""
+
+    @cached_property
+    def handout(self) -> bytes:
+        """The DOCX to hand out: with page numbers, and dotted lines that never wrap."""
+        return handout_docx(self.docx, self.when)
 
     @cached_property
     def pdf(self) -> bytes:
