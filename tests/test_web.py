@@ -25,8 +25,8 @@ from mougen.errors import ConfigError
 from mougen.round.limits import TooCostly, verify_limited
 from mougen.round.records import Actor
 from mougen.round.settings import load_settings
-from mougen.round.store import LOCK_AFTER
-from mougen.round.tables import LinkRow
+from mougen.round.store import FREE_FAILURES
+from mougen.round.tables import LinkRow, LoginFailureRow, UserRow
 from mougen.tracker import Tracker
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
@@ -50,7 +50,17 @@ def prepared(tmp_path_factory) -> Workspace:
     secret = workspace.root.parent / "pw"
     secret.write_text(PASSWORD + "\n")
     added = CliRunner().invoke(
-        cli, ["-w", str(workspace.root), "users", "add", "ann", "--password-file", str(secret)]
+        cli,
+        [
+            "-w",
+            str(workspace.root),
+            "users",
+            "add",
+            "ann",
+            "--admin",
+            "--password-file",
+            str(secret),
+        ],
     )
     assert added.exit_code == 0, added.output
     return workspace
@@ -146,16 +156,151 @@ def test_every_form_needs_its_csrf_token(client, ws):
     assert not (ws.root / "outbox").exists(), "nothing was sent"
 
 
-def test_login_locks_after_repeated_failures(client, ws):
-    for _ in range(LOCK_AFTER - 1):
-        assert _login(client, "wrong password").status_code == 401
-    locked = _login(client, "wrong password")
-    assert "locked" in locked.get_data(as_text=True)
-    assert _login(client).status_code == 401, "even the right password waits out the lock"
+ATTACKER = {"REMOTE_ADDR": "198.51.100.66"}
+OWNER = {"REMOTE_ADDR": "192.0.2.10"}
+
+
+def _signed_in(client) -> bool:
+    return "Signed in as" in client.get("/verify").get_data(as_text=True)
+
+
+def _guess_until_blocked(client, name: str) -> list:
+    return [
+        _login(client, "wrong password", name, environ_base=ATTACKER)
+        for _ in range(FREE_FAILURES + 1)
+    ]
+
+
+def test_wrong_passwords_slow_the_guesser_not_the_owner(client, ws):
+    """Issue 17, item 4: five wrong passwords from anyone locked a real account for 15 minutes."""
+    answers = _guess_until_blocked(client, "ann")
+    assert [a.status_code for a in answers] == [401] * FREE_FAILURES + [429]
+    assert _login(client, environ_base=ATTACKER).status_code == 429, "the guesser waits"
+    assert _login(client, environ_base=OWNER).status_code == 302, "the owner is not locked out"
     with Tracker.open(ws.db_url) as tracker:
         kinds = [e.kind for e in tracker.events() if e.kind.startswith("login")]
-        assert kinds[-2:] == ["login-locked", "login-locked"]
+        assert kinds[-3:] == ["login-blocked", "login-blocked", "login-ok"]
         assert tracker.verify_log() == []
+
+
+def test_unknown_and_known_names_get_the_same_answers(app):
+    """Issue 17, item 4: an unknown name was never "locked", so real accounts could be told."""
+    answers = {}
+    for name in ("ann", "nobody-here"):
+        client = app.test_client()
+        started = time.perf_counter()
+        replies = _guess_until_blocked(client, name)
+        answers[name] = (
+            [(r.status_code, _message(r)) for r in replies],
+            time.perf_counter() - started,
+        )
+    assert answers["ann"][0] == answers["nobody-here"][0]
+    known, unknown = answers["ann"][1], answers["nobody-here"][1]
+    assert abs(known - unknown) < 0.5 * max(known, unknown), (known, unknown)
+
+
+def _message(page) -> str:
+    """The page as the guesser sees it, but for its CSRF token."""
+    return re.sub(r'value="[^"]+"', "", page.get_data(as_text=True))
+
+
+def test_wrong_password_back_off_doubles(ws):
+    from mougen.round.store import BACK_OFF, RoundStore
+
+    with Tracker.open(ws.db_url) as tracker:
+        store = RoundStore(tracker)
+        for _ in range(FREE_FAILURES + 1):
+            store.login("ann", "wrong", "203.0.113.5")
+        waits = []
+        for _ in range(2):
+            with tracker.reading() as s:
+                row = s.get(LoginFailureRow, ("ann", "203.0.113.5"))
+                waits.append(row.blocked_until - row.last_at)
+            with tracker.transaction() as s:  # let the wait pass, then fail again
+                s.get(LoginFailureRow, ("ann", "203.0.113.5")).blocked_until = None
+            store.login("ann", "wrong", "203.0.113.5")
+        assert waits == [BACK_OFF, BACK_OFF * 2]
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("mougen_session").value
+
+
+def _replay(app, cookie: str):
+    other = app.test_client()
+    other.set_cookie("mougen_session", cookie)
+    return other
+
+
+def test_logout_ends_every_session_of_the_account(app, client):
+    """Issue 17, item 3: a cookie saved before logout still gave "Signed in as ..."."""
+    _login(client)
+    saved = _cookie(client)
+    elsewhere = app.test_client()
+    _login(elsewhere)
+    assert _signed_in(_replay(app, saved)) and _signed_in(elsewhere)
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
+    assert not _signed_in(_replay(app, saved))
+    assert _replay(app, saved).get("/").status_code == 302
+    assert not _signed_in(elsewhere), "logout ends the account's other sessions too"
+
+
+@pytest.mark.parametrize("change", ["password", "removal", "rename"])
+def test_password_change_removal_and_rename_end_sessions(app, client, ws, run_cli, change):
+    """Issue 17, item 3: a cookie saved before a password change, or after the user row
+    was renamed, still gave "Signed in as ..."."""
+    _login(client)
+    saved = _cookie(client)
+    if change == "password":
+        (ws.root / "pw2").write_text("another long password\n")
+        assert (
+            run_cli("users", "add", "ann", "--password-file", str(ws.root / "pw2")).exit_code == 0
+        )
+    elif change == "removal":
+        assert run_cli("users", "remove", "ann").output == "removed ann\n"
+    else:
+        with Tracker.open(ws.db_url) as tracker, tracker.transaction() as s:
+            s.scalar(select(UserRow)).name = "ann2"
+    replayed = _replay(app, saved)
+    assert not _signed_in(replayed)
+    assert replayed.get(f"/rounds/{MOU}/status.csv").status_code == 302
+
+
+def test_users_list_and_remove(run_cli, ws):
+    assert run_cli("users", "list").output == "ann\tall regions (admin)\n"
+    missing = run_cli("users", "remove", "nobody")
+    assert missing.exit_code != 0 and "no user 'nobody'" in missing.output
+    assert run_cli("users", "add", "ann", "--region", "atlantis").exit_code == 1
+
+
+def test_a_coordinator_is_kept_to_their_regions(app, ws, run_cli, tmp_path):
+    """Issue 17, item 3: a London coordinator downloaded South East's packs, CSV and executed
+    MoUs, and revoked a South East link."""
+    assert run_cli("invite", MOU, "-a", AUTHORITY).exit_code == 0
+    (tmp_path / "pw").write_text(PASSWORD)
+    added = run_cli("users", "add", "lon", "--region", "london", "--password-file", tmp_path / "pw")
+    assert added.exit_code == 0, added.output
+    with Tracker.open(ws.db_url) as tracker, tracker.reading() as s:
+        link_id = s.scalar(select(LinkRow.id))
+    london = app.test_client()
+    assert _login(london, name="lon").status_code == 302
+    page = london.get("/").get_data(as_text=True)
+    assert "london-2019" in page and MOU not in page
+    token = _csrf(london.get("/"))
+    for path in (
+        f"/rounds/{MOU}",
+        f"/rounds/{MOU}/status.csv",
+        f"/rounds/{MOU}/executed.zip",
+        f"/rounds/{MOU}/{AUTHORITY}/pack.zip",
+        f"/rounds/{MOU}/{AUTHORITY}/executed.pdf",
+        "/report",
+    ):
+        assert london.get(path).status_code == 404, path
+    for action in (f"links/{link_id}/revoke", "invite", "return-by", "upload"):
+        assert london.post(f"/rounds/{MOU}/{action}", data={"csrf_token": token}).status_code == 404
+    with Tracker.open(ws.db_url) as tracker, tracker.reading() as s:
+        assert s.get(LinkRow, link_id).revoked_at is None
+    assert london.get("/rounds/london-2019").status_code == 200
 
 
 def test_login_is_rate_limited_per_address(client):
@@ -229,9 +374,11 @@ def test_bad_settings_name_the_file_and_key(ws, run_cli, text, problem):
 
 
 def test_users_add_from_a_prompt_and_refuses_short_passwords(run_cli, ws):
-    made = run_cli("users", "add", "bob", input="a long enough secret\na long enough secret\n")
+    made = run_cli("users", "add", "bob", "--region", "london", input="a long enough secret\n" * 2)
     assert made.exit_code == 0 and "added bob" in made.output
-    short = run_cli("users", "add", "carol", input="short\nshort\n")
+    unscoped = run_cli("users", "add", "dan", input="a long enough secret\n" * 2)
+    assert unscoped.exit_code == 1 and "--region" in unscoped.output
+    short = run_cli("users", "add", "carol", "--admin", input="short\nshort\n")
     assert short.exit_code == 1 and "at least 12 characters" in short.output
     bad = run_cli("users", "add", "no spaces allowed", input="x\n")
     assert bad.exit_code == 1 and "user name" in bad.output

@@ -78,7 +78,9 @@ def service(workspace, db_url, tmp_path, run_cli, web_programme):
     write_settings(ws, port, controller.port, COORDINATOR, upload_limit_mb=UPLOAD_LIMIT_MB)
     secret = tmp_path / "password"
     secret.write_text(PASSWORD)
-    result = run_cli("--db", db_url, "users", "add", "coordinator", "--password-file", str(secret))
+    result = run_cli(
+        "--db", db_url, "users", "add", "coordinator", "--admin", "--password-file", str(secret)
+    )
     assert result.exit_code == 0, result.output
     server = Gunicorn(ws, db_url, port)
     yield ws, server, mailbox, signers

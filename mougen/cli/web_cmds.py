@@ -57,26 +57,90 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="REGION",
+    help="A region whose rounds the account may see and act on (repeat for more).",
+)
+@click.option("--admin", is_flag=True, help="Every region, and the workspace-wide report.")
+@click.option(
     "--password-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the password from this file (default: ask for it).",
 )
 @pass_workspace
-def users_add(ws: Workspace, name: str, password_file: Path | None) -> None:
-    """Make coordinator account NAME, or set its password (asked for, or read from a file)."""
+def users_add(
+    ws: Workspace, name: str, regions: tuple[str, ...], admin: bool, password_file: Path | None
+) -> None:
+    """Make coordinator account NAME for --region R... (or --admin), or set its password and,
+    if given, its regions. Setting the password signs the account out everywhere."""
     if not re.fullmatch(r"[A-Za-z0-9._@-]{1,64}", name):
         raise MougenError(f"user name {name!r}: use letters, digits and . _ @ - (up to 64)")
+    scope = _scope(ws, regions, admin)
+    from mougen.round.store import Keep, RoundStore
+
+    if isinstance(scope, Keep) and name not in _names(ws):
+        raise MougenError(f"user {name}: give --region R (or --admin for every region)")
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 12:
         raise MougenError("the password must have at least 12 characters")
+    with Tracker.open(ws.db_url) as tracker:
+        new = RoundStore(tracker).add_user(name, password, cli_actor(), scope)
+    click.echo(f"{'added' if new else 'updated'} {name}")
+
+
+def _scope(ws: Workspace, regions: tuple[str, ...], admin: bool):
+    """The regions to give an account: None for --admin, KEEP when neither is given."""
+    from mougen.round.store import KEEP
+
+    if admin and regions:
+        raise MougenError("give --region or --admin, not both")
+    if admin:
+        return None
+    if not regions:
+        return KEEP
+    known = {entry.region.id for entry in ws.catalog.entries.values()}
+    for region in regions:
+        if region not in known:
+            raise MougenError(f"no region {region!r} (known: {', '.join(sorted(known))})")
+    return tuple(dict.fromkeys(regions))
+
+
+def _names(ws: Workspace) -> set[str]:
+    from mougen.cli.tracking import open_tracker
+    from mougen.round.store import RoundStore
+
+    with open_tracker(ws) as tracker:
+        return {account.name for account in RoundStore(tracker).users()}
+
+
+@users.command("remove")
+@click.argument("name")
+@pass_workspace
+def users_remove(ws: Workspace, name: str) -> None:
+    """Remove coordinator account NAME; every session of it ends."""
     from mougen.round.store import RoundStore
 
     with Tracker.open(ws.db_url) as tracker:
-        new = RoundStore(tracker).add_user(name, password, cli_actor())
-    click.echo(f"{'added' if new else 'updated'} {name}")
+        RoundStore(tracker).remove_user(name, cli_actor())
+    click.echo(f"removed {name}")
+
+
+@users.command("list")
+@pass_workspace
+def users_list(ws: Workspace) -> None:
+    """The coordinator accounts and their regions."""
+    from mougen.cli.tracking import open_tracker
+    from mougen.round.store import RoundStore
+
+    with open_tracker(ws) as tracker:
+        accounts = RoundStore(tracker).users()
+    for account in accounts:
+        click.echo(f"{account.name}\t{','.join(account.regions or ()) or 'all regions (admin)'}")
 
 
 @click.command()

@@ -73,3 +73,30 @@ class Actor:
 
     def detail(self) -> dict[str, str | None]:
         return {"by": self.who, "address": self.address}
+
+
+@dataclass(frozen=True)
+class Account:
+    """A coordinator account: its regions (None: every region) and session generation."""
+
+    id: int
+    name: str
+    regions: tuple[str, ...] | None
+    generation: int
+
+    def may_see(self, region: str) -> bool:
+        """Whether this account may see and act on ``region``'s rounds."""
+        return self.regions is None or region in self.regions
+
+    @property
+    def administrator(self) -> bool:
+        return self.regions is None
+
+
+@dataclass(frozen=True)
+class Login:
+    """What a login attempt came to: ``ok`` (with the account), ``wrong``, ``blocked`` or
+    ``throttled``."""
+
+    outcome: str
+    account: Account | None

@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 
+from mougen.errors import MougenError, UnknownItem
 from mougen.round.passwords import hash_password, password_matches
-from mougen.round.records import Actor, Email, Link, Round, Upload
-from mougen.round.tables import EmailRow, LinkRow, LoginAttemptRow, RoundRow, UploadRow, UserRow
+from mougen.round.records import Account, Actor, Email, Link, Login, Round, Upload
+from mougen.round.tables import (
+    CountRow,
+    EmailRow,
+    HitRow,
+    LinkRow,
+    LoginFailureRow,
+    RoundRow,
+    UploadRow,
+    UserRow,
+)
 from mougen.round.tokens import new_token, same_hash, token_hash
 from mougen.tracker import Tracker
 
@@ -19,12 +29,23 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="DataclassInstance")
 
-#: Failed passwords in a row before an account locks, and for how long.
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+#: Wrong passwords one address may give for one name before it must wait; the wait starts
+#: at BACK_OFF and doubles with each further one, up to MAX_BACK_OFF.
+FREE_FAILURES = 4
+BACK_OFF = timedelta(seconds=30)
+MAX_BACK_OFF = timedelta(minutes=15)
+#: A name and address pair that has not failed for this long starts again.
+FORGET_AFTER = timedelta(days=1)
 #: Login attempts one address may make in a window, across all workers.
 ATTEMPTS_PER_WINDOW = 20
 ATTEMPT_WINDOW = timedelta(minutes=5)
+
+
+class Keep:
+    """The regions argument that keeps an account's scope as it is."""
+
+
+KEEP = Keep()
 
 
 def _now() -> datetime:
@@ -43,49 +64,130 @@ class RoundStore:
 
     # -- accounts --------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str, actor: Actor) -> bool:
-        """Make a coordinator account, or set a new password; True if the account is new."""
+    def add_user(
+        self, name: str, password: str, actor: Actor, regions: tuple[str, ...] | Keep | None = KEEP
+    ) -> bool:
+        """Make a coordinator account, or set a new password (which ends its sessions); True if
+        the account is new. ``regions`` None makes an administrator; ``KEEP`` keeps the scope
+        of an existing account (a new one must be given one)."""
         digest = hash_password(password)
         with self.tracker.transaction() as s:
             row = s.scalar(select(UserRow).where(UserRow.name == name))
             new = row is None
             if row is None:
-                s.add(UserRow(name=name, password_hash=digest, failed_logins=0, created_at=_now()))
+                if isinstance(regions, Keep):
+                    raise MougenError(f"user {name}: give --region R (or --admin for every region)")
+                row = UserRow(name=name, session_generation=0, created_at=_now())
+                s.add(row)
             else:
-                row.password_hash, row.failed_logins, row.locked_until = digest, 0, None
-            self.tracker.log_event(s, "user-added" if new else "password-set", name, actor.detail())
+                row.session_generation += 1
+            row.password_hash = digest
+            if not isinstance(regions, Keep):
+                row.regions = ",".join(regions) if regions is not None else None
+            detail = {**actor.detail(), "regions": row.regions or "all"}
+            self.tracker.log_event(s, "user-added" if new else "password-set", name, detail)
         return new
 
-    def login(self, name: str, password: str, address: str | None) -> str:
-        """Check a login: ``ok``, ``wrong``, ``locked`` or ``throttled``; each is logged."""
+    def remove_user(self, name: str, actor: Actor) -> None:
+        """Remove an account; its sessions end with it. ``UnknownItem`` if there is none."""
+        with self.tracker.transaction() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise UnknownItem(f"no user {name!r}")
+            s.delete(row)
+            self.tracker.log_event(s, "user-removed", name, actor.detail())
+
+    def users(self) -> list[Account]:
+        """Every coordinator account, by name."""
+        with self.tracker.reading() as s:
+            return [_account(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def account(self, user_id: int) -> Account | None:
+        """The account with this id, as it is now (None once removed)."""
+        with self.tracker.reading() as s:
+            row = s.get(UserRow, user_id)
+            return _account(row) if row is not None else None
+
+    def end_sessions(self, user_id: int, actor: Actor) -> None:
+        """Sign the account out everywhere (its session generation moves on)."""
+        with self.tracker.transaction() as s:
+            row = s.get(UserRow, user_id, with_for_update=True)
+            if row is not None:
+                row.session_generation += 1
+                self.tracker.log_event(s, "logout", row.name, actor.detail())
+
+    def login(self, name: str, password: str, address: str | None) -> Login:
+        """Check a login (``ok``, ``wrong``, ``blocked`` or ``throttled``, each logged).
+
+        Wrong passwords block only the pair of name and address that made them, for a time
+        that doubles with each one past :data:`FREE_FAILURES`, so an attacker elsewhere cannot
+        lock the owner out. Unknown names are treated exactly as known ones.
+        """
         # The hash is checked outside the write transaction, which other writers wait for.
         with self.tracker.reading() as s:
             stored = s.scalar(select(UserRow.password_hash).where(UserRow.name == name))
         matches = password_matches(stored, password)
-        now = _now()
+        now, where = _now(), address or "-"
         with self.tracker.transaction() as s:
-            s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < now - ATTEMPT_WINDOW))
-            recent = s.execute(
-                select(func.count()).where(LoginAttemptRow.address == (address or "-"))
-            ).scalar_one()
-            s.add(LoginAttemptRow(address=address or "-", at=now))
+            throttled = self._too_many(s, "login", where, ATTEMPTS_PER_WINDOW, now)
+            pair = s.get(LoginFailureRow, (name, where), with_for_update=True)
             row = s.scalar(select(UserRow).where(UserRow.name == name))
-            if recent >= ATTEMPTS_PER_WINDOW:
+            account = None
+            if throttled:
                 outcome = "throttled"
-            elif row is not None and row.locked_until and row.locked_until > now:
-                outcome = "locked"
+            elif pair is not None and pair.blocked_until and pair.blocked_until > now:
+                outcome = "blocked"
             elif matches and row is not None and row.password_hash == stored:
-                row.failed_logins, row.locked_until = 0, None
-                outcome = "ok"
+                outcome, account = "ok", _account(row)
+                if pair is not None:
+                    s.delete(pair)
             else:
                 outcome = "wrong"
-                if row is not None:
-                    row.failed_logins += 1
-                    if row.failed_logins >= LOCK_AFTER:
-                        row.locked_until, row.failed_logins = now + LOCK_FOR, 0
-                        outcome = "locked"
+                self._failed(s, pair, name, where, now)
             self.tracker.log_event(s, f"login-{outcome}", name, {"by": name, "address": address})
-        return outcome
+        return Login(outcome, account)
+
+    @staticmethod
+    def _failed(s, pair: LoginFailureRow | None, name: str, where: str, now: datetime) -> None:
+        if pair is None:
+            pair = LoginFailureRow(name=name, address=where, failures=0, last_at=now)
+            s.add(pair)
+        pair.failures += 1
+        pair.last_at = now
+        over = pair.failures - FREE_FAILURES
+        if over >= 0:
+            pair.blocked_until = now + min(BACK_OFF * 2**over, MAX_BACK_OFF)
+
+    def _too_many(self, s, purpose: str, address: str, limit: int, now: datetime) -> bool:
+        """Count this request from ``address`` to ``purpose``; True if it is over ``limit``
+        in the last :data:`ATTEMPT_WINDOW` (counted across workers, inside ``s``)."""
+        s.execute(delete(HitRow).where(HitRow.at < now - ATTEMPT_WINDOW))
+        s.execute(delete(LoginFailureRow).where(LoginFailureRow.last_at < now - FORGET_AFTER))
+        recent = s.execute(
+            select(func.count()).where(HitRow.purpose == purpose, HitRow.address == address)
+        ).scalar_one()
+        s.add(HitRow(purpose=purpose, address=address, at=now))
+        return recent >= limit
+
+    def allow(self, purpose: str, address: str | None, limit: int) -> bool:
+        """Whether ``address`` may make one more ``purpose`` request in this window."""
+        with self.tracker.transaction() as s:
+            return not self._too_many(s, purpose, address or "-", limit, _now())
+
+    def count(self, name: str, day: date) -> None:
+        """Add one to today's count of ``name`` (inside the writers' lock: none lost)."""
+        with self.tracker.transaction() as s:
+            row = s.get(CountRow, (name, day))
+            if row is None:
+                s.add(CountRow(name=name, day=day, count=1))
+            else:
+                row.count += 1
+
+    def counts(self, name: str) -> dict[date, int]:
+        """The daily counts of ``name``."""
+        with self.tracker.reading() as s:
+            rows = s.scalars(select(CountRow).where(CountRow.name == name))
+            return {r.day: r.count for r in rows}
 
     def log(self, kind: str, subject: str, actor: Actor, **detail: Any) -> None:
         """Record an action that changes nothing else (a download, a verification...)."""
@@ -230,6 +332,11 @@ class RoundStore:
                 row.return_by = when
             detail = {**actor.detail(), "return_by": when.isoformat() if when else None}
             self.tracker.log_event(s, "round-return-by", mou, detail)
+
+
+def _account(row: UserRow) -> Account:
+    regions = tuple(row.regions.split(",")) if row.regions else None
+    return Account(row.id, row.name, regions, row.session_generation)
 
 
 def _subject(link: Link) -> str:

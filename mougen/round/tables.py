@@ -1,4 +1,5 @@
-"""The web service's tables in the tracker database (created by migration ``0003_web``)."""
+"""The web service's tables in the tracker database (migrations ``0003_web`` and
+``0004_web_scopes``)."""
 
 from __future__ import annotations
 
@@ -11,27 +12,55 @@ from mougen.tracker.schema import SHA256, Base, UtcDateTime
 
 
 class UserRow(Base):
-    """A coordinator account: an argon2 hash, and the state of its failed logins."""
+    """A coordinator account: an argon2 hash, its regions, and its session generation."""
 
     __tablename__ = "web_users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Region ids joined by commas; None for an administrator, who sees every region.
+    regions: Mapped[str | None] = mapped_column(Text)
+    #: Raised by logout, a password change and removal: every older session ends.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class LoginAttemptRow(Base):
-    """One login attempt from an address: the rate limit counts these across workers."""
+class LoginFailureRow(Base):
+    """Wrong passwords for one name from one address, and how long that pair must wait.
 
-    __tablename__ = "web_login_attempts"
-    __table_args__ = (Index(None, "address", "at"),)
+    Kept for any name tried, known or not, so the answers cannot tell them apart.
+    """
+
+    __tablename__ = "web_login_failures"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class HitRow(Base):
+    """One request from an address to a rate-limited page (``purpose``), across workers."""
+
+    __tablename__ = "web_hits"
+    __table_args__ = (Index(None, "purpose", "address", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CountRow(Base):
+    """A daily count of something not logged one by one (anonymous checks on ``/verify``)."""
+
+    __tablename__ = "web_counts"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class LinkRow(Base):

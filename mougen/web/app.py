@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
-from flask import Flask, render_template
+from flask import Flask, g, render_template, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -71,6 +71,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+    app.before_request(_signed_in_account)
     app.after_request(_security_headers)
     if settings.secure_cookies:
         app.after_request(_strict_transport)
@@ -78,6 +79,24 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     app.register_error_handler(413, _too_large)
     app.register_error_handler(404, _not_found)
     return app
+
+
+def _signed_in_account() -> None:
+    """Find who the session belongs to, if anyone; a session from before a logout, a
+    password change or the account's removal (or renaming) is ended here."""
+    uid = session.get("uid")
+    if uid is None:
+        session.pop("user", None)
+        return
+    account = signing_round().store.account(uid)
+    if (
+        account is None
+        or account.name != session.get("user")
+        or account.generation != session.get("generation")
+    ):
+        session.clear()
+        return
+    g.account, g.user = account, account.name
 
 
 def _security_headers(response):

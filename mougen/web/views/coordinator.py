@@ -28,6 +28,7 @@ from mougen.reports import dashboard_html
 from mougen.reports.status import completion, status, write_status_csv
 from mougen.roles import ROLES, role
 from mougen.round.documents import packs_dir
+from mougen.round.records import Account
 from mougen.web.context import actor, signing_round
 from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
 from mougen.web.views.uploads import uploaded_bytes
@@ -36,20 +37,25 @@ bp = Blueprint("coordinator", __name__)
 
 _LOGIN_MESSAGES = {
     "wrong": "The user name or password is not right.",
-    "locked": "Too many wrong passwords: this account is locked for 15 minutes.",
+    "blocked": "Too many wrong passwords from your address. Wait a few minutes and try again.",
     "throttled": "Too many attempts from your address. Wait a few minutes and try again.",
 }
 
 
 def login_required(view):
+    """The view for a signed-in coordinator (found by ``app._signed_in_account``) only."""
+
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if "user" not in session:
+        if g.get("account") is None:
             return redirect(url_for("coordinator.login"))
-        g.user = session["user"]
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _account() -> Account:
+    return g.account
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,16 +63,16 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = signing_round().store.login(
-            form.name.data, form.password.data, request.remote_addr
-        )
-        if outcome == "ok":
+        done = signing_round().store.login(form.name.data, form.password.data, request.remote_addr)
+        if done.account is not None:
             session.clear()
             session.permanent = True  # signed with its time: it ends after SESSION_HOURS
-            session["user"] = form.name.data
+            session.update(
+                uid=done.account.id, user=done.account.name, generation=done.account.generation
+            )
             return redirect(url_for("coordinator.dashboard"))
-        error = _LOGIN_MESSAGES[outcome]
-    status_code = 429 if error == _LOGIN_MESSAGES["throttled"] else (401 if error else 200)
+        error = _LOGIN_MESSAGES[done.outcome]
+    status_code = 401 if error == _LOGIN_MESSAGES["wrong"] else (429 if error else 200)
     return render_template("login.html", form=form, error=error), status_code
 
 
@@ -74,7 +80,7 @@ def login():
 @login_required
 def logout():
     if ActionForm().validate_on_submit():
-        signing_round().store.log("logout", g.user, actor())
+        signing_round().store.end_sessions(_account().id, actor())
         session.clear()
     return redirect(url_for("coordinator.login"))
 
@@ -88,6 +94,7 @@ def dashboard():
     rounds = [
         (entry, done.get(mou_id, (0, len(entry.mou.parties))))
         for mou_id, entry in sorted(service.ws.catalog.entries.items())
+        if _account().may_see(entry.region.id)
     ]
     return render_template("dashboard.html", rounds=rounds, form=ActionForm())
 
@@ -95,6 +102,8 @@ def dashboard():
 @bp.get("/report")
 @login_required
 def report():
+    if not _account().administrator:
+        abort(404)  # the report spans every region and the whole event log
     service = signing_round()
     now = datetime.now(UTC)
     html = dashboard_html(service.ws, service.tracker, None, now.date(), now)
@@ -107,10 +116,14 @@ def report():
 
 
 def _entry(mou: str):
+    """The round ``mou``; a 404 when there is none or it is outside the account's regions."""
     try:
-        return signing_round().ws.catalog.mou(mou)
+        entry = signing_round().ws.catalog.mou(mou)
     except UnknownItem:
         abort(404)
+    if not _account().may_see(entry.region.id):
+        abort(404)
+    return entry
 
 
 @bp.get("/rounds/<mou>")
@@ -169,6 +182,7 @@ def invite(mou: str):
 @bp.post("/rounds/<mou>/links/<int:link_id>/revoke")
 @login_required
 def revoke(mou: str, link_id: int):
+    _entry(mou)
     link = signing_round().store.link(link_id)
     if link is None or link.mou != mou:
         abort(404)
