@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -21,7 +22,9 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 from sqlalchemy import inspect, select
 
+from mougen.collect.checks import Rejection
 from mougen.errors import ConfigError
+from mougen.roles import ROLE_IDS
 from mougen.round.limits import TooCostly, verify_limited
 from mougen.round.records import Actor
 from mougen.round.settings import load_settings
@@ -624,23 +627,123 @@ def test_a_failed_email_does_not_undo_an_accepted_upload(
     assert f"127.0.0.1:{port}" in failed.detail["reason"]
 
 
-def test_two_uploads_at_once_count_once(ws, app, client, tmp_path, run_cli, web_programme):
-    signers = web_programme.install(ws)
-    run_cli("invite", MOU, "--authority", AUTHORITY)
+def _signed_for_dcs(ws, client, tmp_path, signers, copies: int = 1) -> tuple[str, list[bytes]]:
+    """Invite the authority, and sign its issued PDF for the DCS ``copies`` times (each
+    signature differs: a new CMS blob each time)."""
     token = _link(_outbox(ws)[0])
     (tmp_path / "issued.pdf").write_bytes(client.get(f"/sign/{token}/document.pdf").data)
-    data = signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / "d.pdf").read_bytes()
+    files = [
+        signers.sign(tmp_path / "issued.pdf", AUTHORITY, "dcs", tmp_path / f"d{n}.pdf").read_bytes()
+        for n in range(copies)
+    ]
+    return token, files
+
+
+def test_simultaneous_uploads_on_one_link_accept_one(
+    ws, app, client, tmp_path, run_cli, web_programme
+):
+    """Issue 17, item 1: four simultaneous uploads on one link were all "accepted", and two
+    DCS signatures were recorded."""
+    signers = web_programme.install(ws)
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    token, files = _signed_for_dcs(ws, client, tmp_path, signers, copies=4)
     service = app.extensions["mougen"]
     link = service.store.find_link(token)
-    with ThreadPoolExecutor(2) as pool:
-        done = list(pool.map(lambda who: service.receive(data, Actor(who, None), link), "ab"))
-    assert [d.roles for d in done] == [("dcs",), ("dcs",)]
+
+    def upload(data: bytes) -> str:
+        try:
+            service.receive(data, Actor("signatory", None), link)
+        except Rejection as exc:
+            return str(exc)
+        return "accepted"
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(upload, files))
+    assert answers.count("accepted") == 1, answers
+    assert all("used or closed" in a for a in answers if a != "accepted")
     with Tracker.open(ws.db_url) as tracker:
-        assert len(tracker.signatures(MOU)) == 1
-        assert [e.kind for e in tracker.events()].count("link-used") == 1
+        assert [s.role for s in tracker.signatures(MOU)] == ["dcs"]
         assert tracker.verify_log() == []
     invited = [str(m["To"]) for m in _outbox(ws)]
     assert invited.count(email(AUTHORITY, "lead-member")) == 1
+
+
+def _coordinator_upload(client, mou: str, data: bytes) -> str:
+    page = client.get(f"/rounds/{mou}")
+    form = {"csrf_token": _csrf(page), "file": (io.BytesIO(data), "x.pdf")}
+    answer = client.post(
+        f"/rounds/{mou}/upload",
+        data=form,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    return answer.get_data(as_text=True)
+
+
+def _sign_on(client, token: str, data: bytes):
+    form = {"csrf_token": _csrf(client.get("/verify")), "file": (io.BytesIO(data), "signed.pdf")}
+    return client.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
+
+
+def test_a_finished_mou_cannot_be_replaced_through_an_old_link(
+    ws, app, client, tmp_path, run_cli, web_programme
+):
+    """Issue 17, item 1: a coordinator upload filled the Lead Member's role, their own link
+    stayed open, and after completion it accepted the DCS-only file signed again, which
+    then became the executed MoU (its certificate said "Fully executed: NO")."""
+    signers = web_programme.install(ws)
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    dcs_token, [dcs_file] = _signed_for_dcs(ws, client, tmp_path, signers)
+    signatory = app.test_client()
+    assert _sign_on(signatory, dcs_token, dcs_file).status_code == 200
+    lead_token = _link(_outbox(ws)[-1])
+    lead = signers.sign(tmp_path / "d0.pdf", AUTHORITY, "lead-member", tmp_path / "lm.pdf")
+    _login(client)
+    assert "Accepted for" in _coordinator_upload(client, MOU, lead.read_bytes())
+    assert signatory.get(f"/sign/{lead_token}").status_code == 404, "filled by another route"
+    cx_token = _link(_outbox(ws)[-1])
+    cx = signers.sign(lead, AUTHORITY, "chief-executive", tmp_path / "cx.pdf")
+    assert _sign_on(signatory, cx_token, cx.read_bytes()).status_code == 200
+    executed = client.get(f"/rounds/{MOU}/{AUTHORITY}/executed.pdf").data
+    assert executed == cx.read_bytes()
+    # The attack: the DCS-only file signed again for the Lead Member, on the old link...
+    again = signers.sign(tmp_path / "d0.pdf", AUTHORITY, "lead-member", tmp_path / "lm2.pdf")
+    assert _sign_on(signatory, lead_token, again.read_bytes()).status_code == 404
+    # ... and through the round itself, as if the link had been held open.
+    service = app.extensions["mougen"]
+    with Tracker.open(ws.db_url) as tracker, tracker.reading() as s:
+        row = s.scalar(select(LinkRow).where(LinkRow.role == "lead-member"))
+        stale = service.store.link(row.id)
+    with pytest.raises(Rejection, match="used or closed"):
+        service.receive(
+            again.read_bytes(), Actor("signatory", None), replace(stale, revoked_at=None)
+        )
+    with pytest.raises(Rejection, match="fully executed already"):
+        service.receive(again.read_bytes(), Actor("ann", None), mou=MOU)
+    assert client.get(f"/rounds/{MOU}/{AUTHORITY}/executed.pdf").data == executed
+    with Tracker.open(ws.db_url) as tracker:
+        assert sorted(s.role for s in tracker.signatures(MOU)) == sorted(ROLE_IDS)
+        assert tracker.verify_log() == []
+        with tracker.reading() as s:
+            open_links = s.scalars(
+                select(LinkRow).where(LinkRow.accepted_at.is_(None), LinkRow.revoked_at.is_(None))
+            ).all()
+    assert open_links == [], "completion closes every link of the authority"
+
+
+def test_a_coordinator_upload_under_one_round_takes_only_its_documents(
+    ws, app, client, tmp_path, run_cli, web_programme
+):
+    """Issue 17, item 1: a coordinator upload under one round's URL accepts only that round's
+    documents."""
+    signers = web_programme.install(ws)
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    _, [dcs_file] = _signed_for_dcs(ws, client, tmp_path, signers)
+    _login(client)
+    answer = _coordinator_upload(client, "se-2018", dcs_file)
+    assert "not one of this round" in answer
+    with Tracker.open(ws.db_url) as tracker:
+        assert tracker.signatures(MOU) == []
 
 
 def test_migration_0003_adds_the_web_tables_to_a_0002_tracker(tmp_path):

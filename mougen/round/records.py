@@ -100,3 +100,15 @@ class Login:
 
     outcome: str
     account: Account | None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """An email the round owes: an ``invitation`` for ``role``, or the ``completion``."""
+
+    id: int
+    kind: str
+    mou: str
+    authority: str
+    role: str | None
+    attempts: int

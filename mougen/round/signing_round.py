@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from mougen.collect import Accepted, file_accepted
+from mougen.collect import Accepted
 from mougen.collect.checks import Rejection
 from mougen.collect.mailbox import configured
 from mougen.digest import sha256_hex
@@ -18,15 +18,18 @@ from mougen.mail import Mailer, outbox_dir
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
-from mougen.round import emails
+from mougen.round import emails, queue
+from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
 from mougen.round.documents import document_path, keep_issued_pdf, packs_dir
 from mougen.round.intake import check_upload
 from mougen.round.limits import verify_limited
-from mougen.round.records import Actor, Link
+from mougen.round.records import Actor, Link, Queued
 from mougen.round.settings import WebSettings, load_settings, load_smtp
 from mougen.round.store import RoundStore
+from mougen.round.tokens import new_token
 from mougen.tracker import Tracker
+from mougen.tracker.records import SignatureRecord
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
@@ -84,14 +87,18 @@ class SigningRound:
     def state(self, mou: str, slug: str) -> AuthorityState:
         """The authority's current document and the next role to sign it.
 
-        Each signature is recorded once, with the file it first arrived in; the newest
-        arrival is the file that carries every signature so far.
+        Each signature is recorded once, with the file it first arrived in; of each role's
+        first signature, the newest arrival is the file that carries every signature so far.
         """
-        signatures = [s for s in self.tracker.signatures(mou) if s.authority == slug]
+        first: dict[str, SignatureRecord] = {}
+        for sig in sorted(self.tracker.signatures(mou), key=lambda s: s.recorded_at):
+            if sig.authority == slug:
+                first.setdefault(sig.role, sig)
         document: str | None
-        if signatures:
-            newest = max(signatures, key=lambda s: s.recorded_at)
-            document, signed = newest.file_sha256, tuple({s.role: None for s in signatures})
+        if first:
+            # A role signed again later (before links closed) never moves the document on.
+            newest = max(first.values(), key=lambda s: s.recorded_at)
+            document, signed = newest.file_sha256, tuple(first)
         else:
             document, signed = self._issued_sha(mou, slug), ()
         pending = [r for r in self.settings.signing_order if r not in signed]
@@ -174,28 +181,25 @@ class SigningRound:
                 "an invitation",
                 entry.source,
             )
-        token, link = self.store.new_link(
-            state.mou,
-            state.authority,
-            role_id,
-            document,
-            email,
-            self.settings.link_days,
-            actor,
-        )
+        token, now = new_token(), datetime.now(UTC)
+        expires = now + timedelta(days=self.settings.link_days)
+        # The email is built before the link exists: a link nobody can be sent is never made.
         message = emails.invitation(
             entry,
             state.authority,
             role_id,
             email,
             f"{self.settings.base_url}/sign/{token}",
-            link.expires_at,
+            expires,
             self.store.round(state.mou).return_by,
             reminder=reminder,
         )
         collection = configured(self.ws.root)  # collect --mailbox's [imap] table
         if collection is not None and collection.reply_to:
             message["Reply-To"] = collection.reply_to  # so a reply with the file just works
+        self.store.new_link(
+            token, state.mou, state.authority, role_id, document, email, (now, expires), actor
+        )
         kind = "reminder" if reminder else "invitation"
         self._send(message, kind, state.mou, state.authority, actor)
         return Sent(state.mou, state.authority, role_id, email)
@@ -203,21 +207,30 @@ class SigningRound:
     # -- reminders -------------------------------------------------------------------------
 
     def remind(self, mou: str | None, after: timedelta, actor: Actor) -> list[Sent]:
-        """Remind each signatory whose link has waited ``after`` since it was sent; the
-        reminder carries a fresh link (only hashes are kept, so the old one cannot be resent)."""
+        """Send what the queue still owes, then invite whoever's turn it is in each started
+        authority (one with a link or a signature) if they hold no open link, and remind each
+        whose link has waited ``after``. A reminder carries a fresh link (only hashes are
+        kept, so the old one cannot be resent)."""
         now = datetime.now(UTC)
-        mous = [mou] if mou else sorted(self.ws.catalog.entries)
-        sent = []
-        for mou_id in mous:
+        sent = self.send_queued(actor)
+        for mou_id in [mou] if mou else sorted(self.ws.catalog.entries):
             self.ws.catalog.mou(mou_id)
-            for link in self.store.links(mou_id):
-                if not link.usable(now) or link.created_at > now - after:
+            for slug in self._started(mou_id):
+                state = self.state(mou_id, slug)
+                if state.next_role is None or not self._next_email(state):
                     continue
-                state = self.state(mou_id, link.authority)
-                if state.next_role != link.role:
-                    continue
-                sent.append(self._send_link(state, actor, reminder=True))
+                link = self._open_link(mou_id, slug, state.next_role)
+                if link is None:
+                    sent.append(self._send_link(state, actor))
+                elif link.created_at <= now - after:
+                    sent.append(self._send_link(state, actor, reminder=True))
         return sent
+
+    def _started(self, mou: str) -> list[str]:
+        """The authorities of a round that have had a link or have a signature recorded."""
+        linked = [link.authority for link in self.store.links(mou)]
+        signed = [s.authority for s in self.tracker.signatures(mou)]
+        return list(dict.fromkeys(linked + signed))
 
     # -- uploads ---------------------------------------------------------------------------
 
@@ -225,13 +238,18 @@ class SigningRound:
         self, data: bytes, actor: Actor, link: Link | None = None, mou: str | None = None
     ) -> Accepted:
         """Check an upload (against ``link``'s turn, if from a signatory; to round ``mou``, if
-        from the coordinator), file it, record it, and pass the round on; raises
+        from the coordinator), then file, record and pass the round on in one transaction
+        (:func:`~mougen.round.acceptance.accept`) and send what it queued; raises
         :class:`Rejection` (recorded, changing nothing else)."""
         sha = sha256_hex(data)
         try:
             checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
             if link is not None:
                 self._fits_link(checked, link)
+            if mou is not None and checked.mou != mou:
+                raise Rejection(f"this file is a {checked.mou} document, not one of this round's")
+            order = self.settings.signing_order
+            accept(self.ws, self.tracker, checked, order, actor, link.id if link else None)
         except Rejection as exc:
             self.store.record_upload(
                 {
@@ -245,7 +263,6 @@ class SigningRound:
                 actor,
             )
             raise
-        file_accepted(self.ws, self.tracker, checked)
         self.store.record_upload(
             {
                 "mou": checked.mou,
@@ -257,8 +274,7 @@ class SigningRound:
             },
             actor,
         )
-        if link is None or self.store.accept(link.id, sha, actor):
-            self.advance(checked.mou, checked.authority, actor)
+        self.send_queued(actor)
         return checked
 
     def _fits_link(self, checked: Accepted, link: Link) -> None:
@@ -276,21 +292,32 @@ class SigningRound:
         if extra:
             raise Rejection("the file is signed out of turn (" + ", ".join(extra) + ")")
 
-    def advance(self, mou: str, slug: str, actor: Actor) -> None:
-        """After a file is accepted: invite whoever is next, or announce completion.
+    def send_queued(self, actor: Actor) -> list[Sent]:
+        """Send the emails the round owes (see :mod:`mougen.round.queue`): invitations still
+        due and completions. A failure is logged for the coordinator and left queued for the
+        next try (the next upload, or ``remind``), never undoing an accepted upload."""
+        sent = []
+        for item in queue.claim(self.tracker):
+            subject = f"{item.mou}/{item.authority}"
+            try:
+                done = self._deliver(item, actor)
+            except MougenError as exc:
+                self.store.log("email-failed", subject, actor, reason=exc.detail)
+                queue.finish(self.tracker, item, error=exc.detail)
+                continue
+            queue.finish(self.tracker, item)
+            sent.extend(done)
+        return sent
 
-        The file is filed already, so a failure to send is logged for the coordinator (who
-        can send a new link from the round page) rather than undoing the upload.
-        """
-        state = self.state(mou, slug)
-        email = self._next_email(state)
-        try:
-            if state.next_role is None:
-                self._complete(state, actor)
-            elif email and self._open_link(mou, slug, state.next_role) is None:
-                self._send_link(state, actor)
-        except MougenError as exc:
-            self.store.log("email-failed", f"{mou}/{slug}", actor, reason=exc.detail)
+    def _deliver(self, item: Queued, actor: Actor) -> list[Sent]:
+        state = self.state(item.mou, item.authority)
+        if item.kind == "completion":
+            self._complete(state, actor)
+            return []
+        due = state.next_role == item.role and self._next_email(state)
+        if not due or self._open_link(item.mou, item.authority, state.next_role or ""):
+            return []  # no longer due: someone else's turn, no email, or a link is out
+        return [self._send_link(state, actor)]
 
     def _next_email(self, state: AuthorityState) -> str | None:
         if state.next_role is None:

@@ -21,7 +21,7 @@ from mougen.round.tables import (
     UploadRow,
     UserRow,
 )
-from mougen.round.tokens import new_token, same_hash, token_hash
+from mougen.round.tokens import same_hash, token_hash
 from mougen.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -198,16 +198,18 @@ class RoundStore:
 
     def new_link(
         self,
+        token: str,
         mou: str,
         authority: str,
         role: str,
         document: str,
         email: str,
-        days: int,
+        lifetime: tuple[datetime, datetime],
         actor: Actor,
-    ) -> tuple[str, Link]:
-        """A new link for one signatory; any earlier unused link of theirs is revoked."""
-        token, now = new_token(), _now()
+    ) -> Link:
+        """A new link for one signatory, valid from and until ``lifetime``; any earlier unused
+        link of theirs is revoked."""
+        now, expires = lifetime
         with self.tracker.transaction() as s:
             self._revoke_open(s, mou, authority, role, now)
             row = LinkRow(
@@ -218,7 +220,7 @@ class RoundStore:
                 document_sha256=document,
                 email=email,
                 created_at=now,
-                expires_at=now + timedelta(days=days),
+                expires_at=expires,
             )
             s.add(row)
             s.flush()
@@ -226,7 +228,7 @@ class RoundStore:
             self.tracker.log_event(
                 s, "link-created", _subject(link), {**actor.detail(), "link": link.id}
             )
-        return token, link
+        return link
 
     def find_link(self, token: str) -> Link | None:
         """The usable link with this token; None for an unknown, used, expired or revoked one."""
@@ -236,7 +238,9 @@ class RoundStore:
             if row is None or not same_hash(row.token_sha256, token):
                 return None
             link = _record(row, Link)
-        return link if link.usable(_now()) else None
+            # A role filled by any route (a coordinator upload, collect) closes its links.
+            filled = link.role in self.tracker.signed_roles(s, link.mou, link.authority)
+        return link if link.usable(_now()) and not filled else None
 
     def link(self, link_id: int) -> Link | None:
         with self.tracker.reading() as s:
@@ -263,17 +267,6 @@ class RoundStore:
                 s, "link-revoked", _subject(link), {**actor.detail(), "link": link.id}
             )
         return link
-
-    def accept(self, link_id: int, file_sha256: str, actor: Actor) -> bool:
-        """Mark a link used by an accepted file; False if another upload got there first."""
-        with self.tracker.transaction() as s:
-            row = s.get(LinkRow, link_id, with_for_update=True)
-            if row is None or row.accepted_at is not None:
-                return False
-            row.accepted_at = _now()
-            detail = {**actor.detail(), "link": link_id, "file_sha256": file_sha256}
-            self.tracker.log_event(s, "link-used", _subject(_record(row, Link)), detail)
-        return True
 
     def _revoke_open(self, s, mou: str, authority: str, role: str, now: datetime) -> None:
         query = select(LinkRow).where(

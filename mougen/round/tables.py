@@ -123,3 +123,23 @@ class RoundRow(Base):
 
     mou: Mapped[str] = mapped_column(String(64), primary_key=True)
     return_by: Mapped[date | None] = mapped_column(Date)
+
+
+class QueuedRow(Base):
+    """An email the round owes (``invitation`` of ``role``, or ``completion``), queued in the
+    transaction that made it due and sent, with retries, from here."""
+
+    __tablename__ = "web_queue"
+    __table_args__ = (Index(None, "done_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    mou: Mapped[str] = mapped_column(String(64))
+    authority: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: A sender has it until then; after that (it crashed, say) another may take it.
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -135,8 +135,22 @@ class Tracker:
 
     def record_signature(self, facts: SignatureFacts) -> bool:
         """Record a signature; False (and no change) if its CMS hash is already known."""
+        with self._writing() as session:
+            return self.add_signature(session, facts)
+
+    def add_signature(self, session: Session, facts: SignatureFacts) -> bool:
+        """:meth:`record_signature` inside :meth:`transaction`, with the caller's other changes."""
         row = SignatureRow(**asdict(facts), recorded_at=self._clock())
-        return self._record_new(row, "signed", f"{facts.mou}/{facts.authority}/{facts.role}")
+        return _insert_new(
+            session, row, "signed", f"{facts.mou}/{facts.authority}/{facts.role}", self._clock()
+        )
+
+    def signed_roles(self, session: Session, mou: str, authority: str) -> set[str]:
+        """The roles of an authority's MoU with a signature recorded, inside a transaction."""
+        query = select(SignatureRow.role).where(
+            SignatureRow.mou == mou, SignatureRow.authority == authority
+        )
+        return set(session.scalars(query))
 
     def record_receipt(self, receipt: MailReceipt) -> bool:
         """Record a part of a mailed message (a ``mailed`` event naming the sender, date and
@@ -262,15 +276,7 @@ class Tracker:
 
     def _record_new(self, row: Base, kind: str, subject: str) -> bool:
         with self._writing() as session:
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:
-                if _stored(session, row):
-                    return False
-                raise  # some other constraint: a bug, not a duplicate
-            _append(session, kind, subject, _columns(row), self._clock())
-        return True
+            return _insert_new(session, row, kind, subject, self._clock())
 
     def _all(self, query: Any, record: type[R]) -> list[R]:
         with self._reading() as session:
@@ -312,6 +318,19 @@ def _append(
         )
     )
     head.event_id, head.hash = event_id, digest
+
+
+def _insert_new(session: Session, row: Base, kind: str, subject: str, at: datetime) -> bool:
+    """Add ``row`` and its event, unless a row with its key is there (then False, no change)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        if _stored(session, row):
+            return False
+        raise  # some other constraint: a bug, not a duplicate
+    _append(session, kind, subject, _columns(row), at)
+    return True
 
 
 def _stored(session: Session, row: Base) -> bool:

@@ -1,6 +1,7 @@
 """The web service under attack: accounts scoped to regions with a session generation,
 login failures counted per name and address, request counts per address for any rate-limited
-page (replacing the login attempts), and anonymous checks counted per day.
+page (replacing the login attempts), anonymous checks counted per day, and the queue of
+emails the round owes (filled in the transaction that accepts a signature).
 
 Revision ID: 0004
 Revises: 0003
@@ -54,9 +55,25 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("name", "day", name="pk_web_counts"),
     )
+    op.create_table(
+        "web_queue",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("mou", sa.String(64), nullable=False),
+        sa.Column("authority", sa.String(64), nullable=False),
+        sa.Column("role", sa.String(32)),
+        sa.Column("queued_at", UtcDateTime, nullable=False),
+        sa.Column("claimed_until", UtcDateTime),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("last_error", sa.Text),
+        sa.Column("done_at", UtcDateTime),
+        sa.PrimaryKeyConstraint("id", name="pk_web_queue"),
+    )
+    op.create_index("ix_web_queue_done_at", "web_queue", ["done_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("web_queue")
     op.drop_table("web_counts")
     op.drop_table("web_hits")
     op.drop_table("web_login_failures")
