@@ -109,7 +109,9 @@ def _round_online(ws: Workspace, say: Callable[[str], None], command: str) -> No
         )
     for sent in done.sent:
         say(f"invited  {sent.authority}'s {sent.role} <{sent.email}> (email in outbox/)")
-    say(f"web      {command} -w {ws.root} users add NAME, then {command} -w {ws.root} serve")
+    say(
+        f"web      {command} -w {ws.root} users add NAME --admin, then {command} -w {ws.root} serve"
+    )
 
 
 def _example_addresses(authority: CommentedMap) -> None:

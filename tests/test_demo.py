@@ -99,7 +99,7 @@ def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
     [answer] = [m for m in sent if m["Subject"].startswith("Re: Please sign")]
     assert "the Lead Member for Children’s Services of Milton Keynes" in answer.get_content()
     with Tracker.open(ws.db_url) as tracker:
-        RoundStore(tracker).add_user("demo", "a demo password only", Actor("test", None))
+        RoundStore(tracker).add_user("demo", "a demo password only", Actor("test", None), None)
     client = create_app(Workspace(ws.root)).test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
