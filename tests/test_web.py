@@ -28,14 +28,18 @@ from mougen.roles import ROLE_IDS
 from mougen.round.limits import TooCostly, verify_limited
 from mougen.round.records import Actor
 from mougen.round.settings import load_settings
-from mougen.round.store import FREE_FAILURES
+from mougen.round.store import FREE_FAILURES, RoundStore
 from mougen.round.tables import LinkRow, LoginFailureRow, UserRow
+from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
+from mougen.verify.validate import Settings
 from mougen.web.app import create_app
+from mougen.workflow.checking import Checker, WorkspaceRecords
 from mougen.workspace import Workspace
 from tests.conftest import REPO, scratch_workspace, take_up
+from tests.pdftext import pdftotext
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 from tests.webserver import free_port
 
@@ -466,11 +470,87 @@ def test_verify_page_gives_the_report_pdf_and_keeps_nothing(client, ws, run_cli)
         data={"csrf_token": _csrf(page), "file": (io.BytesIO(pdf), "a.pdf")},
         content_type="multipart/form-data",
     )
-    assert "Not fully executed" in checked.get_data(as_text=True)
+    assert "not fully signed" in checked.get_data(as_text=True)
     form = {"csrf_token": _csrf(page), "file": (io.BytesIO(pdf), "a.pdf"), "report": ""}
     answer = client.post("/verify", data=form, content_type="multipart/form-data")
     assert answer.mimetype == "application/pdf" and answer.data.startswith(b"%PDF-")
     assert not any(ws.signed_dir.rglob("*.pdf")) and not (ws.root / "uploads").exists()
+
+
+def _check(client, data: bytes, *, report: bool = False, **extra):
+    form = {"csrf_token": _csrf(client.get("/verify")), "file": (io.BytesIO(data), "a.pdf")}
+    if report:
+        form["report"] = ""
+    return client.post("/verify", data=form, content_type="multipart/form-data", **extra)
+
+
+def test_verify_is_rate_limited_per_address(ws):
+    """Issue 17, item 5: /verify had no rate limit."""
+    (ws.root / "web.toml").write_text("verify_per_address = 3\n")
+    client = app_for(ws).test_client()
+    here = {"environ_base": {"REMOTE_ADDR": "198.51.100.9"}}
+    answers = [_check(client, b"not a pdf", **here) for _ in range(4)]
+    assert [a.status_code for a in answers] == [422, 422, 422, 429]
+    assert answers[-1].headers["Retry-After"] == "300"
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "198.51.100.10"}}
+    assert _check(client, b"not a pdf", **elsewhere).status_code == 422
+
+
+def test_verify_runs_a_bounded_number_at_once(ws, run_cli, client):
+    """Issue 17, item 5: 45 simultaneous uploads kept both cores busy and 20 took 2.2 GB;
+    past the pool's slots, an upload waits briefly and is then told to come back."""
+    from mougen.web.slots import verification_slot
+    from mougen.web.views.auditor import SLOTS_FOLDER
+
+    pdf = _issued_pdf(ws, run_cli, client)
+    (ws.root / "web.toml").write_text("verify_workers = 1\nverify_wait_seconds = 1\n")
+    busy = app_for(ws).test_client()
+    with verification_slot(ws.root / SLOTS_FOLDER, 1, 0):  # another worker holds the only slot
+        started = time.monotonic()
+        refused = _check(busy, pdf)
+        waited = time.monotonic() - started
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+    assert 1 <= waited < 5 and "busy" in refused.get_data(as_text=True)
+    assert _check(busy, pdf).status_code == 200, "the slot is free again"
+
+
+def test_anonymous_checks_are_counted_not_logged(ws, run_cli, client):
+    """Issue 17, item 5: every anonymous check wrote a permanent audit event."""
+    pdf = _issued_pdf(ws, run_cli, client)
+    with Tracker.open(ws.db_url) as tracker:
+        before = len(tracker.events())
+    for _ in range(3):
+        assert _check(client, pdf).status_code == 200
+    with Tracker.open(ws.db_url) as tracker:
+        assert len(tracker.events()) == before
+        counts = RoundStore(tracker).counts("verified-not-valid")
+    assert list(counts.values()) == [3]
+
+
+def test_verify_names_roles_and_certificates_never_configured_contacts(
+    ws, run_cli, client, tmp_path, pki
+):
+    """Issue 17, items 5 and 8: a crafted file's verdict told anyone the configured email of
+    a council's signatory, and spoke in ids and jargon with no signing dates."""
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(_issued_pdf(ws, run_cli, client))
+    stranger = pki.signer("Sam Stranger", "sam@example.org")
+    key = stranger.write_p12(tmp_path / "s.p12", b"pass")
+    sign_pdf(pdf, "dcs", load_pkcs12(key, b"pass"), tmp_path / "crafted.pdf")
+    crafted = (tmp_path / "crafted.pdf").read_bytes()
+    page = _check(client, crafted).get_data(as_text=True)
+    (tmp_path / "report.pdf").write_bytes(_check(client, crafted, report=True).data)
+    report_text = " ".join(pdftotext(tmp_path / "report.pdf").split())
+    for configured in (email(AUTHORITY, r) for r in ROLE_IDS):
+        assert configured not in page and configured not in report_text
+    assert "configured" not in page and "configured" not in report_text
+    assert "Sam Stranger" in page and "Director of Children" in page
+    assert "Milton Keynes" in page and "TOTAL_" not in page and MOU not in page
+    assert f"{datetime.now(UTC).day} {datetime.now(UTC):%B %Y}" in page, "the signing date"
+    with Tracker.open(ws.db_url) as tracker:  # the coordinator still learns who it should be
+        checker = Checker(Settings(), WorkspaceRecords.of(ws, tracker))
+        found = checker.check_bytes(crafted, "crafted.pdf").provenance
+    assert found is not None and any(email(AUTHORITY, "dcs") in p for p in found.problems)
 
 
 def _field_list_bomb() -> bytes:

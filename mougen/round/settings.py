@@ -9,6 +9,9 @@
     signing_order = ["dcs", "lead-member", "chief-executive"]
     verify_seconds = 60                    # time limit for checking one upload
     verify_memory_mb = 1024                # memory limit for checking one upload
+    verify_workers = 2                     # public /verify checks run at once (all workers)
+    verify_wait_seconds = 5                # how long a /verify upload waits for a free slot
+    verify_per_address = 20                # /verify uploads one address may make in 5 minutes
     secure_cookies = false                 # true behind TLS
     proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
 
@@ -41,8 +44,16 @@ class WebSettings:
     signing_order: tuple[str, ...] = ROLE_IDS
     verify_seconds: int = 60
     verify_memory_mb: int = 1024
+    verify_workers: int = 2
+    verify_wait_seconds: int = 5
+    verify_per_address: int = 20
     secure_cookies: bool = False
     proxy_hops: int = 0
+
+    @property
+    def verify_ceiling_mb(self) -> int:
+        """The most memory public verification may take at once, over every worker."""
+        return self.verify_workers * self.verify_memory_mb
 
     @property
     def upload_limit(self) -> int:

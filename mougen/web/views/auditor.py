@@ -1,8 +1,13 @@
-"""The public ``/verify`` page: upload a PDF, get the verdict or the report PDF; nothing is kept."""
+"""The public ``/verify`` page: upload a PDF, get the verdict or the report PDF; nothing is kept.
+
+Anyone may use it, so it is held in: a per-address limit, a bounded pool of verification
+slots shared by the workers (others wait briefly, then get 503 and ``Retry-After``), each
+check held to a time and memory limit, and checks counted rather than logged one by one.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, render_template, request
 
@@ -10,16 +15,28 @@ from mougen.collect.checks import Rejection
 from mougen.errors import MougenError
 from mougen.round.intake import PDF_MAGIC
 from mougen.round.limits import verify_limited
+from mougen.round.store import ATTEMPT_WINDOW
+from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.trust import load_trust_roots
 from mougen.verify.verdict import Verdict
-from mougen.web.context import actor, signing_round
+from mougen.web.context import signing_round
 from mougen.web.forms import UploadForm
+from mougen.web.public_result import PublicResult, public_result
+from mougen.web.slots import Busy, verification_slot
 from mougen.web.views.uploads import uploaded_bytes
 from mougen.workflow.checking import WorkspaceRecords
 from mougen.workflow.provenance import provenance
 
 bp = Blueprint("auditor", __name__)
+
+
+#: The folder, in the workspace, of the verification slots (see :mod:`mougen.web.slots`).
+SLOTS_FOLDER = ".verify-slots"
+#: A client over its per-address limit waits out the window the limit counts in.
+RATE_RETRY_SECONDS = int(ATTEMPT_WINDOW.total_seconds())
+#: How long a client refused for lack of a slot is asked to wait.
+BUSY_RETRY_SECONDS = 30
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -29,27 +46,54 @@ def verify():
         status = 400 if request.method == "POST" else 200
         return render_template("verify.html", form=form), status
     service = signing_round()
+    settings = service.settings
+    if not service.store.allow("verify", request.remote_addr, settings.verify_per_address):
+        why = "You have checked many files in a short time."
+        return _refused(form, why, 429, RATE_RETRY_SECONDS)
     try:
-        data = uploaded_bytes(form, service.settings.upload_limit)
+        data = uploaded_bytes(form, settings.upload_limit)
         if not data.startswith(PDF_MAGIC):
             raise Rejection("this is not a PDF file")
-        report = verify_limited(
-            data,
-            "uploaded.pdf",
-            service.root_paths,
-            seconds=service.settings.verify_seconds,
-            memory_mb=service.settings.verify_memory_mb,
-        )
+        with verification_slot(
+            service.ws.root / SLOTS_FOLDER, settings.verify_workers, settings.verify_wait_seconds
+        ):
+            report = verify_limited(
+                data,
+                "uploaded.pdf",
+                service.root_paths,
+                seconds=settings.verify_seconds,
+                memory_mb=settings.verify_memory_mb,
+            )
+    except Busy:
+        return _refused(form, "The service is busy checking other files.", 503, BUSY_RETRY_SECONDS)
     except (Rejection, MougenError) as exc:
         reason = exc.detail if isinstance(exc, MougenError) else str(exc)
         return render_template("verify.html", form=form, error=reason), 422
     records = WorkspaceRecords.of(service.ws, service.tracker)
     found = provenance(report, service.tracker, records.catalog, records.trust)
-    verdict = Verdict(report.file, report, found)
-    valid = verdict.valid
-    service.store.log("verified", report.sha256, actor(), valid=valid)
+    valid = Verdict(report.file, report, found).valid
+    # Anonymous checks are counted, not logged one by one.
+    service.store.count("verified-valid" if valid else "verified-not-valid", date.today())
+    result = public_result(report, found, valid, records.catalog, records.trust)
     if "report" in request.form:
+        told = Provenance(found.mou, found.authority, _public_findings(result))
+        verdict = Verdict(report.file, report, told)
         pdf = audit_report_pdf([verdict], load_trust_roots(service.root_paths), datetime.now(UTC))
         headers = {"Content-Disposition": 'attachment; filename="verification-report.pdf"'}
         return Response(pdf, mimetype="application/pdf", headers=headers)
-    return render_template("verified.html", report=report, found=found, valid=valid)
+    return render_template("verified.html", report=report, result=result)
+
+
+def _refused(form: UploadForm, why: str, status: int, retry_after: int):
+    message = f"{why} Try again in {_minutes(retry_after)}."
+    page = render_template("verify.html", form=form, error=message)
+    return page, status, {"Retry-After": str(retry_after)}
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds} seconds" if seconds < 60 else f"{seconds // 60} minutes"
+
+
+def _public_findings(result: PublicResult) -> tuple[str, ...]:
+    why_nots = tuple(f"{s.role}: {s.why_not}" for s in result.signatures if s.why_not)
+    return result.findings + why_nots
