@@ -25,6 +25,11 @@ def printable(text: str) -> str:
     return "".join(_escape(c) for c in text)
 
 
+def is_safe(text: str) -> bool:
+    """Whether ``text`` prints on one line as it is: no character needs escaping but ``\\``."""
+    return all(c == "\\" or _escape(c) == c for c in text)
+
+
 def _escape(char: str) -> str:
     if char in _NAMED:
         return _NAMED[char]

@@ -79,6 +79,7 @@ def test_four_uploads_at_once_on_one_link_through_two_workers(round_ws, db_url, 
         log = server.stop()
         controller.stop()
     assert "Traceback" not in log, log
+    assert link[1] not in log and "GET /sign/[redacted]" in log, "tokens stay out of the log"
     # One is accepted; the rest find the link closed (404 before the form, 422 after it).
     assert codes.count(200) == 1 and all(c in (404, 422) for c in codes if c != 200), codes
     with Tracker.open(db_url) as tracker:

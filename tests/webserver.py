@@ -96,7 +96,7 @@ class Gunicorn:
         self.log = ws.root / "gunicorn.log"
         self.process = subprocess.Popen(
             [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
-             "mougen.web:wsgi_app()"],
+             "--access-logfile", "-", "mougen.web:wsgi_app()"],
             env=env,
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,

@@ -15,6 +15,7 @@ from mougen.cli.options import (
     trust_option,
 )
 from mougen.cli.tracking import open_tracker
+from mougen.printable import printable
 from mougen.tracker.migrate import upgrade_database
 from mougen.workflow.rebuild import rebuild as rebuild_from_archive
 from mougen.workspace import Workspace
@@ -86,7 +87,9 @@ def log(ws: Workspace, verify: bool, as_json: bool, limit: int | None) -> None:
         click.echo("No events recorded yet.")
     for e in events:
         stamp = e.at.strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{e.id:>6}  {stamp}  {e.kind:<8}  {e.subject}  {e.hash[:12]}")
+        # Events recorded before fields were escaped on input may still hold a line break.
+        kind, subject = printable(e.kind), printable(e.subject)
+        click.echo(f"{e.id:>6}  {stamp}  {kind:<8}  {subject}  {e.hash[:12]}")
 
 
 def _report_check(problems: list[str], count: int, as_json: bool) -> None:

@@ -28,10 +28,18 @@ def serve(ws: Workspace, host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     from mougen.web.app import create_app
+    from mougen.web.redact import RedactingRequestHandler
 
     app = create_app(ws)
     with _listening(host, port) as sock:
-        server = make_server(host, port, app, threaded=True, fd=sock.fileno())
+        server = make_server(
+            host,
+            port,
+            app,
+            threaded=True,
+            fd=sock.fileno(),
+            request_handler=RedactingRequestHandler,
+        )
         click.echo(f"mougen: serving {ws.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
         server.serve_forever()
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
-from pydantic.functional_validators import BeforeValidator
+from pydantic.functional_validators import AfterValidator, BeforeValidator
 
+from mougen.printable import is_safe, printable
 from mougen.roles import ROLE_IDS
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -77,6 +78,19 @@ def _fingerprint(value: object) -> str:
 Fingerprint = Annotated[str, BeforeValidator(_fingerprint)]
 
 
+def _one_line(value: str) -> str:
+    """A name that goes into emails, pages and the audit log: no line break or control."""
+    if not is_safe(value):
+        raise ValueError(
+            f"{printable(value)!r} holds a line break or control character; write it on one line"
+        )
+    return value
+
+
+#: Text from the region file that is shown to people: one plain line.
+Line = Annotated[str, AfterValidator(_one_line)]
+
+
 class Signatory(_Strict):
     """A person who signs for an authority in one role.
 
@@ -86,7 +100,7 @@ class Signatory(_Strict):
     fingerprint under two roles of one authority says that one person holds both.
     """
 
-    name: str | None = None
+    name: Line | None = None
     email: EmailStr | None = None
     cert_sha256: list[Fingerprint] = []
 
@@ -119,8 +133,8 @@ class Authority(_Strict):
     """A local authority: its slug, the name an MoU uses, and its council's formal name."""
 
     slug: Annotated[str, Field(pattern=SLUG)]
-    name: str
-    council: str
+    name: Line
+    council: Line
     signatories: Signatories = Signatories()
 
 
@@ -128,7 +142,7 @@ class MouVersion(_Strict):
     """One version of a region's MoU: its template, dates and parties."""
 
     id: Annotated[str, Field(pattern=SLUG)]
-    title: str
+    title: Line
     template: str
     commences: YearMonthField
     review_after: YearMonthField | None = None
@@ -147,9 +161,9 @@ class Region(_Strict):
     """A region and the programme that coordinates it."""
 
     id: Annotated[str, Field(pattern=SLUG)]
-    name: str
-    programme: str | None = None
-    return_to: str | None = None
+    name: Line
+    programme: Line | None = None
+    return_to: Line | None = None
     trust_roots: list[str] = []
     #: Where the coordinator publishes the programme CA's CRL; its certificates name it.
     crl_url: Annotated[str, Field(pattern=r"^https?://")] | None = None

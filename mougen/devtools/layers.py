@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "atomic",
         "printable",
         "dates",
+        "csvcells",
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths

@@ -42,6 +42,8 @@ class Mailer:
 
     def _to_outbox(self, message: EmailMessage) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+        # Messages hold signatories' personal links: the folder is the owner's only.
+        self.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
         atomic.write_bytes(path, message.as_bytes(), mode=0o600)
         return f"outbox/{path.name}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mougen.config import Catalog
+from mougen.csvcells import write_rows
 from mougen.reports.status import status
 from mougen.roles import role
 
@@ -66,7 +66,6 @@ def chase(
 
 
 def write_chase_csv(rows: list[ChaseRow], out: TextIO) -> None:
-    """Write ``rows`` as RFC 4180 CSV (header row, CRLF line ends, quoting where needed)."""
-    writer = csv.writer(out)
-    writer.writerow(CHASE_COLUMNS)
-    writer.writerows(astuple(r) for r in rows)
+    """Write ``rows`` as RFC 4180 CSV (header row, CRLF line ends, quoting where needed,
+    formula-like cells neutralised)."""
+    write_rows(out, [CHASE_COLUMNS, *(map(str, astuple(r)) for r in rows)])

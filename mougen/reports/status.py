@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mougen.config import Catalog
 from mougen.config.catalog import MouEntry
+from mougen.csvcells import write_rows
 from mougen.errors import UnknownItem
 from mougen.reports.executed import executed_in_one_document
 from mougen.roles import ROLE_IDS
@@ -183,17 +183,17 @@ class VersionProgress:
 
 
 def write_status_csv(rows: list[StatusRow], out: TextIO) -> None:
-    """Write ``rows`` as CSV: one line per row, four columns per role (``dcs_signed``...)."""
-    writer = csv.writer(out)
-    writer.writerow(
-        ["mou", "authority", "authority_name", "issued", "complete", "counterparts_complete"]
-        + [f"{role}_{field}" for role in ROLE_IDS for field in _STATE_FIELDS]
-    )
+    """Write ``rows`` as CSV: one line per row, four columns per role (``dcs_signed``...),
+    formula-like cells neutralised."""
+    header = ["mou", "authority", "authority_name", "issued", "complete", "counterparts_complete"]
+    header += [f"{role}_{field}" for role in ROLE_IDS for field in _STATE_FIELDS]
+    lines = [header]
     for row in rows:
         cells = [row.mou, row.authority, row.authority_name, row.issued, row.complete]
         cells += [row.counterparts_complete]
         cells += [getattr(row.roles[role], f) for role in ROLE_IDS for f in _STATE_FIELDS]
-        writer.writerow(_csv_cell(cell) for cell in cells)
+        lines.append([_csv_cell(cell) for cell in cells])
+    write_rows(out, lines)
 
 
 def _csv_cell(value: object) -> str:

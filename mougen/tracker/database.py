@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,10 +41,19 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     else:
+        _create_private(path)
         engine = create_engine(url)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only (0600); SQLite gives its -wal
+    and -shm files the database file's permissions. An existing file is left as it is."""
+    # There already, or in a folder SQLite will then report, naming the database.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from mougen.config import Catalog
 from mougen.digest import file_sha256
 from mougen.errors import MougenError
+from mougen.printable import is_safe, printable
 from mougen.tracker.chain import check_chain, event_hash
 from mougen.tracker.database import database_errors, is_read_only, make_engine, writer
 from mougen.tracker.records import (
@@ -302,8 +303,10 @@ def _append(
 ) -> None:
     """Add the next event after the chain head (which the caller holds) and move the head."""
     head = session.get_one(ChainHeadRow, HEAD_ID)
-    # Hash exactly what the database will give back: JSON-native values only.
-    detail = json.loads(json.dumps(detail, default=_iso))
+    # Hash exactly what the database will give back: JSON-native values only, with any
+    # line break or control character from outside (a login name, say) escaped.
+    detail = _escaped(json.loads(json.dumps(detail, default=_iso)))
+    subject, kind = _escaped(subject), _escaped(kind)
     event_id = head.event_id + 1
     digest = event_hash(event_id, at, kind, subject, detail, head.hash)
     session.add(
@@ -331,6 +334,17 @@ def _insert_new(session: Session, row: Base, kind: str, subject: str, at: dateti
         raise  # some other constraint: a bug, not a duplicate
     _append(session, kind, subject, _columns(row), at)
     return True
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` with every string that holds an unsafe character escaped (see printable)."""
+    if isinstance(value, str):
+        return value if is_safe(value) else printable(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def _stored(session: Session, row: Base) -> bool:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
-from flask import Flask, g, render_template, session
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -25,6 +25,7 @@ from mougen.round.settings import WebSettings, load_settings
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
 from mougen.web.context import CSP, EXTENSION, signing_round
+from mougen.web.redact import RedactedLogPaths
 from mougen.web.views import auditor, coordinator, signatory
 from mougen.workspace import Workspace
 
@@ -71,6 +72,8 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+    # Outermost, so the path it redacts is the one the server logs.
+    app.wsgi_app = RedactedLogPaths(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(_signed_in_account)
     app.after_request(_security_headers)
     if settings.secure_cookies:
@@ -104,7 +107,11 @@ def _security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint != "static":
+        # Pages and documents alike (send_file would say no-cache, with an ETag): nothing
+        # behind a login or a personal link is kept by a browser or a proxy.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
     return response
 
 
