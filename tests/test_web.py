@@ -675,6 +675,54 @@ def test_serve_starts_the_service(ws):
         server.wait(20)
 
 
+def test_serve_warns_about_what_production_needs():
+    """Issue 17: `serve` warns when the link base and the listening address disagree, and
+    outside the machine when TLS, secure cookies, region scopes or log handling are missing."""
+    from mougen.round.records import Account
+    from mougen.round.settings import WebSettings
+    from mougen.web.startup import startup_warnings
+
+    admin = [Account(1, "ann", None, 0)]
+    local = startup_warnings(WebSettings(), "127.0.0.1", 8000, REPO / "none", admin)
+    assert local == []
+    moved = startup_warnings(WebSettings(), "127.0.0.1", 8123, REPO / "none", admin)
+    assert len(moved) == 1 and "http://127.0.0.1:8000" in moved[0] and "8123" in moved[0]
+    public = " ".join(startup_warnings(WebSettings(), "0.0.0.0", 8000, REPO / "none", admin))
+    for needed in ("https://", "secure_cookies", "--region", "logs"):
+        assert needed in public
+    safe = WebSettings(base_url="https://mou.example.org", secure_cookies=True)
+    scoped = [*admin, Account(2, "lon", ("london",), 0)]
+    [only_logs] = startup_warnings(safe, "0.0.0.0", 8000, REPO / "none", scoped)
+    assert "gunicorn" in only_logs
+
+
+def test_what_signatories_and_coordinators_read(ws, run_cli, client, app, tmp_path):
+    """Issue 17, item 8: emails without Date or Message-ID, from mougen@localhost; "No
+    signatures: nothing to collect" told to a signatory; "Send new link" offered for
+    authorities never invited and without an email."""
+    (ws.root / "web.toml").write_text('coordinator_email = "sli@coordinator.example"\n')
+    run_cli("invite", MOU, "-a", AUTHORITY)
+    [message] = _outbox(ws)
+    assert message["Date"] and message["Message-ID"].endswith("@coordinator.example>")
+    assert "sli@coordinator.example" in message["From"]
+    token = _link(message)
+    signatory = app_for(ws).test_client()
+    unsigned = signatory.get(f"/sign/{token}/document.pdf").data
+    form = {
+        "csrf_token": _csrf(signatory.get(f"/sign/{token}")),
+        "file": (io.BytesIO(unsigned), "a.pdf"),
+    }
+    told = signatory.post(f"/sign/{token}", data=form, content_type="multipart/form-data")
+    text = told.get_data(as_text=True)
+    assert told.status_code == 422 and "nothing to collect" not in text
+    assert "has not been signed" in text and "Director of Children" in text
+    _login(client)
+    grid = client.get(f"/rounds/{MOU}").get_data(as_text=True)
+    assert grid.count("Send new link") == 1, "only Milton Keynes was invited"
+    assert "Send invitation" in grid, "Kent has emails but was never invited"
+    assert "No email for whoever signs next" in grid, "the others have no email"
+
+
 def test_coordinator_rejections_show_on_the_round_page(ws, client):
     _login(client)
     page = client.get(f"/rounds/{MOU}")

@@ -24,13 +24,21 @@ from mougen.workspace import Workspace
 @pass_workspace
 def serve(ws: Workspace, host: str, port: int) -> None:
     """Run the web service on the workspace's tracker (one process; for production run
-    ``gunicorn -w 2 'mougen.web:wsgi_app()'`` with MOUGEN_WORKSPACE and MOUGEN_DB set)."""
+    ``gunicorn -w 2 'mougen.web:wsgi_app()'`` with MOUGEN_WORKSPACE and MOUGEN_DB set).
+    Warns at start-up about settings a service reachable from elsewhere must have."""
     from werkzeug.serving import make_server
 
-    from mougen.web.app import create_app
+    from mougen.round.store import RoundStore
+    from mougen.web.app import SECRET_FILE, create_app
+    from mougen.web.context import EXTENSION
     from mougen.web.redact import RedactingRequestHandler
+    from mougen.web.startup import startup_warnings
 
     app = create_app(ws)
+    service = app.extensions[EXTENSION]
+    accounts = RoundStore(service.tracker).users()
+    for warning in startup_warnings(service.settings, host, port, ws.root / SECRET_FILE, accounts):
+        click.echo(f"mougen: warning: {warning}", err=True)
     with _listening(host, port) as sock:
         server = make_server(
             host,

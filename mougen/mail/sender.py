@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import smtplib
 import ssl
 import uuid
@@ -36,6 +37,12 @@ class Mailer:
         """Send ``message``; returns ``smtp:HOST`` or the outbox file's name."""
         if "From" not in message:
             message["From"] = self.settings.sender
+        # What mail clients sort and thread by, and spam filters expect.
+        if "Date" not in message:
+            message["Date"] = email.utils.format_datetime(datetime.now(UTC))
+        if "Message-ID" not in message:
+            domain = email.utils.parseaddr(str(message["From"]))[1].rpartition("@")[2]
+            message["Message-ID"] = email.utils.make_msgid(domain=domain or None)
         if self.settings.host is None:
             return self._to_outbox(message)
         return self._to_smtp(message, self.settings.host)

@@ -4,7 +4,7 @@ order, and announce completion. The web pages and the CLI both drive it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +14,8 @@ from mougen.collect.checks import Rejection
 from mougen.collect.mailbox import configured
 from mougen.digest import sha256_hex
 from mougen.errors import ConfigError, MougenError
-from mougen.mail import Mailer, outbox_dir
+from mougen.mail import Mailer, SmtpSettings, outbox_dir
+from mougen.mail.settings import DEFAULT_SENDER
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
@@ -68,6 +69,15 @@ class Invitations:
     skipped: tuple[str, ...]
 
 
+def _smtp(ws: Workspace, settings: WebSettings) -> SmtpSettings:
+    """The mail settings; with no sender set, mail comes from the coordinator's address
+    (where replies should go) rather than ``mougen@localhost``."""
+    smtp = load_smtp(ws.root)
+    if smtp.sender == DEFAULT_SENDER and settings.coordinator_email:
+        return replace(smtp, sender=f"Sector-led improvement MoUs <{settings.coordinator_email}>")
+    return smtp
+
+
 class SigningRound:
     """The round's operations over one workspace and its tracker."""
 
@@ -76,7 +86,7 @@ class SigningRound:
         self.tracker = tracker
         self.store = RoundStore(tracker)
         self.settings = settings or load_settings(ws.root)
-        self.mailer = Mailer(load_smtp(ws.root), outbox_dir(ws.root))
+        self.mailer = Mailer(_smtp(ws, self.settings), outbox_dir(ws.root))
 
     @cached_property
     def root_paths(self) -> list[Path]:
@@ -318,6 +328,15 @@ class SigningRound:
         if not due or self._open_link(item.mou, item.authority, state.next_role or ""):
             return []  # no longer due: someone else's turn, no email, or a link is out
         return [self._send_link(state, actor)]
+
+    def offer(self, mou: str, slug: str, invited: bool) -> str | None:
+        """What the round grid may offer for an authority: ``Send invitation`` (never
+        invited), ``Send new link`` (invited before), or None (nothing to sign now, or no
+        email configured for whoever is next)."""
+        state = self.state(mou, slug)
+        if not self._next_email(state):
+            return None
+        return "Send new link" if invited else "Send invitation"
 
     def _next_email(self, state: AuthorityState) -> str | None:
         if state.next_role is None:

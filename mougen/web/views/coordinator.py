@@ -133,10 +133,12 @@ def round_page(mou: str):
     entry = _entry(mou)
     rows = status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root)
     now = datetime.now(UTC)
-    links = {}
+    links, invited = {}, set()
     for link in service.store.links(mou):
+        invited.add(link.authority)
         if link.usable(now):
             links[(link.authority, link.role)] = link
+    offers = {r.authority: service.offer(mou, r.authority, r.authority in invited) for r in rows}
     return render_template(
         "round.html",
         entry=entry,
@@ -144,6 +146,7 @@ def round_page(mou: str):
         roles=ROLES,
         order=[role(r).title for r in service.settings.signing_order],
         links=links,
+        offers=offers,
         rejected=service.store.uploads(mou, rejected_only=True)[:20],
         emails=[e for e in service.store.emails() if e.mou == mou][-20:],
         round=service.store.round(mou),

@@ -59,8 +59,20 @@ def upload(token: str):
         data = uploaded_bytes(form, service.settings.upload_limit)
         service.receive(data, actor(_who(link)), link)
     except Rejection as exc:
-        return _render(token, link, form, rejected=str(exc), status=422)
+        return _render(token, link, form, rejected=_for_signatory(str(exc), link), status=422)
     return render_template("signed.html", link=link, role=role(link.role), entry=_entry(link))
+
+
+def _for_signatory(reason: str, link: Link) -> str:
+    """The reason an upload was refused, as the signatory needs it: what to do next."""
+    if reason.startswith("no signatures"):
+        return (
+            "The file you uploaded has not been signed. Open the document from this page, "
+            f"sign it in the {role(link.role).title} signature box, save it, and upload the "
+            "saved file."
+        )
+    sentence = reason[:1].upper() + reason[1:]
+    return sentence if sentence.endswith(".") else sentence + "."
 
 
 def _entry(link: Link):
