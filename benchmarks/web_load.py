@@ -9,7 +9,14 @@ N DCS signatures, N links used, N Lead Member invitations, and every upload answ
 recorded (the second of a pair that arrives after the first was accepted finds its link
 used, and gets the same 404 as an unknown link).
 
-Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL]
+With ``--flood F``, it then floods ``/verify`` with F uploads at a time from one address
+(the per-address limit raised so the pool itself is what holds) while the Lead Member of the
+first authority uploads their signed file, and shows that the signatory is served in under
+5 s, that verification's memory stays under its ceiling (``verify_workers`` x
+``verify_memory_mb``; the peak resident memory of the gunicorn tree over its idle size), and
+that every check answered 200 is counted once while the rest get 503 with Retry-After.
+
+Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45]
 """
 
 from __future__ import annotations
@@ -95,6 +102,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=8, help="authorities (default 8, at most 19)")
     parser.add_argument("-c", type=int, default=4, help="requests at once (default 4)")
     parser.add_argument("--db", help="tracker URL (default: SQLite in the workspace)")
+    parser.add_argument("--flood", type=int, default=0, help="/verify uploads at once (45)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws, slugs = _workspace(Path(tmp) / "ws", args.n, args.db)
@@ -113,7 +121,8 @@ def main() -> None:
             )
             out = signers.sign(issued, slug, "dcs", Path(tmp) / f"{slug}-dcs.pdf")
             signed[slug] = (path, out.read_bytes())
-        server = Gunicorn(ws, ws.db_url, free_port())
+        (ws.root / "web.toml").write_text(f"verify_per_address = {FLOOD_LIMIT}\n")
+        server = Gunicorn(ws, ws.db_url, free_port(), threads=THREADS)
         jobs = [("upload", p, pdf, {}) for p, pdf in signed.values() for _ in range(2)]
         jobs += [("verify", "/verify", pdf, {"check": ""}) for _, pdf in signed.values()]
         try:
@@ -127,14 +136,18 @@ def main() -> None:
                     pool.map(lambda j: (j[0], *_post_file(server.url, j[1], j[2], j[3])), jobs)
                 )
             wall = time.perf_counter() - started
+            flooded = _flood(ws, server, signers, slugs[0], args.flood) if args.flood else True
         finally:
             server.stop()
         _report(results, wall, args)
-        _check(ws, slugs, sum(1 for k, _, status in results if k == "upload" and status == 200))
+        rejected = sum(1 for k, _, status in results if k == "upload" and status == 422)
+        _check(ws, slugs, rejected)
+        if not flooded:
+            sys.exit(1)
 
 
 def _report(results, wall: float, args) -> None:
-    print(f"{len(results)} requests, {args.c} at a time, 2 gunicorn workers: "
+    print(f"{len(results)} requests, {args.c} at a time, 2 gunicorn workers x {THREADS} threads: "
           f"{len(results) / wall:.1f} requests/s ({wall:.1f} s)")  # fmt: skip
     for kind in ("upload", "verify"):
         times = sorted(t for k, t, _ in results if k == kind)
@@ -144,25 +157,107 @@ def _report(results, wall: float, args) -> None:
               f"p95 {p95 * 1000:.0f} ms, HTTP {statuses}")  # fmt: skip
 
 
-def _check(ws: Workspace, slugs: list[str], answered: int) -> None:
-    """Each authority signed once, and every upload the server answered is on record (the
-    second of a pair either raced the first and was accepted too, or found the link used)."""
+def _check(ws: Workspace, slugs: list[str], rejected: int) -> None:
+    """Each authority signed once, and every upload is on record: one accepted per link, and
+    the second of a pair refused (422, recorded) or turned away at its used link (404)."""
     with Tracker.open(ws.db_url) as tracker:
         signatures = [s for s in tracker.signatures(MOU) if s.role == "dcs"]
         store = RoundStore(tracker)
         used = [link for link in store.links(MOU) if link.role == "dcs" and link.accepted_at]
         invited = [e for e in store.emails() if e.recipient.startswith("lead-member@")]
-        uploads = store.uploads(MOU)
+        uploads = [u for u in store.uploads(MOU) if u.accepted and u.role == "dcs"]
+        refused = [u for u in store.uploads(MOU) if not u.accepted and u.role == "dcs"]
         chain = tracker.verify_log()
     n = len(slugs)
     print(f"  DCS signatures recorded {len(signatures)} (want {n}), links used {len(used)} "
-          f"(want {n}), Lead Member invitations {len(invited)} (want {n}), uploads recorded "
-          f"{len(uploads)} (want {answered}, the uploads answered 200)")  # fmt: skip
+          f"(want {n}), Lead Member invitations {len(invited)} (want {n}), uploads accepted "
+          f"{len(uploads)} (want {n}), refused {len(refused)} "
+          f"(want {rejected}: the 422s)")  # fmt: skip
     print(f"  audit chain: {'; '.join(chain) or 'intact'}")
-    ok = (len(signatures), len(used), len(invited), len(uploads)) == (n, n, n, answered)
+    found = (len(signatures), len(used), len(invited), len(uploads), len(refused))
+    ok = found == (n, n, n, n, rejected)
     print("  nothing lost, nothing counted twice" if ok and not chain else "  MISMATCH")
     if not ok or chain:
         sys.exit(1)
+
+
+#: Threads per gunicorn worker, as the README advises: a worker waiting on a verification
+#: slot, or checking a file, leaves its other threads free for signatories.
+THREADS = 8
+#: The per-address limit for the flood: high, so the pool of slots is what holds it back.
+FLOOD_LIMIT = 100_000
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """The resident memory of a process and all its descendants, in MB (from /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(found.group(1)) if found else 0
+        todo += [int(c) for c in children]
+    return total / 1024
+
+
+def _flood(ws: Workspace, server: Gunicorn, signers, slug: str, flood: int) -> bool:
+    """F /verify uploads at once, 3 rounds, while the Lead Member of ``slug`` signs."""
+    from mougen.round.settings import load_settings
+
+    settings = load_settings(ws.root)
+    pid = server.process.pid
+    idle = _tree_rss_mb(pid)
+    link = _links(ws)[email(slug, "lead-member")]
+    with Tracker.open(ws.db_url) as tracker:
+        state = SigningRound(ws, tracker).state(MOU, slug)
+    current = ws.signed_dir / MOU / slug / f"{state.document_sha256}.pdf"
+    tmp = Path(tempfile.mkdtemp())
+    lead = signers.sign(current, slug, "lead-member", tmp / "lm.pdf").read_bytes()
+    heavy = current.read_bytes()
+    peak, done, before = idle, False, _checks_counted(ws)
+
+    def sample() -> None:
+        nonlocal peak
+        while not done:
+            peak = max(peak, _tree_rss_mb(pid))
+            time.sleep(0.05)
+
+    with ThreadPoolExecutor(flood + 2) as pool:
+        sampler = pool.submit(sample)
+        checks = [
+            pool.submit(_post_file, server.url, "/verify", heavy, {"check": ""})
+            for _ in range(flood * 3)
+        ]
+        time.sleep(1)  # the flood is under way
+        signatory = pool.submit(_post_file, server.url, link, lead, {}).result()
+        answers = [c.result() for c in checks]
+        done = True
+        sampler.result()
+    counted = _checks_counted(ws) - before
+    served = sum(1 for _, status in answers if status == 200)
+    busy = sum(1 for _, status in answers if status == 503)
+    ceiling = settings.verify_ceiling_mb
+    print(f"/verify flood: {len(answers)} uploads, {flood} at a time: {served} checked, {busy} "
+          f"told 503 + Retry-After, other {len(answers) - served - busy}; "
+          f"p50 {statistics.median(t for t, _ in answers) * 1000:.0f} ms")  # fmt: skip
+    print(f"  the Lead Member's upload meanwhile: HTTP {signatory[1]} in {signatory[0]:.2f} s "
+          f"(want 200 in < 5 s)")  # fmt: skip
+    print(f"  memory: gunicorn tree idle {idle:.0f} MB, peak {peak:.0f} MB: verification took "
+          f"{peak - idle:.0f} MB (ceiling {ceiling} MB = {settings.verify_workers} x "
+          f"{settings.verify_memory_mb} MB)")  # fmt: skip
+    print(f"  checks counted {counted} (want {served}, each check answered 200)")
+    ok = signatory[1] == 200 and signatory[0] < 5 and peak - idle < ceiling
+    return ok and counted == served
+
+
+def _checks_counted(ws: Workspace) -> int:
+    with Tracker.open(ws.db_url) as tracker:
+        store = RoundStore(tracker)
+        return sum(sum(store.counts(n).values()) for n in ("verified-valid", "verified-not-valid"))
 
 
 if __name__ == "__main__":

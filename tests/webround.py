@@ -61,15 +61,17 @@ class Signers:
         return out
 
 
-def programme_signers(ws: Workspace, folder: Path) -> Signers:
-    """The South East programme CA, and a certificate for each signatory of both authorities."""
+def programme_signers(
+    ws: Workspace, folder: Path, slugs: tuple[str, ...] = (AUTHORITY, OTHER)
+) -> Signers:
+    """The South East programme CA, and a certificate for each signatory of ``slugs``."""
     ca_pass = secrets.token_urlsafe(16).encode()
     region = ws.catalog.mou(MOU).region.id
     init_ca(ws, region, ca_pass)
     ca = load_ca(ws, region, ca_pass)
     signers = Signers(folder, secrets.token_urlsafe(16).encode())
     folder.mkdir(parents=True, exist_ok=True)
-    for slug in (AUTHORITY, OTHER):
+    for slug in slugs:
         for role in ROLE_IDS:
             _, who = configured_signatory(ws, slug, role)
             write_pkcs12(issue_certificate(ca, who), signers.p12(slug, role), signers.passphrase)

@@ -85,7 +85,7 @@ def write_settings(ws: Workspace, port: int, smtp_port: int, coordinator: str, *
 class Gunicorn:
     """``gunicorn -w 2 'mougen.web:wsgi_app()'`` on the workspace, as the README says."""
 
-    def __init__(self, ws: Workspace, db_url: str, port: int, workers: int = 2):
+    def __init__(self, ws: Workspace, db_url: str, port: int, workers: int = 2, threads: int = 1):
         env = {
             **os.environ,
             "MOUGEN_WORKSPACE": str(ws.root),
@@ -95,7 +95,8 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{port}"
         self.log = ws.root / "gunicorn.log"
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
+            [str(GUNICORN), "-w", str(workers), "--threads", str(threads),
+             "-b", f"127.0.0.1:{port}", "--timeout", "120",
              "--access-logfile", "-", "mougen.web:wsgi_app()"],
             env=env,
             stdout=self.log.open("wb"),

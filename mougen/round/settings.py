@@ -9,8 +9,8 @@
     signing_order = ["dcs", "lead-member", "chief-executive"]
     verify_seconds = 60                    # time limit for checking one upload
     verify_memory_mb = 1024                # memory limit for checking one upload
-    verify_workers = 2                     # public /verify checks run at once (all workers)
-    verify_wait_seconds = 5                # how long a /verify upload waits for a free slot
+    verify_workers = 1                     # public /verify checks run at once (all workers)
+    verify_wait_seconds = 1                # how long a /verify upload waits for a free slot
     verify_per_address = 20                # /verify uploads one address may make in 5 minutes
     secure_cookies = false                 # true behind TLS
     proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
@@ -44,8 +44,8 @@ class WebSettings:
     signing_order: tuple[str, ...] = ROLE_IDS
     verify_seconds: int = 60
     verify_memory_mb: int = 1024
-    verify_workers: int = 2
-    verify_wait_seconds: int = 5
+    verify_workers: int = 1
+    verify_wait_seconds: int = 1
     verify_per_address: int = 20
     secure_cookies: bool = False
     proxy_hops: int = 0
