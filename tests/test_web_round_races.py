@@ -171,5 +171,5 @@ def test_remind_invites_whoever_is_next_even_if_never_invited(round_ws, db_url, 
     with Tracker.open(db_url) as tracker, tracker.transaction() as s:
         for row in s.scalars(select(QueuedRow)):
             row.done_at = row.queued_at  # as if the queue had lost it: a tracker from before
-    assert "1 reminder(s) sent" in run_cli("--db", db_url, "remind", MOU, "--after", "7d").output
+    assert "1 reminder sent" in run_cli("--db", db_url, "remind", MOU, "--after", "7d").output
     assert _outbox_links(ws)[-1][0] == email(AUTHORITY, "lead-member")
