@@ -723,6 +723,15 @@ def test_what_signatories_and_coordinators_read(ws, run_cli, client, app, tmp_pa
     assert "No email for whoever signs next" in grid, "the others have no email"
 
 
+def test_the_header_follows_the_gov_uk_pattern(client):
+    """Issue 17, item 8: the service name sat centred in the header."""
+    page = client.get("/verify").get_data(as_text=True)
+    header = page[page.index("<header") : page.index("</header>")]
+    assert "govuk-header__service-name" not in header and "govuk-header__content" not in header
+    assert re.search(r'govuk-service-navigation__service-name">\s*<a href="/verify"', page)
+    assert page.index("</header>") < page.index("Sector-led improvement MoUs")
+
+
 def test_coordinator_rejections_show_on_the_round_page(ws, client):
     _login(client)
     page = client.get(f"/rounds/{MOU}")
