@@ -173,3 +173,35 @@ def test_remind_invites_whoever_is_next_even_if_never_invited(round_ws, db_url, 
             row.done_at = row.queued_at  # as if the queue had lost it: a tracker from before
     assert "1 reminder sent" in run_cli("--db", db_url, "remind", MOU, "--after", "7d").output
     assert _outbox_links(ws)[-1][0] == email(AUTHORITY, "lead-member")
+
+
+def test_migration_0004_keeps_accounts_as_administrators(db_url):
+    """A 0003 tracker's accounts keep working after 0004 (every region: an administrator),
+    and 0004 goes down again."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from mougen.round.store import RoundStore
+    from mougen.tracker.database import make_engine
+    from mougen.tracker.migrate import _config, upgrade
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO web_users (name, password_hash, failed_logins, created_at) "
+                    "VALUES ('ann', 'x', 2, CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade(engine)
+        with Tracker.open(db_url) as tracker:
+            [ann] = RoundStore(tracker).users()
+        assert (ann.name, ann.regions, ann.generation) == ("ann", None, 0)
+        with engine.begin() as connection:
+            command.downgrade(_config(connection), "0003")
+        tables = set(inspect(engine).get_table_names())
+        assert "web_queue" not in tables and "web_login_attempts" in tables
+    finally:
+        engine.dispose()
