@@ -673,6 +673,10 @@ def test_serve_starts_the_service(ws):
     finally:
         server.terminate()
         server.wait(20)
+    said = server.stderr.read().decode()
+    assert (
+        f"emails link to http://127.0.0.1:8000, but the service listens on 127.0.0.1:{port}" in said
+    )
 
 
 def test_serve_warns_about_what_production_needs():
