@@ -175,9 +175,9 @@ def test_remind_invites_whoever_is_next_even_if_never_invited(round_ws, db_url, 
     assert _outbox_links(ws)[-1][0] == email(AUTHORITY, "lead-member")
 
 
-def test_migration_0004_keeps_accounts_as_administrators(db_url):
-    """A 0003 tracker's accounts keep working after 0004 (every region: an administrator),
-    and 0004 goes down again."""
+def test_migration_0005_keeps_accounts_as_administrators(db_url):
+    """A 0004 tracker's accounts keep working after 0005 (every region: an administrator),
+    and 0005 goes down again."""
     from alembic import command
     from sqlalchemy import inspect, text
 
@@ -187,7 +187,7 @@ def test_migration_0004_keeps_accounts_as_administrators(db_url):
 
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0003")
+        upgrade(engine, "0004")
         with engine.begin() as connection:
             connection.execute(
                 text(
@@ -200,7 +200,7 @@ def test_migration_0004_keeps_accounts_as_administrators(db_url):
             [ann] = RoundStore(tracker).users()
         assert (ann.name, ann.regions, ann.generation) == ("ann", None, 0)
         with engine.begin() as connection:
-            command.downgrade(_config(connection), "0003")
+            command.downgrade(_config(connection), "0004")
         tables = set(inspect(engine).get_table_names())
         assert "web_queue" not in tables and "web_login_attempts" in tables
     finally:

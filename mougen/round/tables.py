@@ -1,5 +1,5 @@
 """The web service's tables in the tracker database (migrations ``0003_web`` and
-``0004_web_scopes``)."""
+``0005_web_scopes``)."""
 
 from __future__ import annotations
 

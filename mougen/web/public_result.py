@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mougen.config.catalog import Catalog
+from mougen.dates import day_in_words
 from mougen.roles import ROLE_IDS, role
 from mougen.verify.binding import binding_problems
 from mougen.verify.provenance import Provenance
@@ -98,4 +99,4 @@ def _day(when: str | None) -> str | None:
         moment = datetime.fromisoformat(when)
     except ValueError:
         return None
-    return f"{moment.day} {moment:%B %Y}"
+    return day_in_words(moment)

@@ -3,8 +3,8 @@ login failures counted per name and address, request counts per address for any 
 page (replacing the login attempts), anonymous checks counted per day, and the queue of
 emails the round owes (filled in the transaction that accepts a signature).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from mougen.tracker.schema import UtcDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
