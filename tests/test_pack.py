@@ -157,6 +157,26 @@ def test_pack_command_builds_in_parallel_the_same_bytes(workspace, tmp_path):
     assert len(parallel) == 3 * 5 and parallel == serial
 
 
+def test_one_pack_command_builds_several_versions_in_one_pool(workspace, tmp_path):
+    picked = ("kent", "milton-keynes")
+    subprocess.run(
+        [sys.executable, "-m", "mougen", "--workspace", str(workspace.root), "pack",
+         "se-2018", "se-2019-20", "-o", str(tmp_path / "one"), "--date", "2026-11-22",
+         "--jobs", "2", *(a for s in picked for a in ("--authority", s))],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for mou_id in ("se-2018", "se-2019-20"):
+        build_packs(workspace, mou_id, picked, tmp_path / "each", WHEN)
+    one, each = (
+        {p.name: p.read_bytes() for p in (tmp_path / d).glob("*.zip")} for d in ("one", "each")
+    )
+    assert len(one) == 4 and one == each
+    with Tracker.open(workspace.db_url) as tracker:
+        assert {(i.mou, i.authority) for i in tracker.issues()} == {
+            (m, s) for m in ("se-2018", "se-2019-20") for s in picked
+        }
+
+
 def test_pack_command_for_one_authority(run_cli, workspace, tmp_path):
     out = tmp_path / "packs"
     result = run_cli(

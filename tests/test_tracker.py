@@ -108,6 +108,24 @@ def test_record_issue_is_idempotent(tracker):
     assert event.detail["pdf_sha256"] == issue()["pdf_sha256"]
 
 
+def test_a_round_of_issues_is_recorded_in_one_transaction(tracker, workspace: Workspace):
+    from mougen.tracker.records import IssueRecord
+
+    def issues(fail_after: int | None = None):
+        for n in range(3):
+            if n == fail_after:
+                raise OSError("the round stopped")
+            yield IssueRecord(**issue(n))
+
+    with pytest.raises(OSError):
+        tracker.record_issues(workspace.catalog, workspace.templates_dir, issues(fail_after=2))
+    assert tracker.issues() == [] and tracker.versions() == []  # all or nothing
+    assert tracker.record_issue(**issue(1)) is True
+    assert tracker.record_issues(workspace.catalog, workspace.templates_dir, issues()) == 2
+    assert len(tracker.issues()) == 3 and tracker.verify_log() == []
+    assert [e.kind for e in tracker.events()].count("issued") == 3
+
+
 def test_same_signature_in_two_files_is_recorded_once(tracker):
     assert tracker.record_signature(signature()) is True
     assert tracker.record_signature(signature(archive_path="signed/elsewhere.pdf")) is False

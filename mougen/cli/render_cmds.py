@@ -21,8 +21,7 @@ from mougen.cli.options import (
 )
 from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.tracking import check_recordable
-from mougen.pack import build_packs
-from mougen.pack.builder import pack_name
+from mougen.pack.builder import PackOrder, build_round, pack_name
 from mougen.pack.issued import record_issued
 from mougen.render import render_authority
 from mougen.workspace import Workspace
@@ -68,8 +67,19 @@ def render(
         click.echo(f"{out_dir / name}.docx, .pdf")
 
 
+def _round(
+    ws: Workspace, mou_ids: tuple[str, ...], every: bool, slugs: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """The (MoU id, authority) of each pack asked for, version by version."""
+    if every == bool(mou_ids):
+        raise click.UsageError("name the MoU versions to pack, or give --all")
+    ids = sorted(ws.catalog.entries) if every else list(dict.fromkeys(mou_ids))
+    return [(mou_id, slug) for mou_id in ids for slug in _parties(ws, mou_id, slugs)]
+
+
 @click.command()
-@click.argument("mou_id")
+@click.argument("mou_ids", metavar="MOU_ID...", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Pack every MoU version in the workspace.")
 @authorities_option
 @output_dir_option("Folder to write packs into.")
 @jobs_option(default=None)
@@ -84,34 +94,41 @@ def render(
 @pass_workspace
 def pack(
     ws: Workspace,
-    mou_id: str,
+    mou_ids: tuple[str, ...],
+    every: bool,
     slugs: tuple[str, ...],
     out_dir: Path,
     jobs: int | None,
     when: datetime | None,
     return_by: datetime | None,
 ) -> None:
-    """Build a sign-off pack per authority: DOCX, PDF, cover sheet, manifest, zip."""
+    """Build a sign-off pack per authority of each MoU version: DOCX, PDF, cover sheet,
+    manifest, zip. Every pack of the command is built by one pool of workers.
+
+    --authority picks authorities in each version named.
+    """
     when = resolve_when(when)
     check_recordable(ws)
-    parties = _parties(ws, mou_id, slugs)
-    warn_if_superseded(ws, mou_id)
-    due = round_return_by(ws, mou_id, return_by.date() if return_by else None)
+    wanted = _round(ws, mou_ids, every, slugs)
+    versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
+    given = return_by.date() if return_by else None
+    due = {}
+    for mou_id in versions:
+        warn_if_superseded(ws, mou_id)
+        due[mou_id] = round_return_by(ws, mou_id, given)
     with _Bar(
-        total=len(parties),
-        desc=f"Packing {mou_id}",
+        total=len(wanted),
+        desc=f"Packing {', '.join(versions)}",
         unit="pack",
         disable=None,  # shown on a terminal, silent in scripts and logs
     ) as bar:
-        results = build_packs(
+        results = build_round(
             ws,
-            mou_id,
-            parties,
+            [PackOrder(mou_id, slug, due[mou_id]) for mou_id, slug in wanted],
             out_dir,
             when,
             jobs=jobs,
             progress=lambda _: bar.update(),
-            return_by=due,
         )
     new = record_issued(ws, results, when)
     for r in results:
@@ -121,4 +138,4 @@ def pack(
                 " both PDFs are now recorded as issued, and either can be signed and collected"
             )
     packs = counted(len(results), "pack")
-    click.echo(f"{packs} for {mou_id} in {out_dir} ({new} newly recorded as issued)")
+    click.echo(f"{packs} for {', '.join(versions)} in {out_dir} ({new} newly recorded as issued)")

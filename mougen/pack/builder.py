@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from mougen import atomic, typeset
 from mougen.digest import sha256_hex
 from mougen.pack.cover import cover_sheet
 from mougen.pack.manifest import Manifest, build_manifest
 from mougen.render import render_authority
+from mougen.render.docx import load_template
 from mougen.workspace import Workspace
 from mougen.zipfiles import deterministic_zip
 
@@ -93,6 +95,22 @@ def _issued_in(folder: Path) -> str | None:
         return None  # no earlier pack (or not one of ours): nothing was issued from it
 
 
+@dataclass(frozen=True)
+class PackOrder:
+    """One pack to build: the MoU version, the authority, and the date it is due back."""
+
+    mou: str
+    authority: str
+    return_by: date | None = None
+
+
+class PoolOptions(TypedDict, total=False):
+    """How :func:`build_round` builds: ``jobs`` at a time, telling ``progress`` of each."""
+
+    jobs: int | None
+    progress: Callable[[PackResult], None]
+
+
 def build_packs(
     ws: Workspace,
     mou_id: str,
@@ -100,32 +118,46 @@ def build_packs(
     out_dir: Path,
     when: datetime,
     *,
+    return_by: date | None = None,
+    **pool: Unpack[PoolOptions],
+) -> list[PackResult]:
+    """Build the packs of one MoU version for ``slugs``; ``pool`` as for :func:`build_round`."""
+    return build_round(ws, [PackOrder(mou_id, s, return_by) for s in slugs], out_dir, when, **pool)
+
+
+def build_round(
+    ws: Workspace,
+    orders: Iterable[PackOrder],
+    out_dir: Path,
+    when: datetime,
+    *,
     jobs: int | None = 1,
     progress: Callable[[PackResult], None] = lambda _: None,
-    return_by: date | None = None,
 ) -> list[PackResult]:
-    """Build the packs for ``slugs``, ``jobs`` at a time; ``progress`` hears of each one.
+    """Build a pack for each order, ``jobs`` at a time, in one pool of workers; ``progress``
+    hears of each one.
 
     ``jobs=None`` builds one pack per CPU core at once where that is cheap (see
     :func:`_pool_context`), and one at a time where it is not.
     """
-    slugs = list(slugs)
+    orders = list(orders)
     ws.check_writable()
+    for order in orders:  # every id checked, and the templates loaded, before forking
+        ws.catalog.mou(order.mou).party(order.authority)
+        load_template(ws.template_path(order.mou))
     atomic.ensure_dir(out_dir)
     context = _pool_context(explicit=jobs is not None)
-    workers = min(jobs or (usable_cpus() if context else 1), len(slugs))
+    workers = min(jobs or (usable_cpus() if context else 1), len(orders))
+    results: list[PackResult] = []
     if workers <= 1 or context is None:
-        results = []
-        for slug in slugs:
-            results.append(build_pack(ws, mou_id, slug, out_dir, when, return_by=return_by))
+        for order in orders:
+            results.append(_build_order(ws, order, out_dir, when))
             progress(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(_build_in_worker, ws.root, mou_id, s, out_dir, when, return_by)
-            for s in slugs
-        ]
-        results = []
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_adopt, initargs=(ws,)
+    ) as pool:
+        futures = [pool.submit(_build_in_worker, order, out_dir, when) for order in orders]
         for future in futures:
             results.append(future.result())
             progress(results[-1])
@@ -150,7 +182,20 @@ def _pool_context(*, explicit: bool) -> BaseContext | None:
     return multiprocessing.get_context("forkserver") if explicit else None
 
 
-def _build_in_worker(
-    root: Path, mou_id: str, slug: str, out_dir: Path, when: datetime, return_by: date | None
-) -> PackResult:
-    return build_pack(Workspace(root), mou_id, slug, out_dir, when, return_by=return_by)
+#: The workspace a pack worker builds in: its parent's, catalog and all, which a forked
+#: worker shares without reading the region files again.
+_worker_ws: Workspace | None = None
+
+
+def _adopt(ws: Workspace) -> None:
+    global _worker_ws  # one per worker process, set as it starts
+    _worker_ws = ws
+
+
+def _build_order(ws: Workspace, order: PackOrder, out_dir: Path, when: datetime) -> PackResult:
+    return build_pack(ws, order.mou, order.authority, out_dir, when, return_by=order.return_by)
+
+
+def _build_in_worker(order: PackOrder, out_dir: Path, when: datetime) -> PackResult:
+    assert _worker_ws is not None, "a pack worker starts with its parent's workspace"
+    return _build_order(_worker_ws, order, out_dir, when)

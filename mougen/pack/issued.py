@@ -7,21 +7,22 @@ from datetime import datetime
 
 from mougen.pack.builder import PackResult
 from mougen.tracker import Tracker
+from mougen.tracker.records import IssueRecord
 from mougen.workspace import Workspace
 
 
 def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) -> int:
-    """Record each pack's issued PDF; returns how many were new to the tracker."""
-    with Tracker.open(ws.db_url) as tracker:
-        tracker.sync_versions(ws.catalog, ws.templates_dir)
-        return sum(
-            tracker.record_issue(
-                mou=r.mou,
-                authority=r.authority,
-                pdf_sha256=r.pdf_sha256,
-                issued_at=when,
-                issued_by=r.manifest.issued_by,
-                manifest=str(r.record.relative_to(ws.root)),
-            )
-            for r in results
+    """Record every pack's issued PDF in one transaction; returns how many were new."""
+    issues = [
+        IssueRecord(
+            mou=r.mou,
+            authority=r.authority,
+            pdf_sha256=r.pdf_sha256,
+            issued_at=when,
+            issued_by=r.manifest.issued_by,
+            manifest=str(r.record.relative_to(ws.root)),
         )
+        for r in results
+    ]
+    with Tracker.open(ws.db_url) as tracker:
+        return tracker.record_issues(ws.catalog, ws.templates_dir, issues)

@@ -66,14 +66,32 @@ def refuse_tracked_changes(template: Path, data: bytes) -> None:
         )
 
 
-def render_docx(template: Path, context: dict[str, Any], when: datetime | None = None) -> bytes:
-    """Render ``template`` with ``context``; the DOCX's bytes, dated ``when`` (default now)."""
+def load_template(template: Path) -> bytes:
+    """The bytes of a Word template, checked for tracked changes.
+
+    Kept while the file is unchanged, so a round reads and checks each template once
+    (and workers forked after a first load share it).
+    """
+    try:
+        stat = template.stat()
+    except OSError as exc:
+        raise TemplateError(f"cannot read template: {exc.strerror}", template) from None
+    return _checked_template(template, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _checked_template(template: Path, _mtime_ns: int, _size: int) -> bytes:
     try:
         data = template.read_bytes()
     except OSError as exc:
         raise TemplateError(f"cannot read template: {exc.strerror}", template) from None
     refuse_tracked_changes(template, data)
-    doc = _Template(io.BytesIO(data))
+    return data
+
+
+def render_docx(template: Path, context: dict[str, Any], when: datetime | None = None) -> bytes:
+    """Render ``template`` with ``context``; the DOCX's bytes, dated ``when`` (default now)."""
+    doc = _Template(io.BytesIO(load_template(template)))
     try:
         doc.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
@@ -97,21 +97,27 @@ class Tracker:
     def sync_versions(self, catalog: Catalog, templates_dir: Path) -> None:
         """Record each MoU version of the catalog; a new or changed one appends a ``version``."""
         with self._writing() as session:
-            for mou_id, entry in sorted(catalog.entries.items()):
-                mou = entry.mou
-                wanted = MouVersionRow(
-                    id=mou_id,
-                    region=entry.region.id,
-                    title=mou.title,
-                    template_sha256=_template_sha256(templates_dir / mou.template),
-                    commences=str(mou.commences),
-                    review_after=str(mou.review_after) if mou.review_after else None,
-                    successor=catalog.successor(mou_id),
+            self._sync_versions(session, catalog, templates_dir)
+
+    def record_issues(
+        self, catalog: Catalog, templates_dir: Path, issues: Iterable[IssueRecord]
+    ) -> int:
+        """Sync the versions and record each issued PDF, all in one transaction.
+
+        Returns how many PDFs were new; a hash already known is left as it is.
+        """
+        with self._writing() as session:
+            self._sync_versions(session, catalog, templates_dir)
+            return sum(
+                _insert_new(
+                    session,
+                    IssuedPdfRow(**asdict(i)),
+                    "issued",
+                    f"{i.mou}/{i.authority}",
+                    self._clock(),
                 )
-                changed = _merge(session, wanted)
-                if changed:
-                    detail = {**_columns(wanted), "changed": changed}
-                    _append(session, "version", mou_id, detail, self._clock())
+                for i in issues
+            )
 
     def record_issue(
         self,
@@ -274,6 +280,23 @@ class Tracker:
             # On SQLite BEGIN IMMEDIATE has already queued us; elsewhere the row lock does.
             session.get_one(ChainHeadRow, HEAD_ID, with_for_update=True)
             yield session
+
+    def _sync_versions(self, session: Session, catalog: Catalog, templates_dir: Path) -> None:
+        for mou_id, entry in sorted(catalog.entries.items()):
+            mou = entry.mou
+            wanted = MouVersionRow(
+                id=mou_id,
+                region=entry.region.id,
+                title=mou.title,
+                template_sha256=_template_sha256(templates_dir / mou.template),
+                commences=str(mou.commences),
+                review_after=str(mou.review_after) if mou.review_after else None,
+                successor=catalog.successor(mou_id),
+            )
+            changed = _merge(session, wanted)
+            if changed:
+                detail = {**_columns(wanted), "changed": changed}
+                _append(session, "version", mou_id, detail, self._clock())
 
     def _record_new(self, row: Base, kind: str, subject: str) -> bool:
         with self._writing() as session:
