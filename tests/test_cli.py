@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from mougen.cli import COMMANDS, cli
+from mougen.cli import COMMANDS, SUMMARIES, cli
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -19,6 +19,32 @@ def test_every_listed_command_loads_under_its_own_name(name):
     assert isinstance(command, click.Command)
     assert command.name == name
     assert command.help, f"{name} has no help text"
+    assert SUMMARIES[name] == command.get_short_help_str(limit=10_000)  # what --help lists
+
+
+def test_help_lists_every_command_without_loading_one():
+    code = (
+        "import sys\n"
+        "from mougen.cli import main\n"
+        "sys.argv = ['mougen', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.endswith('_cmds')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "LOADED []" in out
+    listed = out.split("Commands:")[1].split()
+    assert all(name in listed for name in COMMANDS)
+    assert "Build a sign-off pack per authority" in out
+
+
+@pytest.mark.parametrize("command", ["render", "redline"])
+def test_commands_that_do_not_record_do_not_load_sqlalchemy(command):
+    module = COMMANDS[command].split(":")[0]
+    code = f"import sys, {module}\nprint('sqlalchemy' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_a_light_command_does_not_load_the_heavy_libraries(bundled):

@@ -46,6 +46,48 @@ COMMANDS = {
     "verify": "mougen.cli.verify_cmds:verify",
 }
 
+#: Each command's one-line summary for ``mougen --help``, which so lists the commands without
+#: loading any (tests/test_cli.py checks each against the command's own help).
+SUMMARIES: dict[str, str] = {
+    "archive": "Keep the archive of signed MoUs (signed/) verifiable for the long term.",
+    "audit": "Inspect the tracker's append-only, hash-chained event log.",
+    "ca": "Run a region's programme CA, for councils without signing certificates.",
+    "chase": "Print, as CSV for a mail merge, each signature MOU_ID still lacks and whom to ask.",
+    "check": "Check the region files and templates: they load, render, and agree on dates.",
+    "collect": (
+        "Verify each PDF in INBOX, match it to the issued document, and file it under signed/."
+    ),
+    "demo": "Run a whole signing round on the bundled regions in a new workspace DIRECTORY.",
+    "init": "Create a new workspace in DIRECTORY from the bundled regions and templates.",
+    "invite": (
+        "Email each authority's signatory whose turn it is a personal link (issuing the pack "
+        "first if need be)."
+    ),
+    "pack": (
+        "Build a sign-off pack per authority of each MoU version: DOCX, PDF, cover sheet, "
+        "manifest, zip."
+    ),
+    "redline": "Write the redline of NEW against OLD (each an MoU id or a .docx file).",
+    "regions": "List regions (with the ids other commands take) and their MoU versions.",
+    "remind": (
+        "Email a reminder, with a fresh link, to each signatory whose turn it is and who has "
+        "not signed for a while."
+    ),
+    "render": 'Preview MOU_ID for an authority: its DOCX and a PDF marked "not for signature".',
+    "report": "Write a self-contained HTML dashboard for MOU_ID (or every version in force).",
+    "review": "Open the next version of an MoU and show what changed.",
+    "reviews": "Show when each MoU version is due for review, and what supersedes it.",
+    "serve": (
+        "Run the web service on the workspace's tracker (one process; for production run "
+        "``gunicorn -w 2 'mougen.web:wsgi_app()'`` with MOUGEN_WORKSPACE and MOUGEN_DB set)."
+    ),
+    "sign": "Sign the ROLE field of PDF with your own certificate and write the result to OUTPUT.",
+    "status": "Show who has signed, per authority, for MOU_ID (or every version).",
+    "tracker": "Look after the tracker database (an index of the archive).",
+    "users": "Coordinator accounts for the web service.",
+    "verify": "Check that each signed PDF in FILES is genuine, complete and unaltered.",
+}
+
 #: The exit status of a fault in mougen itself (BSD's EX_SOFTWARE), not of bad input.
 INTERNAL_ERROR = 70
 
@@ -86,6 +128,17 @@ class _Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, from :data:`SUMMARIES`: ``mougen --help`` loads none of them."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        # a bare command with the summary as its help: click shortens it as it would the real one
+        rows = [
+            (name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+            for name in sorted(COMMANDS)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:

@@ -10,7 +10,6 @@ import click
 
 from mougen.cli.options import date_option, pass_workspace, resolve_when
 from mougen.redline import Summary, load_version, write_redline
-from mougen.workflow.review import predecessor, start_review
 from mougen.workspace import Workspace
 
 
@@ -79,6 +78,8 @@ def review_start(
     ws: Workspace, mou_id: str, new_id: str, commences: str, review_after: str, title: str | None
 ):
     """Open the version after MOU_ID: copy its template and add it to the region's config."""
+    from mougen.workflow.review import start_review  # the tracker: not loaded by redline
+
     made = start_review(ws, mou_id, new_id, commences, review_after, title)
     click.echo(f"Opened {made.mou_id} (supersedes {mou_id}).")
     click.echo(f"Edit the template {made.template} and the parties in {made.region_file},")
@@ -106,6 +107,8 @@ def review_diff(
     The output's suffix says what is written (.docx: tracked changes, .pdf: a marked-up PDF);
     --pdf without -o writes the PDF, and --pdf with a .docx output is refused.
     """
+    from mougen.workflow.review import predecessor  # the tracker: not loaded by redline
+
     old_id = predecessor(ws, mou_id)
     if pdf and out is not None and out.suffix.lower() != ".pdf":
         raise click.UsageError(f"--pdf writes a PDF, but the output {out.name} is not a .pdf")
