@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from mougen.document import read_docx
 from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
 from tests.pdftext import mou_words, pdftotext, qpdf_check, signature_fields, words
@@ -129,6 +130,12 @@ def test_every_page_footer_names_the_council(rendered, bundled, mou_id):
     for number, page in enumerate(pages, start=1):
         footer = " ".join(" ".join(page.split()).rsplit("Page", 1)[0].split()[-12:])
         assert " ".join(council.split()) in " ".join(page.split()), f"page {number}: {footer}"
+
+
+@pytest.mark.parametrize("mou_id", CASES)
+def test_the_model_read_in_memory_is_the_model_of_the_docx_written(bundled, mou_id):
+    result = render_authority(bundled, mou_id, CASES[mou_id][0], when=WHEN)
+    assert result.document == read_docx(result.docx, "written.docx")
 
 
 def test_fonts_are_embedded(rendered):

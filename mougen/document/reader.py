@@ -76,7 +76,12 @@ def read_docx(source: Path | bytes, name: str | Path = "document") -> Document:
         opened = docx.Document(str(source) if isinstance(source, Path) else io.BytesIO(source))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError):
         raise TemplateError("not a readable Word document", label) from None
-    return _Reader(opened, label).document()
+    return read_opened(opened, label)
+
+
+def read_opened(opened: docx.document.Document, name: str | Path) -> Document:
+    """Read a document python-docx holds (one just rendered, say) into a :class:`Document`."""
+    return _Reader(opened, Path(str(name))).document()
 
 
 class _Reader:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.document import Document as DocxDocument
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -89,8 +91,20 @@ def _checked_template(template: Path, _mtime_ns: int, _size: int) -> bytes:
     return data
 
 
-def render_docx(template: Path, context: dict[str, Any], when: datetime | None = None) -> bytes:
-    """Render ``template`` with ``context``; the DOCX's bytes, dated ``when`` (default now)."""
+@dataclass(frozen=True)
+class FilledTemplate:
+    """A rendered DOCX: its bytes, and the python-docx document they were saved from, which
+    the model is read from without parsing the bytes again."""
+
+    docx: bytes
+    opened: DocxDocument
+
+
+def fill_template(
+    template: Path, context: dict[str, Any], when: datetime | None = None
+) -> FilledTemplate:
+    """Render ``template`` with ``context``: the DOCX dated ``when`` (default now), and the
+    document in memory."""
     doc = _Template(io.BytesIO(load_template(template)))
     try:
         doc.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
@@ -100,7 +114,7 @@ def render_docx(template: Path, context: dict[str, Any], when: datetime | None =
         raise TemplateError(f"template tag error: {exc.message}", template) from None
     out = io.BytesIO()
     doc.save(out)
-    return dated_docx(out.getvalue(), when or datetime.now(UTC))
+    return FilledTemplate(dated_docx(out.getvalue(), when or datetime.now(UTC)), doc.docx)
 
 
 def dated_docx(docx: bytes, when: datetime) -> bytes:

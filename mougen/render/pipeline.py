@@ -8,10 +8,11 @@ from functools import cached_property
 from pathlib import Path
 
 from mougen.config.catalog import MouEntry
-from mougen.document import Document, read_docx
+from mougen.document import Document
+from mougen.document.reader import read_opened
 from mougen.errors import TemplateError
 from mougen.render.context import authority_context, placeholder_context
-from mougen.render.docx import render_docx
+from mougen.render.docx import fill_template
 from mougen.render.fields import add_signature_fields
 from mougen.render.handout import handout_docx
 from mougen.render.pdf import write_pdf
@@ -86,8 +87,8 @@ def render_entry(
 
     ``party`` is the council named in the PDF's footer."""
     when = when or datetime.now(UTC).replace(microsecond=0)
-    docx = render_docx(template, context, when)
-    document = read_docx(docx, template)
+    filled = fill_template(template, context, when)
+    document = read_opened(filled.opened, template)
     missing = [r for r in ROLE_IDS if r not in document.anchors]
     if missing:
         raise TemplateError(
@@ -96,4 +97,4 @@ def render_entry(
             + ")",
             template,
         )
-    return Rendered(docx, document, entry.mou.title, when, party)
+    return Rendered(filled.docx, document, entry.mou.title, when, party)
