@@ -39,7 +39,7 @@ def test_help_lists_every_command_without_loading_one():
     assert "Build a sign-off pack per authority" in out
 
 
-@pytest.mark.parametrize("command", ["render", "redline"])
+@pytest.mark.parametrize("command", ["render", "redline", "reviews", "check"])
 def test_commands_that_do_not_record_do_not_load_sqlalchemy(command):
     module = COMMANDS[command].split(":")[0]
     code = f"import sys, {module}\nprint('sqlalchemy' in sys.modules)\n"

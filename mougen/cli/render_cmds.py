@@ -19,6 +19,8 @@ from mougen.cli.options import (
     resolve_when,
     warn,
 )
+from mougen.cli.pack_round import round_return_by, warn_if_superseded
+from mougen.cli.tracking import check_recordable
 from mougen.pack.builder import PackOrder, build_round, pack_name
 from mougen.render import render_authority
 from mougen.workspace import Workspace
@@ -104,10 +106,7 @@ def pack(
 
     --authority picks authorities in each version named.
     """
-    # The tracker (SQLAlchemy) is loaded by the command that records, not by render.
-    from mougen.cli.pack_round import round_return_by, warn_if_superseded
-    from mougen.cli.tracking import check_recordable
-    from mougen.pack.issued import record_issued
+    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
 
     when = resolve_when(when)
     check_recordable(ws)
