@@ -74,7 +74,10 @@ SUMMARIES: dict[str, str] = {
         "not signed for a while."
     ),
     "render": 'Preview MOU_ID for an authority: its DOCX and a PDF marked "not for signature".',
-    "report": "Write a self-contained HTML dashboard for MOU_ID (or every version in force).",
+    "report": (
+        "Write a self-contained HTML dashboard for MOU_ID (or every version in force) with "
+        "--html, or print each version's progress as JSON with --json (or both)."
+    ),
     "review": "Open the next version of an MoU and show what changed.",
     "reviews": "Show when each MoU version is due for review, and what supersedes it.",
     "serve": (
