@@ -55,7 +55,8 @@ SUMMARIES: dict[str, str] = {
     "chase": "Print, as CSV for a mail merge, each signature MOU_ID still lacks and whom to ask.",
     "check": "Check the region files and templates: they load, render, and agree on dates.",
     "collect": (
-        "Verify each PDF in INBOX, match it to the issued document, and file it under signed/."
+        "Verify each PDF in INBOX (or each message's in an IMAP mailbox), match it to the "
+        "issued document, and file it under signed/."
     ),
     "demo": "Run a whole signing round on the bundled regions in a new workspace DIRECTORY.",
     "init": "Create a new workspace in DIRECTORY from the bundled regions and templates.",
