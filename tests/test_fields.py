@@ -75,7 +75,7 @@ def _tree(pdf: bytes) -> list[tuple]:
 @pytest.mark.parametrize(("mou_id", "slug"), [("se-2018", "kent"), ("london-2019", "camden")])
 def test_pikepdf_fields_read_as_pyhankos_did(bundled, tmp_path, mou_id, slug):
     rendered = render_authority(bundled, mou_id, slug, when=WHEN)
-    laid_out = write_pdf(rendered.document, title=rendered.title, when=WHEN)
+    laid_out = write_pdf(rendered.document, title=rendered.title, when=WHEN, party=rendered.party)
     new = add_signature_fields(laid_out.pdf, laid_out.placements)
     old = pyhanko_fields(laid_out.pdf, laid_out.placements)
     assert new == rendered.pdf  # the code path a pack takes
