@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from pathlib import Path
 
 from mougen.collect import Accepted
@@ -24,15 +23,14 @@ from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
 from mougen.round.documents import document_path, keep_issued_pdf, packs_dir
 from mougen.round.intake import check_upload
-from mougen.round.limits import verify_limited
 from mougen.round.records import Actor, Link, Queued
 from mougen.round.settings import WebSettings, load_settings, load_smtp
 from mougen.round.store import RoundStore
 from mougen.round.tokens import new_token
 from mougen.tracker import Tracker
 from mougen.tracker.records import SignatureRecord
-from mougen.verify.trust import load_trust_roots
-from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.verify.sandbox import Sandbox
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 
 
@@ -88,9 +86,11 @@ class SigningRound:
         self.settings = settings or load_settings(ws.root)
         self.mailer = Mailer(_smtp(ws, self.settings), outbox_dir(ws.root))
 
-    @cached_property
-    def root_paths(self) -> list[Path]:
-        return workspace_trust_roots(self.ws)
+    def checker(self) -> Checker:
+        """The checker for this workspace's files, in the sandbox ``web.toml`` sets; built
+        afresh each time, so a CRL published since (``ca revoke``) counts at once."""
+        limits = Sandbox(self.settings.verify_seconds, self.settings.verify_memory_mb)
+        return Checker(workspace_spec(self.ws, self.tracker, sandbox=limits))
 
     # -- state -----------------------------------------------------------------------------
 
@@ -253,7 +253,7 @@ class SigningRound:
         :class:`Rejection` (recorded, changing nothing else)."""
         sha = sha256_hex(data)
         try:
-            checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
+            checked = check_upload(data, self.checker(), self.settings)
             if link is not None:
                 self._fits_link(checked, link)
             if mou is not None and checked.mou != mou:
@@ -358,18 +358,14 @@ class SigningRound:
         path = self.executed_path(mou, slug)
         if path is None:
             return None
-        data = path.read_bytes()
-        roots = load_trust_roots(self.root_paths)
-        report = verify_limited(
-            data,
-            path.name,
-            self.root_paths,
-            seconds=self.settings.verify_seconds,
-            memory_mb=self.settings.verify_memory_mb,
-        )
+        checker = self.checker()
+        verdict = checker.check_bytes(path.read_bytes(), path.name)
+        if verdict.report is None:
+            raise MougenError(verdict.error or "unreadable", path)
         entry = self.ws.catalog.mou(mou)
-        issued = report.first_revision_sha256 or ""
-        return path, certificate_pdf(entry, slug, report, issued, roots)
+        issued = verdict.report.first_revision_sha256 or ""
+        roots = checker.spec.settings.trust_roots
+        return path, certificate_pdf(entry, slug, verdict.report, issued, roots)
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
         announced = any(

@@ -39,7 +39,7 @@ def report_data(
 ) -> dict:
     """What the report prints, as the JSON data ``report.typ`` reads."""
     unreadable = [v for v in verdicts if v.report is None]
-    valid = sum(v.valid for v in verdicts)
+    valid = sum(v.bottom_line for v in verdicts)
     # a root given twice (in the workspace and with --trust) is one root
     roots = {r.sha256: r for r in trust_roots}.values()
     return {
@@ -56,7 +56,7 @@ def report_data(
 
 def _file(found: Verdict) -> dict:
     report = found.report
-    result = "unreadable" if report is None else "valid" if found.valid else "NOT VALID"
+    result = "unreadable" if report is None else "valid" if found.bottom_line else "NOT VALID"
     line = found.error or verdict_line(found)
     missing = report.missing_roles if report is not None else []
     return {

@@ -81,7 +81,7 @@ class FileReport:
     document_timestamps: list[SignatureReport] = field(default_factory=list)
 
     @property
-    def valid(self) -> bool:
+    def fully_executed(self) -> bool:
         """Fully executed: every expected role signed, every signature and every document
         timestamp passed, and no problem with the file as a whole."""
         return (
@@ -94,7 +94,7 @@ class FileReport:
     def to_json(self) -> dict:
         return {
             "file": self.file,
-            "valid": self.valid,
+            "valid": self.fully_executed,
             "missing_roles": list(self.missing_roles),
             "sha256": self.sha256,
             "first_revision_sha256": self.first_revision_sha256,

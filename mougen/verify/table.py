@@ -32,7 +32,7 @@ def render_text(found: Verdict) -> str:
 
 def verdict_line(found: Verdict) -> str:
     """One line: fully executed, or what stops it being so."""
-    if found.valid:
+    if found.bottom_line:
         return "VALID: fully executed, every signature valid and trusted"
     return "NOT VALID: " + printable("; ".join(found.reasons))
 

@@ -95,32 +95,19 @@ def verify_file(
     the document's DSS; nothing is fetched unless ``allow_fetch``. Raises :class:`PdfReadError`
     when the file is not a PDF with signature fields.
     """
-    roots = load_trust_roots(trust)
-    return verify_bytes(
-        read_pdf(path),
-        str(path),
-        trust_roots=roots,
-        expected_roles=expected_roles,
-        settings=Settings(roots, (), load_crls(crls), allow_fetch, at),
-    )
+    settings = Settings(load_trust_roots(trust), (), load_crls(crls), allow_fetch, at)
+    return verify_bytes(read_pdf(path), str(path), settings, expected_roles=expected_roles)
 
 
 def verify_bytes(
     data: bytes,
     name: str,
+    settings: Settings,
     *,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList] = (),
-    allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
-    at: datetime | None = None,
-    settings: Settings | None = None,
 ) -> FileReport:
-    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
-
-    ``settings``, when given, replaces ``trust_roots``, ``crls``, ``allow_fetch`` and ``at``.
-    """
-    settings = settings or Settings(trust_roots, (), crls, allow_fetch, at)
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages),
+    judged by ``settings``."""
     check_file_size(len(data), name)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)

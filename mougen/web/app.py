@@ -20,10 +20,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mougen import atomic
 from mougen.errors import OutputError
-from mougen.round.limits import warm_up
 from mougen.round.settings import WebSettings, load_settings
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
+from mougen.verify.sandbox import warm_up
 from mougen.web.context import CSP, EXTENSION, signing_round
 from mougen.web.redact import RedactedLogPaths
 from mougen.web.views import auditor, coordinator, signatory
