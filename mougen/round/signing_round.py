@@ -18,6 +18,8 @@ from mougen.mail.settings import DEFAULT_SENDER
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
+from mougen.pki.revocation import revoked_certificates
+from mougen.reports.status import StatusRow, status
 from mougen.round import emails, queue
 from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
@@ -91,6 +93,12 @@ class SigningRound:
         afresh each time, so a CRL published since (``ca revoke``) counts at once."""
         limits = Sandbox(self.settings.verify_seconds, self.settings.verify_memory_mb)
         return Checker(workspace_spec(self.ws, self.tracker, sandbox=limits))
+
+    def status(self, mou: str | None = None) -> list[StatusRow]:
+        """Who has signed each version (``mou`` only, if given), as ``mougen status`` says."""
+        ws = self.ws
+        revoked = revoked_certificates(ws)
+        return status(ws.catalog, self.tracker, mou, archive_root=ws.root, revoked=revoked)
 
     # -- state -----------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ def judge(
         warnings=tuple(timing_warnings(status)),
         intact=status.intact,
         valid=status.valid,
-        trusted=status.trusted,
+        trusted=status.trusted or proven_before_revocation(status),
         revoked=status.revoked,
         coverage=status.coverage.name if status.coverage else "NONE",
         modification=_modification(status.modification_level),
@@ -146,9 +146,9 @@ def _indication(
         return Indication.TOTAL_FAILED, KEY_PURPOSE_NOT_SIGNING
     if found := broken_timestamp(status):
         return found
-    if status.revoked:
+    if status.revoked and not proven_before_revocation(status):
         return _revocation(status)
-    if not status.trusted:
+    if not status.trusted and not proven_before_revocation(status):
         sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
         # pyHanko annotates the sub-indication as its plain mixin class, but every one is a
         # member of the AdESPassed/AdESFailure/AdESIndeterminate enums, so it has a name.
@@ -156,6 +156,17 @@ def _indication(
     if found := false_claim(status, moment) or untrusted_timestamp(status):
         return found
     return Indication.TOTAL_PASSED, None
+
+
+def proven_before_revocation(status: PdfSignatureStatus) -> bool:
+    """Whether a trusted timestamp proves the signature existed before its certificate was
+    revoked, so the revocation does not undo it (past-signature validation, ETSI EN
+    319 102-1, 5.6.2.4): a B-T signature made before ``ca revoke`` stays valid."""
+    details = status.revocation_details
+    proven = proven_time(status)
+    if not status.revoked or details is None or proven is None:
+        return False
+    return proven < details.revocation_date
 
 
 def _revocation(status: PdfSignatureStatus) -> tuple[Indication, str]:

@@ -25,7 +25,7 @@ from mougen.collect.checks import Rejection
 from mougen.errors import MougenError, UnknownItem
 from mougen.pack.builder import pack_name
 from mougen.reports import dashboard_html
-from mougen.reports.status import completion, status, write_status_csv
+from mougen.reports.status import completion, write_status_csv
 from mougen.roles import ROLES, role
 from mougen.round.documents import packs_dir
 from mougen.round.records import Account
@@ -89,7 +89,7 @@ def logout():
 @login_required
 def dashboard():
     service = signing_round()
-    rows = status(service.ws.catalog, service.tracker, archive_root=service.ws.root)
+    rows = service.status()
     done = completion(rows)
     rounds = [
         (entry, done.get(mou_id, (0, len(entry.mou.parties))))
@@ -131,7 +131,7 @@ def _entry(mou: str):
 def round_page(mou: str):
     service = signing_round()
     entry = _entry(mou)
-    rows = status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root)
+    rows = service.status(mou)
     now = datetime.now(UTC)
     links, invited = {}, set()
     for link in service.store.links(mou):
@@ -289,7 +289,8 @@ def status_csv(mou: str):
     _entry(mou)
     text = io.StringIO()
     write_status_csv(
-        status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root), text
+        service.status(mou),
+        text,
     )
     service.store.log("downloaded", mou, actor(), what="status csv")
     headers = {"Content-Disposition": f'attachment; filename="{mou}--status.csv"'}
