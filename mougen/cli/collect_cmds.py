@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.collect_output import entry, line, mailbox_settings, run_mailbox
+from mougen.cli.collect_output import line, mailbox_settings, run_mailbox
 from mougen.cli.options import (
     crl_option,
     echo_json,
@@ -96,7 +96,7 @@ def collect(
         outcomes = collect_inbox(ws, inbox, tracker, trust=trust, tsa_trust=tsa_trust, crls=crls)
     accepted = sum(o.accepted for o in outcomes)
     if as_json:
-        echo_json([entry(ws, o) for o in outcomes])
+        echo_json([o.to_json(ws.root) for o in outcomes])
     else:
         for o in outcomes:
             click.echo(line(ws, o))

@@ -89,7 +89,7 @@ def _entry(ws: Workspace, o: MessageOutcome) -> dict:
         "reason": o.reason,
         "problems": list(o.problems),
         "replied": o.replied,
-        "files": [entry(ws, f) for f in o.files],
+        "files": [f.to_json(ws.root) for f in o.files],
     }
 
 
@@ -104,21 +104,6 @@ def _lines(ws: Workspace, o: MessageOutcome) -> str:
     if o.replied:
         rest.append(f"  answered  {printable(o.replied)}")
     return "\n".join([head, *rest])
-
-
-def entry(ws: Workspace, o: Outcome) -> dict:
-    """One outcome as JSON (docs/json.md); JSON escapes what a terminal line would not."""
-    return {
-        "file": o.name,
-        "accepted": o.accepted,
-        "archived": o.archived.relative_to(ws.root).as_posix() if o.archived else None,
-        "mou": o.mou,
-        "authority": o.authority,
-        "roles": list(o.roles),
-        "recorded": o.recorded,
-        "reason": o.reason,
-        "kept": o.kept,
-    }
 
 
 def line(ws: Workspace, o: Outcome) -> str:

@@ -49,6 +49,21 @@ class Outcome:
     def accepted(self) -> bool:
         return self.archived is not None
 
+    def to_json(self, root: Path) -> dict[str, object]:
+        """The object ``collect --json`` prints (docs/json.md); ``archived`` relative to the
+        workspace folder ``root``. JSON escapes what a terminal line would not."""
+        return {
+            "file": self.name,
+            "accepted": self.accepted,
+            "archived": self.archived.relative_to(root).as_posix() if self.archived else None,
+            "mou": self.mou,
+            "authority": self.authority,
+            "roles": list(self.roles),
+            "recorded": self.recorded,
+            "reason": self.reason,
+            "kept": self.kept,
+        }
+
 
 @dataclass(frozen=True)
 class Accepted:

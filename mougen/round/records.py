@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 
@@ -54,6 +54,41 @@ class Email:
     mou: str | None
     authority: str | None
     via: str
+
+
+def audit_subject(mou: str | None, authority: str | None) -> str:
+    """What an audit-log event is about: ``mou/authority``, or as much as is known."""
+    return "/".join(x for x in (mou, authority) if x) or "-"
+
+
+@dataclass(frozen=True)
+class NewUpload:
+    """What a new upload came to, as the round records it (who and when are added)."""
+
+    mou: str | None
+    authority: str | None
+    role: str | None
+    file_sha256: str
+    accepted: bool
+    reason: str | None
+
+    def to_json(self) -> dict[str, str | bool | None]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NewEmail:
+    """An email just sent, as the round records it (when is added)."""
+
+    recipient: str
+    subject: str
+    kind: str
+    mou: str | None
+    authority: str | None
+    via: str
+
+    def to_json(self) -> dict[str, str | None]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
 from mougen.round.documents import document_path, keep_issued_pdf, packs_dir
 from mougen.round.intake import check_upload
-from mougen.round.records import Actor, Link, Queued
+from mougen.round.records import Actor, Link, NewEmail, NewUpload, Queued
 from mougen.round.settings import WebSettings, load_settings, load_smtp
 from mougen.round.store import RoundStore
 from mougen.round.tokens import new_token
@@ -270,26 +270,26 @@ class SigningRound:
             accept(self.ws, self.tracker, checked, order, actor, link.id if link else None)
         except Rejection as exc:
             self.store.record_upload(
-                {
-                    "mou": link.mou if link else mou,
-                    "authority": link.authority if link else None,
-                    "role": link.role if link else None,
-                    "file_sha256": sha,
-                    "accepted": False,
-                    "reason": str(exc),
-                },
+                NewUpload(
+                    mou=link.mou if link else mou,
+                    authority=link.authority if link else None,
+                    role=link.role if link else None,
+                    file_sha256=sha,
+                    accepted=False,
+                    reason=exc.detail,
+                ),
                 actor,
             )
             raise
         self.store.record_upload(
-            {
-                "mou": checked.mou,
-                "authority": checked.authority,
-                "role": link.role if link else ",".join(checked.roles),
-                "file_sha256": sha,
-                "accepted": True,
-                "reason": None,
-            },
+            NewUpload(
+                mou=checked.mou,
+                authority=checked.authority,
+                role=link.role if link else ",".join(checked.roles),
+                file_sha256=sha,
+                accepted=True,
+                reason=None,
+            ),
             actor,
         )
         self.send_queued(actor)
@@ -396,14 +396,5 @@ class SigningRound:
 
     def _send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
         via = self.mailer.send(message)
-        self.store.record_email(
-            {
-                "recipient": str(message["To"]),
-                "subject": str(message["Subject"]),
-                "kind": kind,
-                "mou": mou,
-                "authority": slug,
-                "via": via,
-            },
-            actor,
-        )
+        sent = NewEmail(str(message["To"]), str(message["Subject"]), kind, mou, slug, via)
+        self.store.record_email(sent, actor)
