@@ -26,36 +26,6 @@ class Link:
         return self.revoked_at is None and self.accepted_at is None and now < self.expires_at
 
 
-@dataclass(frozen=True)
-class Upload:
-    """An upload and what became of it."""
-
-    id: int
-    at: datetime
-    mou: str | None
-    authority: str | None
-    role: str | None
-    file_sha256: str
-    accepted: bool
-    reason: str | None
-    by: str
-    address: str | None
-
-
-@dataclass(frozen=True)
-class Email:
-    """An email as sent."""
-
-    id: int
-    sent_at: datetime
-    recipient: str
-    subject: str
-    kind: str
-    mou: str | None
-    authority: str | None
-    via: str
-
-
 def audit_subject(mou: str | None, authority: str | None) -> str:
     """What an audit-log event is about: ``mou/authority``, or as much as is known."""
     return "/".join(x for x in (mou, authority) if x) or "-"
@@ -89,6 +59,24 @@ class NewEmail:
 
     def to_json(self) -> dict[str, str | None]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Upload(NewUpload):
+    """An upload and what became of it, as recorded."""
+
+    id: int
+    at: datetime
+    by: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Email(NewEmail):
+    """An email as sent, as recorded."""
+
+    id: int
+    sent_at: datetime
 
 
 @dataclass(frozen=True)
