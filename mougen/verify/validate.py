@@ -50,6 +50,7 @@ from mougen.verify.longterm import (
     split_document_timestamps,
     timestamp_report,
 )
+from mougen.verify.metadata import METADATA_CHANGES_FAIL, MetadataChange, metadata_changes
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
 from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
 from mougen.verify.revinfo import revocation_policy, with_ocsp_revocation
@@ -134,6 +135,7 @@ def verify_bytes(
         signatures, timestamps = split_document_timestamps(reports)  # long-term hook
         first_revision = first_revision_bytes_of(reader, data)
         tail = unreferenced_tail(reader, data)
+        changed = _changed_after_signing(reader, [*signatures, *timestamps])
     except RecursionError:
         raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
     except PdfDecodeLimitError as exc:
@@ -152,9 +154,19 @@ def verify_bytes(
         first_revision_sha256=sha256_hex(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
-        problems=[tail] if tail else [],
+        problems=([tail] if tail else []) + [str(c) for c in changed if METADATA_CHANGES_FAIL],
         document_timestamps=timestamps,
+        metadata_changes=changed,
     )
+
+
+def _changed_after_signing(
+    reader: PdfFileReader, signed: Sequence[SignatureReport]
+) -> list[MetadataChange]:
+    """The metadata changes after the newest signature or document timestamp."""
+    if not signed:
+        return []
+    return metadata_changes(reader, max(s.revision for s in signed))
 
 
 #: The libraries that parse a PDF's objects, certificates and CMS on mougen's behalf.
