@@ -54,7 +54,17 @@ from mougen.workspace import Workspace
     help="Also write an audit report PDF.",
 )
 @pass_workspace
-def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_json, report) -> None:
+def verify(
+    ws: Workspace,
+    files: tuple[Path, ...],
+    trust: tuple[Path, ...],
+    crls: tuple[Path, ...],
+    allow_fetch: bool,
+    tsa_trust: tuple[Path, ...],
+    at: datetime | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
     Where the workspace has a tracker, each file must also be the very document it

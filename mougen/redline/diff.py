@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Any, Literal
 
 from mougen.document import Block, Document, Paragraph, Table
 from mougen.redline.tokens import Token, clause_number, tokens
@@ -375,14 +375,20 @@ def _movable(block: Block) -> bool:
 # --- word edits ------------------------------------------------------------------------
 
 
-def _fold_short_equalities(opcodes, a: Sequence[Token], b: Sequence[Token]):
+#: One step of difflib's edit script: [tag, a from, a to, b from, b to].
+Opcode = Sequence[Any]
+
+
+def _fold_short_equalities(
+    opcodes: Sequence[Opcode], a: Sequence[Token], b: Sequence[Token]
+) -> Sequence[Opcode]:
     """Fold short kept stretches between two longer changes into them.
 
     "the" kept between a rewritten clause's old and new halves reads better as part of
     one deletion and one insertion, as Word's own comparison shows it.
     """
     while True:
-        out: list[list] = []
+        out: list[list[Any]] = []
         for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
             inner = 0 < k < len(opcodes) - 1
             if tag == "equal" and inner and _minor(a[i1:i2], opcodes[k - 1], opcodes[k + 1], a, b):
@@ -396,7 +402,9 @@ def _fold_short_equalities(opcodes, a: Sequence[Token], b: Sequence[Token]):
         opcodes = out
 
 
-def _minor(kept: Sequence[Token], before, after, a: Sequence[Token], b: Sequence[Token]) -> bool:
+def _minor(
+    kept: Sequence[Token], before: Opcode, after: Opcode, a: Sequence[Token], b: Sequence[Token]
+) -> bool:
     """Whether a kept stretch is whitespace, or a word or two shorter than both changes."""
     words = sum(not t.text.isspace() for t in kept)
     size = _chars(kept)

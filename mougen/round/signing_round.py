@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from mougen.collect import Accepted
@@ -394,7 +395,7 @@ class SigningRound:
             message = emails.completion(entry, state.authority, to, data, name, certificate)
             self._send(message, "completion", state.mou, state.authority, actor)
 
-    def _send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
+    def _send(self, message: EmailMessage, kind: str, mou: str, slug: str, actor: Actor) -> None:
         via = self.mailer.send(message)
         sent = NewEmail(str(message["To"]), str(message["Subject"]), kind, mou, slug, via)
         self.store.record_email(sent, actor)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from mougen.errors import MougenError, UnknownItem
 from mougen.round.passwords import hash_password, password_matches
@@ -159,7 +160,9 @@ class RoundStore:
         return Login(outcome, account)
 
     @staticmethod
-    def _failed(s, pair: LoginFailureRow | None, name: str, where: str, now: datetime) -> None:
+    def _failed(
+        s: Session, pair: LoginFailureRow | None, name: str, where: str, now: datetime
+    ) -> None:
         if pair is None:
             pair = LoginFailureRow(name=name, address=where, failures=0, last_at=now)
             s.add(pair)
@@ -169,7 +172,7 @@ class RoundStore:
         if over >= 0:
             pair.blocked_until = now + min(BACK_OFF * 2**over, MAX_BACK_OFF)
 
-    def _too_many(self, s, purpose: str, address: str, limit: int, now: datetime) -> bool:
+    def _too_many(self, s: Session, purpose: str, address: str, limit: int, now: datetime) -> bool:
         """Count this request from ``address`` to ``purpose``; True if it is over ``limit``
         in the last :data:`ATTEMPT_WINDOW` (counted across workers, inside ``s``)."""
         s.execute(delete(HitRow).where(HitRow.at < now - ATTEMPT_WINDOW))
@@ -279,7 +282,7 @@ class RoundStore:
             )
         return link
 
-    def _revoke_open(self, s, mou: str, authority: str, role: str, now: datetime) -> None:
+    def _revoke_open(self, s: Session, mou: str, authority: str, role: str, now: datetime) -> None:
         query = select(LinkRow).where(
             LinkRow.mou == mou,
             LinkRow.authority == authority,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import core, x509
 from pyhanko.pdf_utils import generic
@@ -96,7 +97,7 @@ def signature_sha256(embedded: EmbeddedPdfSignature) -> str:
 def failed_report(
     reader: PdfFileReader,
     fq_name: str,
-    field_ref,
+    field_ref: Any,
     reason: str,
     *,
     embedded: EmbeddedPdfSignature | None = None,
@@ -235,13 +236,13 @@ def _try_signer_cert(embedded: EmbeddedPdfSignature | None) -> x509.Certificate 
         return None
 
 
-def _revision_of(reader: PdfFileReader, value) -> int:
+def _revision_of(reader: PdfFileReader, value: generic.PdfObject) -> int:
     if isinstance(value, generic.IndirectObject):
         return reader.xrefs.get_last_change(value.reference)
     return reader.xrefs.total_revisions - 1
 
 
-def _sub_filter(sig_object) -> str | None:
+def _sub_filter(sig_object: generic.PdfObject) -> str | None:
     sub_filter = sig_object.get("/SubFilter") if hasattr(sig_object, "get") else None
     return str(sub_filter)[1:] if sub_filter is not None else None
 

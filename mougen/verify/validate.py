@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import asn1crypto
 import pyhanko
@@ -206,7 +207,12 @@ def read_pdf(path: Path) -> bytes:
 class _RevocationInfo:
     """CRLs, OCSP responses and certificates found in the document or a signature."""
 
-    def __init__(self, crls=(), ocsps=(), certs=()):
+    def __init__(
+        self,
+        crls: Iterable[crl.CertificateList] = (),
+        ocsps: Iterable[ocsp.OCSPResponse] = (),
+        certs: Iterable[x509.Certificate] = (),
+    ) -> None:
         self.crls: list[crl.CertificateList] = list(crls)
         self.ocsps: list[ocsp.OCSPResponse] = list(ocsps)
         self.certs: list[x509.Certificate] = list(certs)
@@ -244,7 +250,7 @@ def _archived_revinfo(signer_info: cms.SignerInfo) -> _RevocationInfo:
 def _check_field(
     reader: PdfFileReader,
     fq_name: str,
-    field_ref,
+    field_ref: Any,
     settings: Settings,
     dss: _RevocationInfo,
     moment: datetime,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mougen.collect.collector import Outcome, collect_bytes
 from mougen.collect.mailbox.connection import MailboxError, opened
@@ -194,7 +195,7 @@ def _receipt(
     )
 
 
-def _outcome(uid: int, letter: Letter, **values) -> MessageOutcome:
+def _outcome(uid: int, letter: Letter, **values: Any) -> MessageOutcome:
     return MessageOutcome(
         uid, letter.sender, letter.sent, letter.message_id, problems=letter.problems, **values
     )
