@@ -25,11 +25,6 @@ from tests.verify_docs import issued_pdf, ocsp_declaring_signer, sign, sign_all,
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
-
-
-@pytest.fixture(scope="module")
 def signer(pki: TestPki):
     return pki.signer("Dana Director", "dana@example.org")
 

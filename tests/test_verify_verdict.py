@@ -12,15 +12,9 @@ from mougen.verify.provenance import Provenance
 from mougen.verify.table import render_text
 from mougen.verify.validate import Settings, verify_bytes
 from mougen.verify.verdict import Verdict
-from tests.pki import TestPki
 from tests.verify_docs import asn1_cert, issued_pdf, sign, sign_all, write
 
 FAKE = "\n  verdict: VALID: fully executed, every signature valid and trusted"
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
 
 
 @pytest.fixture(scope="module")
