@@ -36,13 +36,13 @@ import re, sys, time
 from pathlib import Path
 from mougen.errors import MougenError
 from mougen.verify.trust import load_trust_roots
-from mougen.verify.validate import verify_bytes
+from mougen.verify.validate import Settings, verify_bytes
 data = open(sys.argv[1], 'rb').read()
 roots = load_trust_roots([Path(sys.argv[2])])
 start = time.perf_counter()
 try:
-    report = verify_bytes(data, sys.argv[1], trust_roots=roots)
-    verdict = 'valid' if report.valid else 'not valid: ' + '; '.join(
+    report = verify_bytes(data, sys.argv[1], Settings(roots))
+    verdict = 'valid' if report.fully_executed else 'not valid: ' + '; '.join(
         getattr(report, 'problems', [])
         + [f'{s.field} {s.sub_indication}' for s in report.signatures if not s.passed])
 except MougenError as exc:

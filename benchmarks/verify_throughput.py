@@ -24,7 +24,7 @@ from mougen.render import render_authority
 from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.verify.trust import load_trust_roots
-from mougen.verify.validate import verify_bytes
+from mougen.verify.validate import Settings, verify_bytes
 from mougen.workspace import BUNDLED, Workspace
 
 REGION, MOU, AUTHORITY = "south-east", "se-2018", "milton-keynes"
@@ -55,8 +55,8 @@ def time_mougen(files: list[Path], ca_cert: Path) -> float:
     roots = load_trust_roots([ca_cert])
     start = time.perf_counter()
     for path in files:
-        report = verify_bytes(path.read_bytes(), str(path), trust_roots=roots)
-        if not report.valid:
+        report = verify_bytes(path.read_bytes(), str(path), Settings(roots))
+        if not report.fully_executed:
             sys.exit(f"benchmark: mougen rejected {path}: {report.to_json()}")
     return len(files) / (time.perf_counter() - start)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mougen.errors import OutputError
@@ -28,7 +29,7 @@ def write_new(path: Path, data: bytes, mode: int = 0o644) -> Path:
     return _write(path, data, mode, _link_new)
 
 
-def _write(path: Path, data: bytes, mode: int, put) -> Path:
+def _write(path: Path, data: bytes, mode: int, put: Callable[[str, Path], None]) -> Path:
     ensure_dir(path.parent)
     tmp = None
     try:

@@ -22,8 +22,8 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from mougen import atomic
-from mougen.collect import collect_inbox, collection_trust
-from mougen.collect.mailbox import EmlFolder, Trust, collect_waiting, replies_mailer
+from mougen.collect import collect_inbox
+from mougen.collect.mailbox import EmlFolder, collect_waiting, replies_mailer
 from mougen.config.edit import edit_authority
 from mougen.errors import MougenError
 from mougen.pack import build_packs
@@ -38,6 +38,7 @@ from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
 from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace, init_workspace
 
 SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
@@ -79,7 +80,7 @@ def run_demo(
             raise MougenError(f"the demonstration's signed MoU was rejected: {outcome.reason}")
         say(f"collected {returned.name} -> {outcome.archived.relative_to(target)}")
         report = verify_file(outcome.archived, workspace_trust_roots(ws))
-        verdict = "fully executed" if report.valid else "NOT fully executed"
+        verdict = "fully executed" if report.fully_executed else "NOT fully executed"
         say(f"verified {', '.join(s.signer or '?' for s in report.signatures)}: {verdict}")
         html = dashboard_html(ws, tracker, None, when.date(), when)
     (target / "dashboard.html").write_text(html, encoding="utf-8")
@@ -145,9 +146,9 @@ def _returned_by_email(
     message.add_attachment(signed, maintype="application", subtype="pdf", filename=name)
     folder = ws.root / "mail"
     atomic.write_bytes(folder / "reply.eml", message.as_bytes())
-    trust = Trust(*collection_trust(ws))
+    checker = Checker(workspace_spec(ws, tracker))
     mailer = replies_mailer(ws.root)
-    [got] = collect_waiting(ws, EmlFolder(folder), tracker, trust, mailer)
+    [got] = collect_waiting(ws, EmlFolder(folder), tracker, checker, mailer)
     if not got.accepted:
         raise MougenError(f"the demonstration's emailed file was rejected: {got.files}")
     say(f"emailed  {got.sender} replied with {name} -> {got.folder} (mail/), answered in outbox/")

@@ -19,13 +19,13 @@ from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from mougen.collect import Rejection, accept, collect_bytes, collection_trust, file_accepted
+from mougen.collect import Rejection, accept, collect_bytes, file_accepted
 from mougen.pack import build_pack
 from mougen.pack.issued import record_issued
 from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
-from mougen.verify import verify_bytes
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 from tests.conftest import scratch_workspace, take_up
 from tests.nss import NssSigner
@@ -549,11 +549,11 @@ def test_temporary_files_left_by_a_crash_are_swept_on_the_next_run(
 
 def test_collect_bytes_files_a_file_held_in_memory(workspace, issued, pki, tmp_path):
     signed = _sign(pki, issued["kent"], "dcs", tmp_path / "kent.pdf")
-    roots, _ = collection_trust(workspace, [tmp_path / "root.pem"])
     with Tracker.open(workspace.db_url) as tracker:
-        outcome = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, roots, [])
-        again = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, roots, [])
-        refused = collect_bytes(workspace, b"%PDF-1.7 nonsense", "junk", tracker, roots, [])
+        checker = Checker(workspace_spec(workspace, tracker, trust=[tmp_path / "root.pem"]))
+        outcome = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, checker)
+        again = collect_bytes(workspace, signed.read_bytes(), "upload", tracker, checker)
+        refused = collect_bytes(workspace, b"%PDF-1.7 nonsense", "junk", tracker, checker)
     assert (outcome.mou, outcome.authority, outcome.roles, outcome.recorded) == (
         MOU,
         "kent",
@@ -570,9 +570,9 @@ def test_a_caller_that_verifies_itself_accepts_then_files(workspace, issued, pki
     data = _sign(pki, issued["milton-keynes"], "dcs", tmp_path / "mk.pdf").read_bytes()
     unissued = build_pack(workspace, MOU, "surrey", tmp_path / "unrecorded", WHEN)
     stray = _sign(pki, unissued.folder / f"{MOU}--surrey.pdf", "dcs", tmp_path / "s.pdf")
-    roots, _ = collection_trust(workspace, [tmp_path / "root.pem"])
     with Tracker.open(workspace.db_url) as tracker:
-        accepted = accept(workspace, tracker, data, verify_bytes(data, "up.pdf", trust_roots=roots))
+        checker = Checker(workspace_spec(workspace, tracker, trust=[tmp_path / "root.pem"]))
+        accepted = accept(data, checker.check_bytes(data, "up.pdf"))
         assert (accepted.mou, accepted.authority, accepted.roles) == (
             MOU,
             "milton-keynes",
@@ -581,7 +581,6 @@ def test_a_caller_that_verifies_itself_accepts_then_files(workspace, issued, pki
         assert _signatures(workspace) == [], "accepting files nothing"
         outcome = file_accepted(workspace, tracker, accepted)
         with pytest.raises(Rejection, match="matches no issued PDF"):
-            report = verify_bytes(stray.read_bytes(), "stray.pdf", trust_roots=roots)
-            accept(workspace, tracker, stray.read_bytes(), report)
+            accept(stray.read_bytes(), checker.check_bytes(stray.read_bytes(), "stray.pdf"))
     assert (outcome.name, outcome.recorded) == ("up.pdf", 1)
     assert outcome.archived.read_bytes() == data

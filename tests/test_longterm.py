@@ -165,13 +165,6 @@ def test_a_tampered_document_timestamp_fails(programme, b_lta, tmp_path):
     assert report["document_timestamps"][-1]["indication"] == "TOTAL_FAILED"
 
 
-@pytest.fixture(scope="module")
-def pki():
-    from tests.pki import TestPki
-
-    return TestPki()
-
-
 def test_an_ocsp_response_in_the_dss_revokes_a_signer_that_names_no_responder(pki, tmp_path):
     from click.testing import CliRunner
 

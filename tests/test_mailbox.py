@@ -303,15 +303,15 @@ def test_limits_on_attachments_and_nesting_are_applied_before_decoding():
 def test_where_the_server_cannot_move_a_done_message_is_flagged(
     workspace, issued, pki, tmp_path, mailbox
 ):
-    from mougen.collect import collection_trust
-    from mougen.collect.mailbox import Trust, collect_waiting, from_url, with_password
+    from mougen.collect.mailbox import collect_waiting, from_url, with_password
     from mougen.collect.mailbox.connection import DONE_FLAG, opened
+    from mougen.workflow.checking import Checker, workspace_spec
 
     server, user = mailbox
     append(mailbox, letter(("signed.pdf", signed(pki, issued, tmp_path))))
     settings = with_password(from_url(server.url(user), None), None)
-    trust = Trust(*collection_trust(workspace, [tmp_path / "root.pem"]))
     with Tracker.open(workspace.db_url) as tracker, opened(settings) as box:
+        trust = Checker(workspace_spec(workspace, tracker, trust=[tmp_path / "root.pem"]))
         box.can_move = False  # as on a server without MOVE
         [done] = collect_waiting(workspace, box, tracker, trust, None)
         assert done.accepted and done.folder == f"flagged {DONE_FLAG.decode()}"

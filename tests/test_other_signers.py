@@ -27,11 +27,6 @@ LIBREOFFICE = Path(__file__).with_name("libreoffice_sign.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory) -> TestPki:
-    return TestPki()
-
-
 @pytest.fixture
 def issued(tmp_path: Path, pki: TestPki) -> Path:
     pki.root.write_pem(tmp_path / "root.pem")

@@ -62,11 +62,6 @@ def _no_passphrase_in_env(monkeypatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
-
-
-@pytest.fixture(scope="module")
 def signers(pki: TestPki) -> dict[str, Issued]:
     return {role: pki.signer(name, f"{role}@example.gov.uk") for role, name in NAMES.items()}
 

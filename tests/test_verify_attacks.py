@@ -29,11 +29,6 @@ TWO_DAYS_AGO = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
-
-
-@pytest.fixture(scope="module")
 def signer(pki):
     return pki.signer("Dana Director", "dana@example.org")
 

@@ -19,13 +19,8 @@ from mougen.roles import ROLE_IDS
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.verify import first_revision_bytes
 from tests.nss import NssSigner
-from tests.pki import Issued, TestPki
+from tests.pki import Issued
 from tests.verify_docs import asn1_cert, issued_pdf, sign, update, write
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,11 @@ from mougen.errors import PdfReadError
 from mougen.printable import printable
 from mougen.verify.provenance import Provenance
 from mougen.verify.table import render_text
-from mougen.verify.validate import verify_bytes
+from mougen.verify.validate import Settings, verify_bytes
 from mougen.verify.verdict import Verdict
-from tests.pki import TestPki
 from tests.verify_docs import asn1_cert, issued_pdf, sign, sign_all, write
 
 FAKE = "\n  verdict: VALID: fully executed, every signature valid and trusted"
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki()
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +23,15 @@ def executed(pki) -> bytes:
 
 
 def _report(pki, data: bytes):
-    return verify_bytes(data, "doc.pdf", trust_roots=[asn1_cert(pki.root)])
+    return verify_bytes(data, "doc.pdf", Settings([asn1_cert(pki.root)]))
 
 
 def test_provenance_problems_make_a_valid_file_invalid(pki, executed):
     report = _report(pki, executed)
-    assert Verdict("doc.pdf", report).valid and Verdict("doc.pdf", report).exit_code == 0
+    assert Verdict("doc.pdf", report).bottom_line and Verdict("doc.pdf", report).exit_code == 0
     wrong = Provenance("se-2018", "milton-keynes", ("the dcs field of milton-keynes is ...",))
     verdict = Verdict("doc.pdf", report, wrong)
-    assert not verdict.valid and verdict.exit_code == 1 and not verdict.sound
+    assert not verdict.bottom_line and verdict.exit_code == 1 and not verdict.sound
     assert verdict.reasons == ["the dcs field of milton-keynes is ..."]
     assert verdict.to_json()["valid"] is False
     text = render_text(verdict)
@@ -48,13 +42,13 @@ def test_provenance_problems_make_a_valid_file_invalid(pki, executed):
 def test_a_partly_signed_file_is_sound_but_not_valid(pki):
     report = _report(pki, sign(issued_pdf(), "dcs", pki.signer("Dana Director")))
     verdict = Verdict("doc.pdf", report, Provenance("se-2018", "milton-keynes", ()))
-    assert verdict.sound and not verdict.valid
+    assert verdict.sound and not verdict.bottom_line
     assert verdict.reasons == ["2 role(s) unsigned"]
 
 
 def test_an_unreadable_file_has_a_verdict_too():
     verdict = Verdict.unreadable("x.pdf", PdfReadError("empty file, not a PDF", "x.pdf"))
-    assert (verdict.valid, verdict.sound, verdict.exit_code) == (False, False, 2)
+    assert (verdict.bottom_line, verdict.sound, verdict.exit_code) == (False, False, 2)
     assert verdict.to_json() == {
         "file": "x.pdf",
         "valid": False,

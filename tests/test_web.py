@@ -25,7 +25,6 @@ from sqlalchemy import inspect, select
 from mougen.collect.checks import Rejection
 from mougen.errors import ConfigError
 from mougen.roles import ROLE_IDS
-from mougen.round.limits import TooCostly, verify_limited
 from mougen.round.records import Actor
 from mougen.round.settings import load_settings
 from mougen.round.store import FREE_FAILURES, RoundStore
@@ -34,9 +33,10 @@ from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import _config, current_revision, head_revision, upgrade
+from mougen.verify.sandbox import Sandbox, TooCostly, verify_limited
 from mougen.verify.validate import Settings
 from mougen.web.app import create_app
-from mougen.workflow.checking import Checker, WorkspaceRecords
+from mougen.workflow.checking import Checker, VerificationSpec, WorkspaceRecords
 from mougen.workspace import Workspace
 from tests.conftest import REPO, scratch_workspace, take_up
 from tests.pdftext import pdftotext
@@ -548,7 +548,7 @@ def test_verify_names_roles_and_certificates_never_configured_contacts(
     assert "Milton Keynes" in page and "TOTAL_" not in page and MOU not in page
     assert f"{datetime.now(UTC).day} {datetime.now(UTC):%B %Y}" in page, "the signing date"
     with Tracker.open(ws.db_url) as tracker:  # the coordinator still learns who it should be
-        checker = Checker(Settings(), WorkspaceRecords.of(ws, tracker))
+        checker = Checker(VerificationSpec(Settings(), WorkspaceRecords.of(ws, tracker)))
         found = checker.check_bytes(crafted, "crafted.pdf").provenance
     assert found is not None and any(email(AUTHORITY, "dcs") in p for p in found.problems)
 
@@ -567,10 +567,10 @@ def _field_list_bomb() -> bytes:
 def test_verification_is_held_to_time_and_memory(ws, run_cli, client):
     data = _issued_pdf(ws, run_cli, client)
     with pytest.raises(TooCostly, match="longer than 0 s"):
-        verify_limited(data, "a.pdf", [], seconds=0, memory_mb=1024)
+        verify_limited(data, "a.pdf", Settings(), Sandbox(seconds=0, memory_mb=1024))
     with pytest.raises(TooCostly, match="more than 100 MB"):
-        verify_limited(_field_list_bomb(), "a.pdf", [], seconds=60, memory_mb=100)
-    assert verify_limited(data, "a.pdf", [], seconds=60, memory_mb=100).missing_roles
+        verify_limited(_field_list_bomb(), "a.pdf", Settings(), Sandbox(60, memory_mb=100))
+    assert verify_limited(data, "a.pdf", Settings(), Sandbox(60, memory_mb=100)).missing_roles
 
 
 def test_links_expire(ws, app, run_cli):

@@ -25,6 +25,7 @@ from mougen.round.tables import LinkRow
 from mougen.tracker import Tracker
 from mougen.verify import verify_bytes
 from mougen.verify.trust import load_trust_roots
+from mougen.verify.validate import Settings
 from mougen.verify.workspace_trust import workspace_trust_roots
 from mougen.workspace import Workspace
 from tests.browser import Browser, chromium_available
@@ -265,8 +266,8 @@ def test_a_round_in_the_browser(service, browser, tmp_path, db_url):
     ]:
         message = mailbox.wait_for(to, "Fully executed")
         executed, certificate = (p.get_content() for p in message.iter_attachments())
-        report = verify_bytes(executed, "executed.pdf", trust_roots=roots)
-        assert report.valid and [s.field for s in report.signatures] == [
+        report = verify_bytes(executed, "executed.pdf", Settings(roots))
+        assert report.fully_executed and [s.field for s in report.signatures] == [
             "dcs", "lead-member", "chief-executive"
         ]  # fmt: skip
         pages = PdfReader(io.BytesIO(certificate)).pages

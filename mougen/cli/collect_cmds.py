@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
 
-from mougen.cli.collect_output import entry, line, mailbox_settings, run_mailbox
+from mougen.cli.collect_output import line, mailbox_settings, run_mailbox
 from mougen.cli.options import (
     crl_option,
     echo_json,
@@ -14,11 +15,13 @@ from mougen.cli.options import (
     json_option,
     pass_workspace,
     trust_option,
+    tsa_trust_option,
 )
 from mougen.cli.tracking import open_tracker
-from mougen.collect import collect_inbox, collection_trust
-from mougen.collect.mailbox import PASSWORD_ENV, Trust
+from mougen.collect import collect_inbox
+from mougen.collect.mailbox import PASSWORD_ENV
 from mougen.printable import printable
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 
 
@@ -41,6 +44,7 @@ from mougen.workspace import Workspace
 )
 @click.option("--no-replies", is_flag=True, help="With --mailbox: do not answer the senders.")
 @trust_option
+@tsa_trust_option
 @crl_option
 @json_option
 @pass_workspace
@@ -52,6 +56,7 @@ def collect(
     password_file: Path | None,
     no_replies: bool,
     trust: tuple[Path, ...],
+    tsa_trust: tuple[Path, ...],
     crls: tuple[Path, ...],
     as_json: bool,
 ) -> None:
@@ -73,18 +78,25 @@ def collect(
         if inbox is not None:
             raise click.UsageError("give INBOX or --mailbox, not both")
         settings = mailbox_settings(ws, mailbox_url, password_file)
-        checks = Trust(*collection_trust(ws, trust, crls))
-        run_mailbox(ws, settings, checks, watching=watch, replies=not no_replies, as_json=as_json)
+        spec = partial(workspace_spec, ws, trust=trust, tsa_trust=tsa_trust, crls=crls)
+        run_mailbox(
+            ws,
+            settings,
+            lambda tracker: Checker(spec(tracker)),
+            watching=watch,
+            replies=not no_replies,
+            as_json=as_json,
+        )
         return
     if inbox is None:
         raise click.UsageError("give an INBOX folder, or --mailbox")
     if watch:
         raise click.UsageError("--watch goes with --mailbox")
     with open_tracker(ws, write=True) as tracker:
-        outcomes = collect_inbox(ws, inbox, tracker, trust=trust, crls=crls)
+        outcomes = collect_inbox(ws, inbox, tracker, trust=trust, tsa_trust=tsa_trust, crls=crls)
     accepted = sum(o.accepted for o in outcomes)
     if as_json:
-        echo_json([entry(ws, o) for o in outcomes])
+        echo_json([o.to_json(ws.root) for o in outcomes])
     else:
         for o in outcomes:
             click.echo(line(ws, o))

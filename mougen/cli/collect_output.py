@@ -3,6 +3,7 @@ started with its settings resolved)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -14,7 +15,6 @@ from mougen.collect.mailbox import (
     MailboxError,
     MailboxSettings,
     MessageOutcome,
-    Trust,
     collect_mailbox,
     configured,
     from_url,
@@ -24,13 +24,15 @@ from mougen.collect.mailbox import (
 )
 from mougen.errors import MougenError
 from mougen.printable import printable
+from mougen.tracker import Tracker
+from mougen.workflow.checking import Checker
 from mougen.workspace import Workspace
 
 
 def run_mailbox(
     ws: Workspace,
     settings: MailboxSettings,
-    checks: Trust,
+    checker_for: Callable[[Tracker], Checker],
     *,
     watching: bool,
     replies: bool,
@@ -39,6 +41,7 @@ def run_mailbox(
     """Collect from the mailbox once (or for ever, with ``watching``) and report."""
     mailer = replies_mailer(ws.root) if settings.replies and replies else None
     with open_tracker(ws, write=True) as tracker:
+        checks = checker_for(tracker)
         if watching:
             watch(ws, settings, tracker, checks, mailer, lambda o: _report(ws, o, as_json))
         outcomes = collect_mailbox(ws, settings, tracker, checks, mailer)
@@ -86,7 +89,7 @@ def _entry(ws: Workspace, o: MessageOutcome) -> dict:
         "reason": o.reason,
         "problems": list(o.problems),
         "replied": o.replied,
-        "files": [entry(ws, f) for f in o.files],
+        "files": [f.to_json(ws.root) for f in o.files],
     }
 
 
@@ -101,21 +104,6 @@ def _lines(ws: Workspace, o: MessageOutcome) -> str:
     if o.replied:
         rest.append(f"  answered  {printable(o.replied)}")
     return "\n".join([head, *rest])
-
-
-def entry(ws: Workspace, o: Outcome) -> dict:
-    """One outcome as JSON (docs/json.md); JSON escapes what a terminal line would not."""
-    return {
-        "file": o.name,
-        "accepted": o.accepted,
-        "archived": o.archived.relative_to(ws.root).as_posix() if o.archived else None,
-        "mou": o.mou,
-        "authority": o.authority,
-        "roles": list(o.roles),
-        "recorded": o.recorded,
-        "reason": o.reason,
-        "kept": o.kept,
-    }
 
 
 def line(ws: Workspace, o: Outcome) -> str:

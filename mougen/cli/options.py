@@ -181,6 +181,15 @@ trust_option = click.option(
     help="Trust root certificate (PEM or DER); repeatable. Added to the region CAs.",
 )
 
+tsa_trust_option = click.option(
+    "--tsa-trust",
+    "tsa_trust",
+    multiple=True,
+    type=_EXISTING_FILE,
+    metavar="PEM",
+    help="Trust this root for timestamps only (repeatable); the --trust roots count too.",
+)
+
 crl_option = click.option(
     "--crl",
     "crls",

@@ -22,6 +22,7 @@ from mougen.cli.options import (
     warn,
 )
 from mougen.cli.tracking import open_tracker
+from mougen.pki.revocation import revoked_certificates
 from mougen.reports.chase import ChaseRow, chase, write_chase_csv
 from mougen.reports.check import check_workspace
 from mougen.reports.dashboard import dashboard_html, version_panels
@@ -90,7 +91,14 @@ def status_cmd(
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     with open_tracker(ws) as tracker:
-        rows = status(ws.catalog, tracker, mou_id, region, archive_root=ws.root)
+        rows = status(
+            ws.catalog,
+            tracker,
+            mou_id,
+            region,
+            archive_root=ws.root,
+            revoked=revoked_certificates(ws),
+        )
     if as_json:
         echo_json([r.to_json() for r in rows])
     elif as_csv:
@@ -112,7 +120,9 @@ def chase_cmd(ws: Workspace, mou_id: str, as_json: bool) -> None:
     (none in the region file) is named in a warning on stderr.
     """
     with open_tracker(ws) as tracker:
-        rows = chase(ws.catalog, tracker, mou_id, archive_root=ws.root)
+        rows = chase(
+            ws.catalog, tracker, mou_id, archive_root=ws.root, revoked=revoked_certificates(ws)
+        )
         if not tracker.issues(mou_id) and not rows:
             warn(f"{mou_id} has not been issued: nothing to chase")
     _warn_unaddressed(rows)

@@ -76,7 +76,7 @@ def review() -> None:
 @pass_workspace
 def review_start(
     ws: Workspace, mou_id: str, new_id: str, commences: str, review_after: str, title: str | None
-):
+) -> None:
     """Open the version after MOU_ID: copy its template and add it to the region's config."""
     from mougen.workflow.review import start_review  # the tracker: not loaded by redline
 

@@ -12,17 +12,20 @@ import click
 from asn1crypto import x509
 
 from mougen.atomic import write_bytes
-from mougen.cli.options import DateTimeParam, crl_option, pass_workspace, trust_option
+from mougen.cli.options import (
+    DateTimeParam,
+    crl_option,
+    pass_workspace,
+    trust_option,
+    tsa_trust_option,
+)
 from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError
 from mougen.printable import printable
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.table import render_text
-from mougen.verify.trust import load_crls, load_trust_roots
-from mougen.verify.validate import Settings
 from mougen.verify.verdict import Verdict
-from mougen.verify.workspace_trust import workspace_trust_roots
-from mougen.workflow.checking import Checker, WorkspaceRecords
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 
 
@@ -35,14 +38,7 @@ from mougen.workspace import Workspace
     is_flag=True,
     help="Fetch missing revocation data and certificates online (default: offline).",
 )
-@click.option(
-    "--tsa-trust",
-    "tsa_trust",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PEM",
-    help="Trust this root for timestamps only (repeatable); the --trust roots count too.",
-)
+@tsa_trust_option
 @click.option(
     "--at",
     "at",
@@ -58,7 +54,17 @@ from mougen.workspace import Workspace
     help="Also write an audit report PDF.",
 )
 @pass_workspace
-def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_json, report) -> None:
+def verify(
+    ws: Workspace,
+    files: tuple[Path, ...],
+    trust: tuple[Path, ...],
+    crls: tuple[Path, ...],
+    allow_fetch: bool,
+    tsa_trust: tuple[Path, ...],
+    at: datetime | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
     Where the workspace has a tracker, each file must also be the very document it
@@ -72,16 +78,21 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_jso
     A signature whose certificate has since expired or been revoked still passes when a
     trusted timestamp and embedded revocation data prove it was good when made.
     """
-    try:
-        roots = load_trust_roots([*workspace_trust_roots(ws), *trust])
-        settings = Settings(roots, load_trust_roots(tsa_trust), load_crls(crls), allow_fetch, at)
-    except MougenError as exc:
-        raise click.BadParameter(printable(str(exc))) from None
     with contextlib.ExitStack() as stack:
         tracker = stack.enter_context(open_tracker(ws)) if ws.has_tracker else None
-        records = WorkspaceRecords.of(ws, tracker) if tracker is not None else None
-        checker = Checker(settings, records)
-        verdicts = [checker.check_file(path) for path in files]
+        try:
+            spec = workspace_spec(
+                ws,
+                tracker,
+                trust=trust,
+                tsa_trust=tsa_trust,
+                crls=crls,
+                allow_fetch=allow_fetch,
+                at=at,
+            )
+        except MougenError as exc:
+            raise click.BadParameter(printable(str(exc))) from None
+        verdicts = [Checker(spec).check_file(path) for path in files]
     for found in verdicts:
         if found.report is None:
             click.echo(f"mougen: {printable(found.file)}: {printable(found.error or '')}", err=True)
@@ -90,10 +101,12 @@ def verify(ws: Workspace, files, trust, crls, allow_fetch, tsa_trust, at, as_jso
     elif texts := [render_text(v) for v in verdicts if v.report is not None]:
         click.echo("\n".join(texts))
     if report is not None:
-        _write_report(report, verdicts, roots)
+        _write_report(report, verdicts, spec.settings.trust_roots)
     click.get_current_context().exit(max(v.exit_code for v in verdicts))
 
 
-def _write_report(path: Path, verdicts: Sequence[Verdict], roots: list[x509.Certificate]) -> None:
+def _write_report(
+    path: Path, verdicts: Sequence[Verdict], roots: Sequence[x509.Certificate]
+) -> None:
     """The audit report PDF for every file given, the unreadable ones too."""
     write_bytes(path, audit_report_pdf(verdicts, roots, datetime.now(UTC)))

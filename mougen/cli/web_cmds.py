@@ -7,6 +7,7 @@ import re
 import socket
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from mougen.errors import MougenError
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mougen.round.store import Keep
 
 
 @click.command()
@@ -109,7 +113,7 @@ def users_add(
     click.echo(f"{'added' if new else 'updated'} {name}")
 
 
-def _scope(ws: Workspace, regions: tuple[str, ...], admin: bool):
+def _scope(ws: Workspace, regions: tuple[str, ...], admin: bool) -> tuple[str, ...] | Keep | None:
     """The regions to give an account: None for --admin, KEEP when neither is given."""
     from mougen.round.store import KEEP
 
@@ -175,7 +179,7 @@ def invite(ws: Workspace, mou_id: str, slugs: tuple[str, ...]) -> None:
     click.echo(f"{counted(len(done.sent), 'invitation')} sent")
 
 
-def _duration(_ctx, _param, value: str) -> timedelta:
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> timedelta:
     m = re.fullmatch(r"(\d+)([dh])", value.strip())
     if not m:
         raise click.BadParameter(f"{value!r}: give days or hours, such as 7d or 36h")

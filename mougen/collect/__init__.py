@@ -7,7 +7,6 @@ from mougen.collect.collector import (
     accept,
     collect_bytes,
     collect_inbox,
-    collection_trust,
     file_accepted,
 )
 
@@ -18,6 +17,5 @@ __all__ = [
     "accept",
     "collect_bytes",
     "collect_inbox",
-    "collection_trust",
     "file_accepted",
 ]

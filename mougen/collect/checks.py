@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from mougen.tracker import Tracker
+from mougen.errors import MougenError
 from mougen.verify import FileReport
 from mougen.verify.provenance import Provenance
 from mougen.verify.verdict import Verdict
-from mougen.workflow.checking import WorkspaceRecords
-from mougen.workflow.provenance import provenance
-from mougen.workspace import Workspace
 
 
-class Rejection(Exception):
+class Rejection(MougenError):
     """A returned file that cannot be accepted, with the reason to give the coordinator."""
 
 
-def signatures_hold(report: FileReport) -> None:
-    """The file is signed, and every signature is valid, trusted, and unaltered since."""
+def signatures_hold(verdict: Verdict) -> FileReport:
+    """The file was read, is signed, and every signature is valid, trusted, and unaltered
+    since; its report."""
+    report = verdict.report
+    if report is None:
+        raise Rejection(verdict.error or "unreadable")
     if not report.signatures:
         raise Rejection("no signatures: nothing to collect")
     failed = [
@@ -26,14 +27,14 @@ def signatures_hold(report: FileReport) -> None:
     ]
     if failed:
         raise Rejection("signature not accepted (" + "; ".join(failed) + ")")
+    return report
 
 
-def issued_and_rightly_signed(report: FileReport, tracker: Tracker, ws: Workspace) -> Provenance:
+def issued_and_rightly_signed(verdict: Verdict) -> Provenance:
     """The issue the file came from, once its verdict is sound: every signer bound to the role
     they signed, under a trust root of the MoU's own region."""
-    records = WorkspaceRecords.of(ws, tracker)
-    found = provenance(report, tracker, records.catalog, records.trust)
-    verdict = Verdict(report.file, report, found)
+    if verdict.provenance is None:
+        raise Rejection("judged outside a tracked workspace: its issue is unknown")
     if not verdict.sound:
         raise Rejection("; ".join(verdict.faults))
-    return found
+    return verdict.provenance

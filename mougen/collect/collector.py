@@ -15,16 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from asn1crypto import crl, x509
-
 from mougen.collect.checks import Rejection, issued_and_rightly_signed, signatures_hold
 from mougen.collect.inbox import clear_note, pdf_entries, read_once, remove_if_unchanged, write_note
 from mougen.errors import MougenError
 from mougen.tracker import Tracker
-from mougen.verify import FileReport, verify_bytes
-from mougen.verify.trust import load_crls, load_trust_roots
-from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.verify import FileReport
+from mougen.verify.verdict import Verdict
 from mougen.workflow.archive import signature_records
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workflow.filing import file_signed, sweep_incoming
 from mougen.workspace import Workspace
 
@@ -51,6 +49,21 @@ class Outcome:
     def accepted(self) -> bool:
         return self.archived is not None
 
+    def to_json(self, root: Path) -> dict[str, object]:
+        """The object ``collect --json`` prints (docs/json.md); ``archived`` relative to the
+        workspace folder ``root``. JSON escapes what a terminal line would not."""
+        return {
+            "file": self.name,
+            "accepted": self.accepted,
+            "archived": self.archived.relative_to(root).as_posix() if self.archived else None,
+            "mou": self.mou,
+            "authority": self.authority,
+            "roles": list(self.roles),
+            "recorded": self.recorded,
+            "reason": self.reason,
+            "kept": self.kept,
+        }
+
 
 @dataclass(frozen=True)
 class Accepted:
@@ -72,54 +85,41 @@ def collect_inbox(
     tracker: Tracker,
     *,
     trust: Sequence[Path] = (),
+    tsa_trust: Sequence[Path] = (),
     crls: Sequence[Path] = (),
 ) -> list[Outcome]:
-    """Collect every PDF in ``inbox``; the workspace's region CAs are trusted as well.
+    """Collect every PDF in ``inbox``, judged by the workspace's spec (its region CAs and
+    CRLs, plus ``trust``, the timestamp-only roots ``tsa_trust`` and ``crls``).
 
     A file another collector takes meanwhile is left out of the list.
     """
     if not inbox.is_dir():
         raise MougenError("inbox is not a folder", inbox)
-    roots, crl_list = collection_trust(ws, trust, crls)
+    checker = Checker(workspace_spec(ws, tracker, trust=trust, tsa_trust=tsa_trust, crls=crls))
     sweep_incoming(ws)
-    outcomes = (_collect_path(ws, path, tracker, roots, crl_list) for path in pdf_entries(inbox))
+    outcomes = (_collect_path(ws, path, tracker, checker) for path in pdf_entries(inbox))
     return [o for o in outcomes if o is not None]
 
 
-def collection_trust(
-    ws: Workspace, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
-) -> tuple[list[x509.Certificate], list[crl.CertificateList]]:
-    """The trust roots (the workspace's region CAs and ``trust``) and CRLs collect checks with."""
-    return load_trust_roots([*workspace_trust_roots(ws), *trust]), load_crls(crls)
-
-
 def collect_bytes(
-    ws: Workspace,
-    data: bytes,
-    name: str,
-    tracker: Tracker,
-    roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList],
+    ws: Workspace, data: bytes, name: str, tracker: Tracker, checker: Checker
 ) -> Outcome:
-    """Verify one returned file held in memory; if it holds, file and record it.
+    """Judge one returned file held in memory with ``checker``; if it holds, file and record it.
 
-    ``roots`` and ``crls`` are loaded trust roots and CRLs, as :func:`collection_trust`
-    gives them. Nothing is read from or written beside ``name``: the caller decides what
-    becomes of the original. (A caller that verifies in its own way, under limits say,
-    uses :func:`accept` and :func:`file_accepted`, the two halves of this.)
+    Nothing is read from or written beside ``name``: the caller decides what becomes of the
+    original. (:func:`accept` and :func:`file_accepted` are the two halves of this.)
     """
     try:
-        report = verify_bytes(data, name, trust_roots=roots, crls=crls)
-        accepted = accept(ws, tracker, data, report)
-    except (Rejection, MougenError) as exc:
-        return Outcome(name, reason=exc.detail if isinstance(exc, MougenError) else str(exc))
+        accepted = accept(data, checker.check_bytes(data, name))
+    except Rejection as exc:
+        return Outcome(name, reason=exc.detail)
     return file_accepted(ws, tracker, accepted)
 
 
-def accept(ws: Workspace, tracker: Tracker, data: bytes, report: FileReport) -> Accepted:
-    """The checks a verified file must pass to be filed; :class:`Rejection` says why not."""
-    signatures_hold(report)
-    issue = issued_and_rightly_signed(report, tracker, ws)
+def accept(data: bytes, verdict: Verdict) -> Accepted:
+    """The checks a judged file must pass to be filed; :class:`Rejection` says why not."""
+    report = signatures_hold(verdict)
+    issue = issued_and_rightly_signed(verdict)
     # Provenance without an issue always has a problem, so a sound verdict names its issue.
     assert issue.mou is not None and issue.authority is not None
     return Accepted(data, report, issue.mou, issue.authority)
@@ -137,15 +137,15 @@ def file_accepted(ws: Workspace, tracker: Tracker, accepted: Accepted) -> Outcom
     )
 
 
-def _collect_path(ws: Workspace, path: Path, tracker: Tracker, roots, crls) -> Outcome | None:
+def _collect_path(ws: Workspace, path: Path, tracker: Tracker, checker: Checker) -> Outcome | None:
     """Collect one inbox file: read once, collect those bytes, remove it if still the same."""
     try:
         file = read_once(path)
     except Rejection as exc:
-        return _refused(path, Outcome(path.name, reason=str(exc)))
+        return _refused(path, Outcome(path.name, reason=exc.detail))
     if file is None:
         return None
-    outcome = collect_bytes(ws, file.data, path.name, tracker, roots, crls)
+    outcome = collect_bytes(ws, file.data, path.name, tracker, checker)
     if not outcome.accepted:
         return _refused(path, outcome)
     clear_note(path)

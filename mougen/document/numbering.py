@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -59,7 +60,7 @@ class Numbering:
     counters: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document) -> Numbering:
+    def of(cls, document: Any) -> Numbering:
         """Read the numbering part of an opened python-docx document (it may have none)."""
         try:
             root = document.part.numbering_part.element

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -256,7 +257,7 @@ class _Reader:
         raise UnsupportedFeature(f"{_UNSUPPORTED[tag]} ({tag}) is not supported", self.label)
 
 
-def _runs_of(p: etree._Element):
+def _runs_of(p: etree._Element) -> Iterator[etree._Element]:
     """The runs of a paragraph, including those inside hyperlinks and smart tags."""
     for child in p.iterchildren():
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""

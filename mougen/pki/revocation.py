@@ -7,7 +7,8 @@ same file at the region's ``crl_url``, the distribution point its certificates n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from mougen.atomic import write_bytes
+from mougen.digest import sha256_hex
 from mougen.errors import MougenError
 from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ca import RegionCa, ca_dir
@@ -43,6 +45,40 @@ class Issuance:
     issued: IssuedCertificate
     entry: LedgerEntry
     replaced: tuple[LedgerEntry, ...]
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """The programme certificates a workspace's CAs have revoked: SHA-256 -> when."""
+
+    at: Mapping[str, datetime] = field(default_factory=dict)
+
+    def undermines(self, cert_sha256: str, proven_at: datetime | None) -> bool:
+        """Whether a signature by that certificate no longer counts: it was revoked, and no
+        trusted timestamp (``proven_at``) shows the signature existed before that."""
+        revoked_at = self.at.get(cert_sha256)
+        return revoked_at is not None and (proven_at is None or proven_at >= revoked_at)
+
+
+#: No certificate revoked: outside a workspace, or before any revocation.
+NONE_REVOKED = Revoked()
+
+
+def revoked_certificates(ws: Workspace) -> Revoked:
+    """Every certificate that a region CA of ``ws`` has revoked, from the CAs' ledgers."""
+    if not ws.regions_dir.is_dir():
+        return NONE_REVOKED
+    regions = sorted({f.region.id for f in ws.catalog.files.values()})
+    return Revoked(
+        {
+            sha256_hex(entry.certificate.public_bytes(serialization.Encoding.DER)): (
+                datetime.fromisoformat(entry.revoked_at)
+            )
+            for region in regions
+            for entry in load_ledger(ws, region).entries
+            if entry.revoked_at is not None
+        }
+    )
 
 
 def crl_path(ws: Workspace, region_id: str) -> Path:

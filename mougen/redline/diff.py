@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Any, Literal
 
 from mougen.document import Block, Document, Paragraph, Table
 from mougen.redline.tokens import Token, clause_number, tokens
@@ -198,39 +198,44 @@ def _align(old: Sequence[Block], new: Sequence[Block]) -> list[Pair]:
 def _pair_region(
     old: Sequence[Block], new: Sequence[Block], olds: range, news: range
 ) -> list[Pair]:
-    """Pair the blocks of a differing region in order, maximising their total similarity."""
-    n, m = len(olds), len(news)
-    bags_old = [_bag(old[i]) for i in olds]
-    bags_new = [_bag(new[j]) for j in news]
-    sim = [
-        [_similarity(old[i], new[j], bags_old[x], bags_new[y]) for y, j in enumerate(news)]
-        for x, i in enumerate(olds)
+    """Pair the blocks of a differing region in order, maximising their total similarity.
+
+    ``best[a][b]`` is the best total over the first ``a`` old and ``b`` new blocks (the
+    longest-common-subsequence table, weighted by similarity); walking it back from the
+    end gives the pairs, and every block between two pairs stands alone.
+    """
+    old_count, new_count = len(olds), len(news)
+    old_bags = [_bag(old[i]) for i in olds]
+    new_bags = [_bag(new[j]) for j in news]
+    similarity = [
+        [_similarity(old[i], new[j], old_bags[o], new_bags[n]) for n, j in enumerate(news)]
+        for o, i in enumerate(olds)
     ]
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for x in range(n):
-        for y in range(m):
-            best = max(score[x][y + 1], score[x + 1][y])
-            if sim[x][y] >= PAIR_SIMILARITY:
-                best = max(best, score[x][y] + sim[x][y])
-            score[x + 1][y + 1] = best
+    best = [[0.0] * (new_count + 1) for _ in range(old_count + 1)]
+    for o in range(old_count):
+        for n in range(new_count):
+            total = max(best[o][n + 1], best[o + 1][n])
+            if similarity[o][n] >= PAIR_SIMILARITY:
+                total = max(total, best[o][n] + similarity[o][n])
+            best[o + 1][n + 1] = total
     matched: list[tuple[int, int]] = []
-    x, y = n, m
-    while x and y:
-        if score[x][y] == score[x - 1][y]:
-            x -= 1
-        elif score[x][y] == score[x][y - 1]:
-            y -= 1
+    o, n = old_count, new_count
+    while o and n:
+        if best[o][n] == best[o - 1][n]:
+            o -= 1
+        elif best[o][n] == best[o][n - 1]:
+            n -= 1
         else:
-            matched.append((x - 1, y - 1))
-            x, y = x - 1, y - 1
+            matched.append((o - 1, n - 1))
+            o, n = o - 1, n - 1
     pairs: list[Pair] = []
-    x = y = 0
-    for px, py in [*reversed(matched), (n, m)]:
-        pairs.extend((olds[k], None) for k in range(x, px))
-        pairs.extend((None, news[k]) for k in range(y, py))
-        if px < n:
-            pairs.append((olds[px], news[py]))
-        x, y = px + 1, py + 1
+    next_old = next_new = 0
+    for paired_old, paired_new in [*reversed(matched), (old_count, new_count)]:
+        pairs.extend((olds[k], None) for k in range(next_old, paired_old))
+        pairs.extend((None, news[k]) for k in range(next_new, paired_new))
+        if paired_old < old_count:
+            pairs.append((olds[paired_old], news[paired_new]))
+        next_old, next_new = paired_old + 1, paired_new + 1
     return pairs
 
 
@@ -370,14 +375,20 @@ def _movable(block: Block) -> bool:
 # --- word edits ------------------------------------------------------------------------
 
 
-def _fold_short_equalities(opcodes, a: Sequence[Token], b: Sequence[Token]):
+#: One step of difflib's edit script: [tag, a from, a to, b from, b to].
+Opcode = Sequence[Any]
+
+
+def _fold_short_equalities(
+    opcodes: Sequence[Opcode], a: Sequence[Token], b: Sequence[Token]
+) -> Sequence[Opcode]:
     """Fold short kept stretches between two longer changes into them.
 
     "the" kept between a rewritten clause's old and new halves reads better as part of
     one deletion and one insertion, as Word's own comparison shows it.
     """
     while True:
-        out: list[list] = []
+        out: list[list[Any]] = []
         for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
             inner = 0 < k < len(opcodes) - 1
             if tag == "equal" and inner and _minor(a[i1:i2], opcodes[k - 1], opcodes[k + 1], a, b):
@@ -391,7 +402,9 @@ def _fold_short_equalities(opcodes, a: Sequence[Token], b: Sequence[Token]):
         opcodes = out
 
 
-def _minor(kept: Sequence[Token], before, after, a: Sequence[Token], b: Sequence[Token]) -> bool:
+def _minor(
+    kept: Sequence[Token], before: Opcode, after: Opcode, a: Sequence[Token], b: Sequence[Token]
+) -> bool:
     """Whether a kept stretch is whitespace, or a word or two shorter than both changes."""
     words = sum(not t.text.isspace() for t in kept)
     size = _chars(kept)

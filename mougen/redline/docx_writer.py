@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -99,7 +100,14 @@ class _Piece:
 class _BodyWriter:
     """Builds the merged body from the redline and the two source bodies."""
 
-    def __init__(self, redline: Redline, old_body, new_body, stamp: _Stamp, notes: Footnotes):
+    def __init__(
+        self,
+        redline: Redline,
+        old_body: etree._Element,
+        new_body: etree._Element,
+        stamp: _Stamp,
+        notes: Footnotes,
+    ) -> None:
         self.redline = redline
         self.old_blocks = [c for c in old_body.iterchildren() if c.tag in _BLOCKS]
         self.new_body = new_body
@@ -141,7 +149,9 @@ class _BodyWriter:
                 self.fill_cell(tc, old_tc, cell)
         return tbl
 
-    def fill_cell(self, tc, old_tc, cell: tuple[ParagraphDiff, ...]) -> None:
+    def fill_cell(
+        self, tc: etree._Element, old_tc: etree._Element | None, cell: tuple[ParagraphDiff, ...]
+    ) -> None:
         """Replace the paragraphs of cell ``tc`` (a copy) with the cell's merged paragraphs."""
         new_ps = list(tc.iterchildren(qn("w:p")))
         old_ps = list(old_tc.iterchildren(qn("w:p"))) if old_tc is not None else []
@@ -152,7 +162,7 @@ class _BodyWriter:
             new = new_ps[diff.new_at] if diff.new_at is not None else None
             tc.append(self.paragraph(diff, old, new))
 
-    def paragraph(self, diff: ParagraphDiff, old_p, new_p) -> etree._Element:
+    def paragraph(self, diff: ParagraphDiff, old_p: Any, new_p: Any) -> etree._Element:
         if diff.kind == "same" and not diff.restyled:
             return copy.deepcopy(new_p)
         keep_old = diff.kind in ("deleted", "moved-from")
@@ -185,7 +195,9 @@ class _BodyWriter:
             p.append(self.stamp.range_end(f"{move_tag}RangeEnd", move_range))
         return p
 
-    def span(self, edit: Edit, side: str, wrapper: str | None, pieces) -> list[etree._Element]:
+    def span(
+        self, edit: Edit, side: str, wrapper: str | None, pieces: dict[str, list[_Piece]]
+    ) -> list[etree._Element]:
         """The XML for one edit: the source pieces in range, in ``wrapper`` (if any)."""
         lo, hi = edit.old if side == "old" else edit.new
         out: list[etree._Element] = []
@@ -209,7 +221,14 @@ class _BodyWriter:
             box.append(r)
         return out
 
-    def run(self, source, group: list[_Piece], *, wrapper: str | None, from_old: bool):
+    def run(
+        self,
+        source: Any,
+        group: list[_Piece],
+        *,
+        wrapper: str | None,
+        from_old: bool,
+    ) -> etree._Element:
         """A run holding ``group`` with the source run's properties."""
         r = OxmlElement("w:r")
         rpr = source.find(qn("w:rPr"))
@@ -221,7 +240,9 @@ class _BodyWriter:
                 r.append(child)
         return r
 
-    def run_child(self, node, *, deleted: bool, from_old: bool) -> etree._Element | None:
+    def run_child(
+        self, node: etree._Element, *, deleted: bool, from_old: bool
+    ) -> etree._Element | None:
         """A copy of a run's child; text becomes ``w:delText`` in a deletion."""
         if node.tag == qn("w:t"):
             return _text_node(node.text or "", deleted=deleted)
@@ -233,7 +254,7 @@ class _BodyWriter:
             out.set(qn("w:id"), str(note))
         return out
 
-    def _ppr_change(self, old_p) -> etree._Element:
+    def _ppr_change(self, old_p: Any) -> etree._Element:
         change = self.stamp.revision("pPrChange")
         old_ppr = old_p.find(qn("w:pPr")) if old_p is not None else None
         ppr = OxmlElement("w:pPr")
@@ -251,13 +272,13 @@ def _wrapper(diff: ParagraphDiff, edit: Edit) -> str | None:
     return _MARKS[diff.kind] if diff.move is not None else None
 
 
-def _pieces(p, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:
+def _pieces(p: etree._Element, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:
     """The paragraph's XML cut into pieces placed at their offsets in the model's text."""
     marks = iter([r.text for r in paragraph.runs if r.footnote is not None] if paragraph else [])
     out: list[_Piece] = []
     offset = 0
 
-    def walk(parent) -> None:
+    def walk(parent: etree._Element) -> None:
         nonlocal offset
         for child in parent.iterchildren():
             if child.tag == qn("w:r"):
@@ -277,12 +298,14 @@ def _pieces(p, paragraph: Paragraph | None, *, bookmarks: bool) -> list[_Piece]:
     return out
 
 
-def _size(node) -> int:
+def _size(node: etree._Element) -> int:
     """How many characters of the model's text a run child (other than a footnote) is."""
     return len(child_text(node))
 
 
-def _group(pieces: list[_Piece], lo: int, hi: int):
+def _group(
+    pieces: list[_Piece], lo: int, hi: int
+) -> Iterator[tuple[etree._Element | None, list[_Piece]]]:
     """The pieces within ``lo``..``hi``, grouped by source run; text cut to the span."""
     group_run = None
     group: list[_Piece] = []
@@ -319,7 +342,9 @@ def _rpr_at(pieces: list[_Piece], offset: int) -> etree._Element | None:
     return None
 
 
-def _record_old_format(r, change: etree._Element, old_rpr: etree._Element | None) -> None:
+def _record_old_format(
+    r: etree._Element, change: etree._Element, old_rpr: etree._Element | None
+) -> None:
     """Add ``w:rPrChange`` holding the old properties to run ``r`` (last in its ``w:rPr``)."""
     rpr = r.find(qn("w:rPr"))
     if rpr is None:
@@ -363,11 +388,11 @@ def _mark_row(tr: etree._Element, mark: etree._Element) -> None:
         trpr.append(mark)
 
 
-def _child(parent, name: str, index: int):
+def _child(parent: etree._Element, name: str, index: int) -> etree._Element:
     return list(parent.iterchildren(qn(f"w:{name}")))[index]
 
 
-def _first_free_id(package, old_body) -> int:
+def _first_free_id(package: Any, old_body: etree._Element) -> int:
     """A revision id above every id already in NEW and OLD (bookmarks, footnotes...)."""
     ids = [
         int(v)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from typing import Any
 
 import docx
 from docx.oxml import OxmlElement
@@ -57,7 +58,7 @@ def _page_numbers(paragraph: Paragraph) -> None:
             run.text = piece
 
 
-def _field(run, instruction: str) -> None:
+def _field(run: Any, instruction: str) -> None:
     """A field in a run: its code, and a placeholder result until the reader updates it."""
     for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1")):
         if kind:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from mougen.config import Catalog
 from mougen.csvcells import write_rows
+from mougen.pki.revocation import NONE_REVOKED, Revoked
 from mougen.reports.status import status
 from mougen.roles import role
 
@@ -36,7 +37,12 @@ CHASE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ChaseRow))
 
 
 def chase(
-    catalog: Catalog, tracker: Tracker, mou_id: str, *, archive_root: Path | None = None
+    catalog: Catalog,
+    tracker: Tracker,
+    mou_id: str,
+    *,
+    archive_root: Path | None = None,
+    revoked: Revoked = NONE_REVOKED,
 ) -> list[ChaseRow]:
     """One row per role still to sign, for each incomplete authority of the version.
 
@@ -44,7 +50,7 @@ def chase(
     """
     entry = catalog.mou(mou_id)
     rows = []
-    found = status(catalog, tracker, mou_id, archive_root=archive_root)
+    found = status(catalog, tracker, mou_id, archive_root=archive_root, revoked=revoked)
     if not any(row.issued for row in found):
         return []
     for row in found:

@@ -10,6 +10,7 @@ import jinja2
 
 from mougen import __version__
 from mougen.config.catalog import MouEntry
+from mougen.pki.revocation import revoked_certificates
 from mougen.reports.reviews import Review, reviews
 from mougen.reports.status import StatusRow, select_versions, status
 from mougen.roles import ROLES
@@ -102,7 +103,13 @@ def _versions(ws: Workspace, mou_id: str | None) -> list[MouEntry]:
 
 
 def _panel(ws: Workspace, tracker: Tracker, entry: MouEntry) -> VersionPanel:
-    rows = status(ws.catalog, tracker, entry.mou.id, archive_root=ws.root)
+    rows = status(
+        ws.catalog,
+        tracker,
+        entry.mou.id,
+        archive_root=ws.root,
+        revoked=revoked_certificates(ws),
+    )
     return VersionPanel(entry.mou.id, entry.mou.title, entry.region.name, rows)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -12,6 +12,7 @@ from mougen.config import Catalog
 from mougen.config.catalog import MouEntry
 from mougen.csvcells import write_rows
 from mougen.errors import UnknownItem
+from mougen.pki.revocation import NONE_REVOKED, Revoked
 from mougen.reports.executed import executed_in_one_document
 from mougen.roles import ROLE_IDS
 
@@ -105,8 +106,12 @@ def status(
     region: str | None = None,
     *,
     archive_root: Path | None = None,
+    revoked: Revoked = NONE_REVOKED,
 ) -> list[StatusRow]:
     """The signing state of every party to the chosen versions (all by default).
+
+    A signature whose certificate is in ``revoked`` no longer counts, unless a trusted
+    timestamp shows it was made before the revocation (as ``verify`` judges it).
 
     ``archive_root`` is the workspace whose ``signed/`` files the tracker's paths name:
     a signature counts towards one document when it is in that document's file or in
@@ -119,7 +124,7 @@ def status(
         records = _by_authority(tracker.signatures(entry.mou.id))
         issued = {issue.authority for issue in tracker.issues(entry.mou.id)}
         for slug in entry.mou.parties:
-            mine = records.get(slug, [])
+            mine = [_judged(r, revoked) for r in records.get(slug, [])]
             row = _row(entry, slug, slug in issued or bool(mine), mine, archive_root, mailed)
             rows.append(row)
     return rows
@@ -133,6 +138,17 @@ def _mailed(tracker: Tracker) -> dict[str, MailOrigin]:
             origin = MailOrigin(receipt.sender, receipt.sent, receipt.message_id)
             origins.setdefault(receipt.part_sha256, origin)
     return origins
+
+
+#: What ``verify`` says of a signature revoked with no proof it was made before.
+REVOKED_VERDICT = "INDETERMINATE/REVOKED_NO_POE"
+
+
+def _judged(record: SignatureRecord, revoked: Revoked) -> SignatureRecord:
+    """The record, its verdict the revoked one if its certificate's revocation undermines it."""
+    if record.valid and revoked.undermines(record.cert_sha256, record.timestamp_at):
+        return replace(record, verdict=REVOKED_VERDICT)
+    return record
 
 
 def select_versions(

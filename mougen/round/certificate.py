@@ -53,7 +53,7 @@ def certificate_pdf(
         "mou": entry.mou.id,
         "authority": slug,
         "council": authority.council,
-        "verdict": "yes" if report.valid else "no",
+        "verdict": "yes" if report.fully_executed else "no",
         "history": [asdict(_line(s)) for s in report.signatures],
         "issued_sha256": issued_sha256,
         "executed_sha256": report.sha256,

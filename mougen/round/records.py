@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 
@@ -26,34 +26,57 @@ class Link:
         return self.revoked_at is None and self.accepted_at is None and now < self.expires_at
 
 
-@dataclass(frozen=True)
-class Upload:
-    """An upload and what became of it."""
+def audit_subject(mou: str | None, authority: str | None) -> str:
+    """What an audit-log event is about: ``mou/authority``, or as much as is known."""
+    return "/".join(x for x in (mou, authority) if x) or "-"
 
-    id: int
-    at: datetime
+
+@dataclass(frozen=True)
+class NewUpload:
+    """What a new upload came to, as the round records it (who and when are added)."""
+
     mou: str | None
     authority: str | None
     role: str | None
     file_sha256: str
     accepted: bool
     reason: str | None
-    by: str
-    address: str | None
+
+    def to_json(self) -> dict[str, str | bool | None]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
-class Email:
-    """An email as sent."""
+class NewEmail:
+    """An email just sent, as the round records it (when is added)."""
 
-    id: int
-    sent_at: datetime
     recipient: str
     subject: str
     kind: str
     mou: str | None
     authority: str | None
     via: str
+
+    def to_json(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Upload(NewUpload):
+    """An upload and what became of it, as recorded."""
+
+    id: int
+    at: datetime
+    by: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Email(NewEmail):
+    """An email as sent, as recorded."""
+
+    id: int
+    sent_at: datetime
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from email.message import EmailMessage
 from pathlib import Path
 
 from mougen.collect import Accepted
@@ -19,20 +19,21 @@ from mougen.mail.settings import DEFAULT_SENDER
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
+from mougen.pki.revocation import revoked_certificates
+from mougen.reports.status import StatusRow, status
 from mougen.round import emails, queue
 from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
 from mougen.round.documents import document_path, keep_issued_pdf, packs_dir
 from mougen.round.intake import check_upload
-from mougen.round.limits import verify_limited
-from mougen.round.records import Actor, Link, Queued
+from mougen.round.records import Actor, Link, NewEmail, NewUpload, Queued
 from mougen.round.settings import WebSettings, load_settings, load_smtp
 from mougen.round.store import RoundStore
 from mougen.round.tokens import new_token
 from mougen.tracker import Tracker
 from mougen.tracker.records import SignatureRecord
-from mougen.verify.trust import load_trust_roots
-from mougen.verify.workspace_trust import workspace_trust_roots
+from mougen.verify.sandbox import Sandbox
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 
 
@@ -88,9 +89,17 @@ class SigningRound:
         self.settings = settings or load_settings(ws.root)
         self.mailer = Mailer(_smtp(ws, self.settings), outbox_dir(ws.root))
 
-    @cached_property
-    def root_paths(self) -> list[Path]:
-        return workspace_trust_roots(self.ws)
+    def checker(self) -> Checker:
+        """The checker for this workspace's files, in the sandbox ``web.toml`` sets; built
+        afresh each time, so a CRL published since (``ca revoke``) counts at once."""
+        limits = Sandbox(self.settings.verify_seconds, self.settings.verify_memory_mb)
+        return Checker(workspace_spec(self.ws, self.tracker, sandbox=limits))
+
+    def status(self, mou: str | None = None) -> list[StatusRow]:
+        """Who has signed each version (``mou`` only, if given), as ``mougen status`` says."""
+        ws = self.ws
+        revoked = revoked_certificates(ws)
+        return status(ws.catalog, self.tracker, mou, archive_root=ws.root, revoked=revoked)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -253,7 +262,7 @@ class SigningRound:
         :class:`Rejection` (recorded, changing nothing else)."""
         sha = sha256_hex(data)
         try:
-            checked = check_upload(self.ws, self.tracker, data, self.root_paths, self.settings)
+            checked = check_upload(data, self.checker(), self.settings)
             if link is not None:
                 self._fits_link(checked, link)
             if mou is not None and checked.mou != mou:
@@ -262,26 +271,26 @@ class SigningRound:
             accept(self.ws, self.tracker, checked, order, actor, link.id if link else None)
         except Rejection as exc:
             self.store.record_upload(
-                {
-                    "mou": link.mou if link else mou,
-                    "authority": link.authority if link else None,
-                    "role": link.role if link else None,
-                    "file_sha256": sha,
-                    "accepted": False,
-                    "reason": str(exc),
-                },
+                NewUpload(
+                    mou=link.mou if link else mou,
+                    authority=link.authority if link else None,
+                    role=link.role if link else None,
+                    file_sha256=sha,
+                    accepted=False,
+                    reason=exc.detail,
+                ),
                 actor,
             )
             raise
         self.store.record_upload(
-            {
-                "mou": checked.mou,
-                "authority": checked.authority,
-                "role": link.role if link else ",".join(checked.roles),
-                "file_sha256": sha,
-                "accepted": True,
-                "reason": None,
-            },
+            NewUpload(
+                mou=checked.mou,
+                authority=checked.authority,
+                role=link.role if link else ",".join(checked.roles),
+                file_sha256=sha,
+                accepted=True,
+                reason=None,
+            ),
             actor,
         )
         self.send_queued(actor)
@@ -358,18 +367,14 @@ class SigningRound:
         path = self.executed_path(mou, slug)
         if path is None:
             return None
-        data = path.read_bytes()
-        roots = load_trust_roots(self.root_paths)
-        report = verify_limited(
-            data,
-            path.name,
-            self.root_paths,
-            seconds=self.settings.verify_seconds,
-            memory_mb=self.settings.verify_memory_mb,
-        )
+        checker = self.checker()
+        verdict = checker.check_bytes(path.read_bytes(), path.name)
+        if verdict.report is None:
+            raise MougenError(verdict.error or "unreadable", path)
         entry = self.ws.catalog.mou(mou)
-        issued = report.first_revision_sha256 or ""
-        return path, certificate_pdf(entry, slug, report, issued, roots)
+        issued = verdict.report.first_revision_sha256 or ""
+        roots = checker.spec.settings.trust_roots
+        return path, certificate_pdf(entry, slug, verdict.report, issued, roots)
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
         announced = any(
@@ -390,16 +395,7 @@ class SigningRound:
             message = emails.completion(entry, state.authority, to, data, name, certificate)
             self._send(message, "completion", state.mou, state.authority, actor)
 
-    def _send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
+    def _send(self, message: EmailMessage, kind: str, mou: str, slug: str, actor: Actor) -> None:
         via = self.mailer.send(message)
-        self.store.record_email(
-            {
-                "recipient": str(message["To"]),
-                "subject": str(message["Subject"]),
-                "kind": kind,
-                "mou": mou,
-                "authority": slug,
-                "via": via,
-            },
-            actor,
-        )
+        sent = NewEmail(str(message["To"]), str(message["Subject"]), kind, mou, slug, via)
+        self.store.record_email(sent, actor)

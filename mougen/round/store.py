@@ -7,10 +7,22 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from mougen.errors import MougenError, UnknownItem
 from mougen.round.passwords import hash_password, password_matches
-from mougen.round.records import Account, Actor, Email, Link, Login, Round, Upload
+from mougen.round.records import (
+    Account,
+    Actor,
+    Email,
+    Link,
+    Login,
+    NewEmail,
+    NewUpload,
+    Round,
+    Upload,
+    audit_subject,
+)
 from mougen.round.tables import (
     CountRow,
     EmailRow,
@@ -148,7 +160,9 @@ class RoundStore:
         return Login(outcome, account)
 
     @staticmethod
-    def _failed(s, pair: LoginFailureRow | None, name: str, where: str, now: datetime) -> None:
+    def _failed(
+        s: Session, pair: LoginFailureRow | None, name: str, where: str, now: datetime
+    ) -> None:
         if pair is None:
             pair = LoginFailureRow(name=name, address=where, failures=0, last_at=now)
             s.add(pair)
@@ -158,7 +172,7 @@ class RoundStore:
         if over >= 0:
             pair.blocked_until = now + min(BACK_OFF * 2**over, MAX_BACK_OFF)
 
-    def _too_many(self, s, purpose: str, address: str, limit: int, now: datetime) -> bool:
+    def _too_many(self, s: Session, purpose: str, address: str, limit: int, now: datetime) -> bool:
         """Count this request from ``address`` to ``purpose``; True if it is over ``limit``
         in the last :data:`ATTEMPT_WINDOW` (counted across workers, inside ``s``)."""
         s.execute(delete(HitRow).where(HitRow.at < now - ATTEMPT_WINDOW))
@@ -268,7 +282,7 @@ class RoundStore:
             )
         return link
 
-    def _revoke_open(self, s, mou: str, authority: str, role: str, now: datetime) -> None:
+    def _revoke_open(self, s: Session, mou: str, authority: str, role: str, now: datetime) -> None:
         query = select(LinkRow).where(
             LinkRow.mou == mou,
             LinkRow.authority == authority,
@@ -281,24 +295,24 @@ class RoundStore:
 
     # -- emails and uploads ----------------------------------------------------------------
 
-    def record_email(self, email: dict[str, Any], actor: Actor) -> None:
-        """Record one email sent (``EmailRow`` columns but ``id`` and ``sent_at``)."""
+    def record_email(self, email: NewEmail, actor: Actor) -> None:
+        """Record one email sent."""
         with self.tracker.transaction() as s:
-            s.add(EmailRow(sent_at=_now(), **email))
-            subject = "/".join(x for x in (email["mou"], email["authority"]) if x) or "-"
-            self.tracker.log_event(s, "email-sent", subject, {**actor.detail(), **email})
+            s.add(EmailRow(sent_at=_now(), **email.to_json()))
+            subject = audit_subject(email.mou, email.authority)
+            self.tracker.log_event(s, "email-sent", subject, {**actor.detail(), **email.to_json()})
 
     def emails(self) -> list[Email]:
         with self.tracker.reading() as s:
             return [_record(r, Email) for r in s.scalars(select(EmailRow).order_by(EmailRow.id))]
 
-    def record_upload(self, upload: dict[str, Any], actor: Actor) -> None:
-        """Record an upload's outcome (``UploadRow`` columns but ``id``, ``at``, ``by``...)."""
+    def record_upload(self, upload: NewUpload, actor: Actor) -> None:
+        """Record an upload's outcome, by whom and from where."""
         with self.tracker.transaction() as s:
-            s.add(UploadRow(at=_now(), by=actor.who, address=actor.address, **upload))
-            kind = "upload-accepted" if upload["accepted"] else "upload-rejected"
-            subject = "/".join(x for x in (upload["mou"], upload["authority"]) if x) or "-"
-            self.tracker.log_event(s, kind, subject, {**actor.detail(), **upload})
+            s.add(UploadRow(at=_now(), by=actor.who, address=actor.address, **upload.to_json()))
+            kind = "upload-accepted" if upload.accepted else "upload-rejected"
+            detail = {**actor.detail(), **upload.to_json()}
+            self.tracker.log_event(s, kind, audit_subject(upload.mou, upload.authority), detail)
 
     def uploads(self, mou: str | None = None, *, rejected_only: bool = False) -> list[Upload]:
         query = select(UploadRow).order_by(UploadRow.id.desc())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import crl, ocsp, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -103,7 +104,7 @@ class ValidationData:
             + WHAT_TO_PASS
         )
 
-    def _context(self, signer: Signer, policy=None) -> ValidationContext:
+    def _context(self, signer: Signer, policy: Any = None) -> ValidationContext:
         certs = list(signer.cert_registry)
         return ValidationContext(
             trust_roots=[*self.roots, *(c for c in certs if c.self_signed != "no")],

@@ -21,10 +21,12 @@ from fontTools import subset
 from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp import TextStampStyle
 
 from mougen.dates import DAY_MONTH_YEAR
@@ -137,7 +139,9 @@ class _ThousandUnitFont(FontEngineFactory):
     program: bytes
     size: int = SIZES[0]
 
-    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+    def create_font_engine(
+        self, writer: BasePdfFileWriter, obj_stream: generic.StreamObject | None = None
+    ) -> GlyphAccumulator:
         return GlyphAccumulator(
             writer, BytesIO(self.program), font_size=self.size, obj_stream=obj_stream
         )

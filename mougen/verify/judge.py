@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import core, x509
 from pyhanko.pdf_utils import generic
@@ -59,7 +60,7 @@ def judge(
         warnings=tuple(timing_warnings(status)),
         intact=status.intact,
         valid=status.valid,
-        trusted=status.trusted,
+        trusted=status.trusted or proven_before_revocation(status),
         revoked=status.revoked,
         coverage=status.coverage.name if status.coverage else "NONE",
         modification=_modification(status.modification_level),
@@ -96,7 +97,7 @@ def signature_sha256(embedded: EmbeddedPdfSignature) -> str:
 def failed_report(
     reader: PdfFileReader,
     fq_name: str,
-    field_ref,
+    field_ref: Any,
     reason: str,
     *,
     embedded: EmbeddedPdfSignature | None = None,
@@ -146,9 +147,9 @@ def _indication(
         return Indication.TOTAL_FAILED, KEY_PURPOSE_NOT_SIGNING
     if found := broken_timestamp(status):
         return found
-    if status.revoked:
+    if status.revoked and not proven_before_revocation(status):
         return _revocation(status)
-    if not status.trusted:
+    if not status.trusted and not proven_before_revocation(status):
         sub = status.trust_problem_indic or AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
         # pyHanko annotates the sub-indication as its plain mixin class, but every one is a
         # member of the AdESPassed/AdESFailure/AdESIndeterminate enums, so it has a name.
@@ -156,6 +157,17 @@ def _indication(
     if found := false_claim(status, moment) or untrusted_timestamp(status):
         return found
     return Indication.TOTAL_PASSED, None
+
+
+def proven_before_revocation(status: PdfSignatureStatus) -> bool:
+    """Whether a trusted timestamp proves the signature existed before its certificate was
+    revoked, so the revocation does not undo it (past-signature validation, ETSI EN
+    319 102-1, 5.6.2.4): a B-T signature made before ``ca revoke`` stays valid."""
+    details = status.revocation_details
+    proven = proven_time(status)
+    if not status.revoked or details is None or proven is None:
+        return False
+    return proven < details.revocation_date
 
 
 def _revocation(status: PdfSignatureStatus) -> tuple[Indication, str]:
@@ -224,13 +236,13 @@ def _try_signer_cert(embedded: EmbeddedPdfSignature | None) -> x509.Certificate 
         return None
 
 
-def _revision_of(reader: PdfFileReader, value) -> int:
+def _revision_of(reader: PdfFileReader, value: generic.PdfObject) -> int:
     if isinstance(value, generic.IndirectObject):
         return reader.xrefs.get_last_change(value.reference)
     return reader.xrefs.total_revisions - 1
 
 
-def _sub_filter(sig_object) -> str | None:
+def _sub_filter(sig_object: generic.PdfObject) -> str | None:
     sub_filter = sig_object.get("/SubFilter") if hasattr(sig_object, "get") else None
     return str(sub_filter)[1:] if sub_filter is not None else None
 

@@ -24,6 +24,7 @@ pyHanko's own rules, unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver
@@ -74,7 +75,7 @@ class SigFieldFillingRule(SigFieldModificationRule):
     """pyHanko's signature-field rule, tolerating ``/M`` and signature values in unused slots,
     and refusing a new appearance on a field that stays unsigned."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             always_modifiable=FORMFIELD_ALWAYS_MODIFIABLE | {ANNOTATION_DATE},
             value_update_keys=VALUE_UPDATE_KEYS | {ANNOTATION_DATE},
@@ -127,7 +128,7 @@ class RoleFieldsOnlyRule(BaseFieldModificationRule):
 class SigFlagsFormRule(FormUpdatingRule):
     """pyHanko's form rule, also letting ``/SigFlags`` gain bits (never lose them)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             field_rules=[
                 RoleFieldsOnlyRule(),
@@ -156,7 +157,7 @@ def _invisible_document_timestamp(field: generic.DictionaryObject) -> bool:
     return all(_empty_rect(w.get("/Rect")) for w in widgets)
 
 
-def _empty_rect(rect) -> bool:
+def _empty_rect(rect: Any) -> bool:
     if rect is None:
         return True
     x1, y1, x2, y2 = (float(n) for n in rect)

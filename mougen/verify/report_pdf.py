@@ -17,7 +17,7 @@ from mougen import __version__
 from mougen.dates import time_in_words
 from mougen.typeset import typeset
 from mougen.verify.provenance import Provenance
-from mougen.verify.status import SignatureReport
+from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.table import verdict_line
 from mougen.verify.verdict import Verdict
 from mougen.verify.words import outcome
@@ -39,7 +39,7 @@ def report_data(
 ) -> dict:
     """What the report prints, as the JSON data ``report.typ`` reads."""
     unreadable = [v for v in verdicts if v.report is None]
-    valid = sum(v.valid for v in verdicts)
+    valid = sum(v.bottom_line for v in verdicts)
     # a root given twice (in the workspace and with --trust) is one root
     roots = {r.sha256: r for r in trust_roots}.values()
     return {
@@ -56,7 +56,7 @@ def report_data(
 
 def _file(found: Verdict) -> dict:
     report = found.report
-    result = "unreadable" if report is None else "valid" if found.valid else "NOT VALID"
+    result = "unreadable" if report is None else "valid" if found.bottom_line else "NOT VALID"
     line = found.error or verdict_line(found)
     missing = report.missing_roles if report is not None else []
     return {
@@ -69,6 +69,7 @@ def _file(found: Verdict) -> dict:
             ("SHA-256", report.sha256 if report else "-"),
             ("Issued revision SHA-256", (report.first_revision_sha256 if report else None) or "-"),
             ("Unsigned roles", ", ".join(missing) or "none"),
+            ("Changed after the last signature", _metadata_line(report)),
             ("Verdict", line),
         ],
         "provenance": _provenance_lines(found.provenance),
@@ -77,6 +78,12 @@ def _file(found: Verdict) -> dict:
             for s in (report.signatures if report else [])
         ],
     }
+
+
+def _metadata_line(report: FileReport | None) -> str:
+    """The document information and XMP changes after the last signature, or "none"."""
+    changes = report.metadata_changes if report is not None else []
+    return "; ".join(str(c) for c in changes) or "none"
 
 
 def _provenance_lines(found: Provenance | None) -> list[str]:

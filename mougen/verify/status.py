@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from mougen.verify.metadata import MetadataChange
+
 
 class Indication(StrEnum):
     """The main indication of ETSI EN 319 102-1 (clause 5.1.3)."""
@@ -79,9 +81,12 @@ class FileReport:
     problems: list[str] = field(default_factory=list)
     #: Document timestamps (PAdES B-LTA), oldest first; their "signer" is the TSA.
     document_timestamps: list[SignatureReport] = field(default_factory=list)
+    #: Document information and XMP values changed after the last signature (listed, and
+    #: failing the file only under ``verify.metadata.METADATA_CHANGES_FAIL``).
+    metadata_changes: list[MetadataChange] = field(default_factory=list)
 
     @property
-    def valid(self) -> bool:
+    def fully_executed(self) -> bool:
         """Fully executed: every expected role signed, every signature and every document
         timestamp passed, and no problem with the file as a whole."""
         return (
@@ -94,11 +99,12 @@ class FileReport:
     def to_json(self) -> dict:
         return {
             "file": self.file,
-            "valid": self.valid,
+            "valid": self.fully_executed,
             "missing_roles": list(self.missing_roles),
             "sha256": self.sha256,
             "first_revision_sha256": self.first_revision_sha256,
             "problems": list(self.problems),
             "signatures": [s.to_json() for s in self.signatures],
             "document_timestamps": [t.to_json() for t in self.document_timestamps],
+            "metadata_changes": [c.to_json() for c in self.metadata_changes],
         }

@@ -22,6 +22,11 @@ def render_text(found: Verdict) -> str:
     if report is not None:
         lines += _signature_lines(report)
         lines += [f"  problem: {printable(p)}" for p in report.problems]
+        lines += [
+            f"  metadata: {printable(str(c))}"
+            for c in report.metadata_changes
+            if str(c) not in report.problems
+        ]
         if report.missing_roles:
             lines.append("  unsigned: " + ", ".join(report.missing_roles))
     if found.provenance is not None:
@@ -32,7 +37,7 @@ def render_text(found: Verdict) -> str:
 
 def verdict_line(found: Verdict) -> str:
     """One line: fully executed, or what stops it being so."""
-    if found.valid:
+    if found.bottom_line:
         return "VALID: fully executed, every signature valid and trusted"
     return "NOT VALID: " + printable("; ".join(found.reasons))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import asn1crypto
 import pyhanko
@@ -50,6 +51,7 @@ from mougen.verify.longterm import (
     split_document_timestamps,
     timestamp_report,
 )
+from mougen.verify.metadata import METADATA_CHANGES_FAIL, MetadataChange, metadata_changes
 from mougen.verify.policy import MOUGEN_DIFF_POLICY
 from mougen.verify.purpose import SIGNING_KEY_USAGE, unsupported_digest
 from mougen.verify.revinfo import revocation_policy, with_ocsp_revocation
@@ -95,32 +97,19 @@ def verify_file(
     the document's DSS; nothing is fetched unless ``allow_fetch``. Raises :class:`PdfReadError`
     when the file is not a PDF with signature fields.
     """
-    roots = load_trust_roots(trust)
-    return verify_bytes(
-        read_pdf(path),
-        str(path),
-        trust_roots=roots,
-        expected_roles=expected_roles,
-        settings=Settings(roots, (), load_crls(crls), allow_fetch, at),
-    )
+    settings = Settings(load_trust_roots(trust), (), load_crls(crls), allow_fetch, at)
+    return verify_bytes(read_pdf(path), str(path), settings, expected_roles=expected_roles)
 
 
 def verify_bytes(
     data: bytes,
     name: str,
+    settings: Settings,
     *,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[crl.CertificateList] = (),
-    allow_fetch: bool = False,
     expected_roles: Iterable[str] = ROLE_IDS,
-    at: datetime | None = None,
-    settings: Settings | None = None,
 ) -> FileReport:
-    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages).
-
-    ``settings``, when given, replaces ``trust_roots``, ``crls``, ``allow_fetch`` and ``at``.
-    """
-    settings = settings or Settings(trust_roots, (), crls, allow_fetch, at)
+    """:func:`verify_file` for a PDF already in memory (``name`` is used in messages),
+    judged by ``settings``."""
     check_file_size(len(data), name)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
@@ -147,6 +136,7 @@ def verify_bytes(
         signatures, timestamps = split_document_timestamps(reports)  # long-term hook
         first_revision = first_revision_bytes_of(reader, data)
         tail = unreferenced_tail(reader, data)
+        changed = _changed_after_signing(reader, [*signatures, *timestamps])
     except RecursionError:
         raise PdfReadError(f"not a readable PDF ({_TOO_DEEP})", name) from None
     except PdfDecodeLimitError as exc:
@@ -165,9 +155,19 @@ def verify_bytes(
         first_revision_sha256=sha256_hex(first_revision) if first_revision is not None else None,
         signatures=signatures,
         missing_roles=[r for r in expected_roles if r not in signed],
-        problems=[tail] if tail else [],
+        problems=([tail] if tail else []) + [str(c) for c in changed if METADATA_CHANGES_FAIL],
         document_timestamps=timestamps,
+        metadata_changes=changed,
     )
+
+
+def _changed_after_signing(
+    reader: PdfFileReader, signed: Sequence[SignatureReport]
+) -> list[MetadataChange]:
+    """The metadata changes after the newest signature or document timestamp."""
+    if not signed:
+        return []
+    return metadata_changes(reader, max(s.revision for s in signed))
 
 
 #: The libraries that parse a PDF's objects, certificates and CMS on mougen's behalf.
@@ -207,7 +207,12 @@ def read_pdf(path: Path) -> bytes:
 class _RevocationInfo:
     """CRLs, OCSP responses and certificates found in the document or a signature."""
 
-    def __init__(self, crls=(), ocsps=(), certs=()):
+    def __init__(
+        self,
+        crls: Iterable[crl.CertificateList] = (),
+        ocsps: Iterable[ocsp.OCSPResponse] = (),
+        certs: Iterable[x509.Certificate] = (),
+    ) -> None:
         self.crls: list[crl.CertificateList] = list(crls)
         self.ocsps: list[ocsp.OCSPResponse] = list(ocsps)
         self.certs: list[x509.Certificate] = list(certs)
@@ -245,7 +250,7 @@ def _archived_revinfo(signer_info: cms.SignerInfo) -> _RevocationInfo:
 def _check_field(
     reader: PdfFileReader,
     fq_name: str,
-    field_ref,
+    field_ref: Any,
     settings: Settings,
     dss: _RevocationInfo,
     moment: datetime,

@@ -33,18 +33,20 @@ class Verdict:
         return cls(file, error=error.detail, error_code=error.exit_code)
 
     @property
-    def valid(self) -> bool:
-        """Fully executed, and (in a tracked workspace) issued here and signed by the bound."""
+    def bottom_line(self) -> bool:
+        """The overall judgement, apart from its parts (each signature's own validity, the
+        file's execution, provenance): fully executed, and (in a tracked workspace) issued
+        here and signed by the bound. This is what ``valid`` means in every output."""
         if self.report is None:
             return False
-        return self.report.valid and (self.provenance is None or self.provenance.holds)
+        return self.report.fully_executed and (self.provenance is None or self.provenance.holds)
 
     @property
     def exit_code(self) -> int:
         """0 when valid; the error's code (2 for an unreadable PDF) or 1 otherwise."""
         if self.report is None:
             return self.error_code
-        return 0 if self.valid else 1
+        return 0 if self.bottom_line else 1
 
     @property
     def sound(self) -> bool:
@@ -88,5 +90,5 @@ class Verdict:
         entry = self.report.to_json()
         if self.provenance is not None:
             entry |= self.provenance.to_json()
-        entry["valid"] = self.valid
+        entry["valid"] = self.bottom_line
         return entry

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from typing import Any
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.xref import XRefCache, XRefSectionData
 
@@ -25,10 +27,10 @@ class _IndexedXRefCache(XRefCache):
     def _sections_for(self, idnum: int) -> list[int]:
         return self._mentions.get(idnum, [])
 
-    def _resolve_in(self, revision: int, ref):
+    def _resolve_in(self, revision: int, ref: generic.Reference) -> Any:
         return self._xref_sections[revision].xref_data.try_resolve(ref)
 
-    def get_historical_ref(self, ref, revision):
+    def get_historical_ref(self, ref: generic.Reference, revision: int) -> Any:
         sections = self._sections_for(ref.idnum)
         for i in range(bisect_right(sections, revision) - 1, -1, -1):
             try:
@@ -37,7 +39,7 @@ class _IndexedXRefCache(XRefCache):
                 continue
         return None
 
-    def get_last_change(self, ref):
+    def get_last_change(self, ref: generic.Reference) -> int:
         sections = self._sections_for(ref.idnum)
         for i in range(len(sections) - 1, -1, -1):
             try:
@@ -47,7 +49,7 @@ class _IndexedXRefCache(XRefCache):
                 continue
         raise KeyError(ref)
 
-    def get_introducing_revision(self, ref):
+    def get_introducing_revision(self, ref: generic.Reference) -> int:
         for revision in self._sections_for(ref.idnum):
             try:
                 if self._resolve_in(revision, ref) is not None:

@@ -3,8 +3,13 @@ auditor pages over the workspace's tracker."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def wsgi_app():
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def wsgi_app() -> Flask:
     """The application for a WSGI server, on the workspace in ``MOUGEN_WORKSPACE``
     (and the database in ``MOUGEN_DB``): ``gunicorn -w 2 'mougen.web:wsgi_app()'``."""
     from mougen.web.app import create_app

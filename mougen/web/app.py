@@ -14,16 +14,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
-from flask import Flask, g, render_template, request, session
+from flask import Flask, Response, g, render_template, request, session
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mougen import atomic
 from mougen.errors import OutputError
-from mougen.round.limits import warm_up
 from mougen.round.settings import WebSettings, load_settings
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
+from mougen.verify.sandbox import warm_up
 from mougen.web.context import CSP, EXTENSION, signing_round
 from mougen.web.redact import RedactedLogPaths
 from mougen.web.views import auditor, coordinator, signatory
@@ -102,7 +103,7 @@ def _signed_in_account() -> None:
     g.account, g.user = account, account.name
 
 
-def _security_headers(response):
+def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -115,23 +116,23 @@ def _security_headers(response):
     return response
 
 
-def _strict_transport(response):
+def _strict_transport(response: Response) -> Response:
     response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
 
 
-def _csrf_error(error: CSRFError):
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
     message = "The form had expired or was not sent from this service. Go back and try again."
     return render_template("error.html", title="Form not accepted", message=message), 400
 
 
-def _too_large(_error):
+def _too_large(_error: Exception) -> ResponseReturnValue:
     limit = signing_round().settings.upload_limit_mb
     message = f"The file is larger than {limit} MB. Nothing was kept."
     return render_template("error.html", title="File too large", message=message), 413
 
 
-def _not_found(_error):
+def _not_found(_error: Exception) -> ResponseReturnValue:
     return render_template("error.html", title="Page not found", message=None), 404
 
 

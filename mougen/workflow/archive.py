@@ -8,19 +8,15 @@ the tracker stores are relative to the workspace, in POSIX form.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-from asn1crypto import crl, x509
 
 from mougen.digest import sha256_hex
 from mougen.errors import MougenError, PdfReadError, UnknownItem
 from mougen.pack.manifest import Manifest
-from mougen.pki import region_trust_roots
 from mougen.tracker.records import IssueRecord, SignatureFacts
-from mougen.verify import FileReport, SignatureReport, verify_bytes
-from mougen.verify.trust import load_trust_roots
+from mougen.verify import FileReport, SignatureReport
+from mougen.workflow.checking import Checker
 from mougen.workspace import Workspace
 
 
@@ -46,24 +42,16 @@ def manifest_issue(ws: Workspace, path: Path) -> IssueRecord:
     )
 
 
-def signed_file_signatures(
-    ws: Workspace,
-    path: Path,
-    *,
-    trust: Sequence[x509.Certificate] = (),
-    crls: Sequence[crl.CertificateList] = (),
-) -> list[SignatureFacts]:
-    """The facts of each signature in one archived PDF.
-
-    Signatures are verified afresh against the region's trust roots and ``trust``.
-    """
+def signed_file_signatures(ws: Workspace, path: Path, checker: Checker) -> list[SignatureFacts]:
+    """The facts of each signature in one archived PDF, judged afresh by ``checker``."""
     data = _read(path)
     if sha256_hex(data) != path.stem:
         raise MougenError("content does not match its name: changed inside the archive", path)
-    region = _region(ws, path.parent.parent.name, path)
-    roots = [*load_trust_roots(region_trust_roots(ws, region)), *trust]
-    report = verify_bytes(data, str(path), trust_roots=roots, crls=crls)
-    return signature_records(ws, path, data, report)
+    _region(ws, path.parent.parent.name, path)
+    verdict = checker.check_bytes(data, str(path))
+    if verdict.report is None:
+        raise PdfReadError(verdict.error or "unreadable", path)
+    return signature_records(ws, path, data, verdict.report)
 
 
 def signature_records(
@@ -96,9 +84,10 @@ def _signature(
     )
 
 
-def _region(ws: Workspace, mou: str, path: Path) -> str:
+def _region(ws: Workspace, mou: str, path: Path) -> None:
+    """An archived file must be filed under an MoU the workspace knows."""
     try:
-        return ws.catalog.mou(mou).region.id
+        ws.catalog.mou(mou)
     except UnknownItem as exc:
         raise MougenError(f"filed under an unknown MoU: {exc.detail}", path) from None
 

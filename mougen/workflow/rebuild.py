@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from mougen.errors import MougenError
 from mougen.tracker.records import SignatureFacts
 from mougen.tracker.store import Tracker
-from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.workflow.archive import manifest_issue, signed_file_signatures
+from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
 
 T = TypeVar("T")
@@ -35,14 +34,16 @@ def rebuild(
 ) -> RebuildCounts:
     """Record every version, issued manifest and archived signature the tracker lacks.
 
-    Signatures are verified against the region's trust roots plus the PEM files in
-    ``trust``, with the CRL files in ``crls``, as collect does. Running it again changes
-    nothing: each issue and signature is keyed by its hash. An unreadable archive file is
-    reported in ``problems`` and the rest still recorded.
+    Signatures are judged by the workspace's spec (every region's roots and CRLs) plus the
+    PEM files in ``trust`` and the CRL files in ``crls``, as collect judges them. Running
+    it again changes nothing: each issue and signature is keyed by its hash. An unreadable
+    archive file is reported in ``problems`` and the rest still recorded.
     """
-    read_signatures = partial(
-        signed_file_signatures, trust=load_trust_roots(trust), crls=load_crls(crls)
-    )
+    checker = Checker(workspace_spec(ws, tracker, trust=trust, crls=crls))
+
+    def read_signatures(ws: Workspace, path: Path) -> list[SignatureFacts]:
+        return signed_file_signatures(ws, path, checker)
+
     counts = RebuildCounts()
     tracker.sync_versions(ws.catalog, ws.templates_dir)
     for path in sorted(ws.issued_dir.glob("*/*/*.json")):

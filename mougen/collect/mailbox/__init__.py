@@ -5,7 +5,6 @@ from mougen.collect.mailbox.connection import MailboxError
 from mougen.collect.mailbox.folder import EmlFolder, Folder
 from mougen.collect.mailbox.run import (
     MessageOutcome,
-    Trust,
     collect_mailbox,
     collect_waiting,
     watch,
@@ -26,7 +25,6 @@ __all__ = [
     "MailboxError",
     "MailboxSettings",
     "MessageOutcome",
-    "Trust",
     "collect_mailbox",
     "collect_waiting",
     "configured",

@@ -16,8 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from asn1crypto import crl, x509
+from typing import Any
 
 from mougen.collect.collector import Outcome, collect_bytes
 from mougen.collect.mailbox.connection import MailboxError, opened
@@ -28,6 +27,7 @@ from mougen.collect.mailbox.settings import MailboxSettings
 from mougen.errors import MougenError
 from mougen.mail import Mailer
 from mougen.tracker import MailReceipt, Tracker
+from mougen.workflow.checking import Checker
 from mougen.workflow.filing import sweep_incoming
 from mougen.workspace import Workspace
 
@@ -35,14 +35,6 @@ from mougen.workspace import Workspace
 TOO_LARGE, NO_PDF = "(too large)", "(no PDF)"
 #: The longest wait between reconnections in --watch.
 MAX_BACKOFF = 60
-
-
-@dataclass(frozen=True)
-class Trust:
-    """The trust roots and CRLs that collect checks with (see ``collection_trust``)."""
-
-    roots: Sequence[x509.Certificate]
-    crls: Sequence[crl.CertificateList]
 
 
 @dataclass(frozen=True)
@@ -69,19 +61,19 @@ def collect_mailbox(
     ws: Workspace,
     settings: MailboxSettings,
     tracker: Tracker,
-    trust: Trust,
+    checker: Checker,
     mailer: Mailer | None,
 ) -> list[MessageOutcome]:
     """Collect every waiting message once; ``mailer`` None sends no answers."""
     with opened(settings) as box:
-        return collect_waiting(ws, box, tracker, trust, mailer)
+        return collect_waiting(ws, box, tracker, checker, mailer)
 
 
 def watch(
     ws: Workspace,
     settings: MailboxSettings,
     tracker: Tracker,
-    trust: Trust,
+    checker: Checker,
     mailer: Mailer | None,
     report: Callable[[MessageOutcome | MailboxError], None],
 ) -> None:
@@ -93,7 +85,7 @@ def watch(
             with opened(settings) as box:
                 backoff = 1
                 while True:
-                    for outcome in collect_waiting(ws, box, tracker, trust, mailer):
+                    for outcome in collect_waiting(ws, box, tracker, checker, mailer):
                         report(outcome)
                     box.wait(settings.poll_seconds)
         except MailboxError as exc:
@@ -103,7 +95,7 @@ def watch(
 
 
 def collect_waiting(
-    ws: Workspace, box: Folder, tracker: Tracker, trust: Trust, mailer: Mailer | None
+    ws: Workspace, box: Folder, tracker: Tracker, checker: Checker, mailer: Mailer | None
 ) -> list[MessageOutcome]:
     """Collect each message waiting in the open folder; those already reported are left out."""
     sweep_incoming(ws)
@@ -113,12 +105,12 @@ def collect_waiting(
         if r.part_sha256 == NO_PDF and r.uidvalidity == box.uidvalidity
     }
     uids = [uid for uid in box.waiting() if uid not in left]
-    outcomes = (_collect_message(ws, box, tracker, uid, trust, mailer) for uid in uids)
+    outcomes = (_collect_message(ws, box, tracker, uid, checker, mailer) for uid in uids)
     return [o for o in outcomes if o is not None]
 
 
 def _collect_message(
-    ws: Workspace, box: Folder, tracker: Tracker, uid: int, trust: Trust, mailer: Mailer | None
+    ws: Workspace, box: Folder, tracker: Tracker, uid: int, checker: Checker, mailer: Mailer | None
 ) -> MessageOutcome | None:
     size = box.size(uid)
     if size is None:
@@ -136,7 +128,7 @@ def _collect_message(
         if not tracker.record_receipt(_receipt(box, uid, letter, NO_PDF, NO_PDF, None)):
             return None  # reported by an earlier run; it stays for the coordinator
         return _outcome(uid, letter, reason="no PDF attached: left in the mailbox")
-    files = tuple(_collect_part(ws, tracker, part, trust) for part in letter.attachments)
+    files = tuple(_collect_part(ws, tracker, part, checker) for part in letter.attachments)
     receipts = [
         _receipt(box, uid, letter, part.sha256, part.name, o)
         for part, o in zip(letter.attachments, files, strict=True)
@@ -147,10 +139,10 @@ def _collect_message(
     return _outcome(uid, letter, files=files, folder=folder, replied=replied)
 
 
-def _collect_part(ws: Workspace, tracker: Tracker, part: Attachment, trust: Trust) -> Outcome:
+def _collect_part(ws: Workspace, tracker: Tracker, part: Attachment, checker: Checker) -> Outcome:
     if not part.is_pdf:
         return Outcome(part.name, reason=f"not a PDF, though sent as {part.content_type}")
-    return collect_bytes(ws, part.data, part.name, tracker, trust.roots, trust.crls)
+    return collect_bytes(ws, part.data, part.name, tracker, checker)
 
 
 def _refuse_whole(
@@ -203,7 +195,7 @@ def _receipt(
     )
 
 
-def _outcome(uid: int, letter: Letter, **values) -> MessageOutcome:
+def _outcome(uid: int, letter: Letter, **values: Any) -> MessageOutcome:
     return MessageOutcome(
         uid, letter.sender, letter.sent, letter.message_id, problems=letter.problems, **values
     )

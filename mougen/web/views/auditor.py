@@ -10,23 +10,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
 
 from mougen.collect.checks import Rejection
-from mougen.errors import MougenError
 from mougen.round.intake import PDF_MAGIC
-from mougen.round.limits import verify_limited
 from mougen.round.store import ATTEMPT_WINDOW
 from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
-from mougen.verify.trust import load_trust_roots
 from mougen.verify.verdict import Verdict
 from mougen.web.context import signing_round
 from mougen.web.forms import UploadForm
 from mougen.web.public_result import PublicResult, public_result
 from mougen.web.slots import Busy, verification_slot
 from mougen.web.views.uploads import uploaded_bytes
-from mougen.workflow.checking import WorkspaceRecords
-from mougen.workflow.provenance import provenance
 
 bp = Blueprint("auditor", __name__)
 
@@ -40,7 +36,7 @@ BUSY_RETRY_SECONDS = 30
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-def verify():
+def verify() -> ResponseReturnValue:
     form = UploadForm()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
@@ -50,6 +46,7 @@ def verify():
     if not service.store.allow("verify", request.remote_addr, settings.verify_per_address):
         why = "You have checked many files in a short time."
         return _refused(form, why, 429, RATE_RETRY_SECONDS)
+    checker = service.checker()
     try:
         data = uploaded_bytes(form, settings.upload_limit)
         if not data.startswith(PDF_MAGIC):
@@ -57,34 +54,29 @@ def verify():
         with verification_slot(
             service.ws.root / SLOTS_FOLDER, settings.verify_workers, settings.verify_wait_seconds
         ):
-            report = verify_limited(
-                data,
-                "uploaded.pdf",
-                service.root_paths,
-                seconds=settings.verify_seconds,
-                memory_mb=settings.verify_memory_mb,
-            )
+            verdict = checker.check_bytes(data, "uploaded.pdf")
     except Busy:
         return _refused(form, "The service is busy checking other files.", 503, BUSY_RETRY_SECONDS)
-    except (Rejection, MougenError) as exc:
-        reason = exc.detail if isinstance(exc, MougenError) else str(exc)
-        return render_template("verify.html", form=form, error=reason), 422
-    records = WorkspaceRecords.of(service.ws, service.tracker)
-    found = provenance(report, service.tracker, records.catalog, records.trust)
-    valid = Verdict(report.file, report, found).valid
+    except Rejection as exc:
+        return render_template("verify.html", form=form, error=exc.detail), 422
+    report, found, records = verdict.report, verdict.provenance, checker.spec.records
+    if report is None or found is None or records is None:  # the round's spec has its records
+        return render_template("verify.html", form=form, error=verdict.error), 422
+    valid = verdict.bottom_line
     # Anonymous checks are counted, not logged one by one.
     service.store.count("verified-valid" if valid else "verified-not-valid", date.today())
     result = public_result(report, found, valid, records.catalog, records.trust)
     if "report" in request.form:
         told = Provenance(found.mou, found.authority, _public_findings(result))
-        verdict = Verdict(report.file, report, told)
-        pdf = audit_report_pdf([verdict], load_trust_roots(service.root_paths), datetime.now(UTC))
+        shown = Verdict(report.file, report, told)
+        roots = checker.spec.settings.trust_roots
+        pdf = audit_report_pdf([shown], roots, datetime.now(UTC))
         headers = {"Content-Disposition": 'attachment; filename="verification-report.pdf"'}
         return Response(pdf, mimetype="application/pdf", headers=headers)
     return render_template("verified.html", report=report, result=result)
 
 
-def _refused(form: UploadForm, why: str, status: int, retry_after: int):
+def _refused(form: UploadForm, why: str, status: int, retry_after: int) -> ResponseReturnValue:
     message = f"{why} Try again in {_minutes(retry_after)}."
     page = render_template("verify.html", form=form, error=message)
     return page, status, {"Retry-After": str(retry_after)}

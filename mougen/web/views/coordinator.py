@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,12 +23,15 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from mougen.collect.checks import Rejection
+from mougen.config.catalog import MouEntry
 from mougen.errors import MougenError, UnknownItem
 from mougen.pack.builder import pack_name
 from mougen.reports import dashboard_html
-from mougen.reports.status import completion, status, write_status_csv
+from mougen.reports.status import completion, write_status_csv
 from mougen.roles import ROLES, role
 from mougen.round.documents import packs_dir
 from mougen.round.records import Account
@@ -35,6 +41,9 @@ from mougen.web.views.uploads import uploaded_bytes
 
 bp = Blueprint("coordinator", __name__)
 
+#: A page's view function.
+View = Callable[..., ResponseReturnValue]
+
 _LOGIN_MESSAGES = {
     "wrong": "The user name or password is not right.",
     "blocked": "Too many wrong passwords from your address. Wait a few minutes and try again.",
@@ -42,11 +51,11 @@ _LOGIN_MESSAGES = {
 }
 
 
-def login_required(view):
+def login_required(view: View) -> View:
     """The view for a signed-in coordinator (found by ``app._signed_in_account``) only."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if g.get("account") is None:
             return redirect(url_for("coordinator.login"))
         return view(*args, **kwargs)
@@ -59,7 +68,7 @@ def _account() -> Account:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -78,7 +87,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
-def logout():
+def logout() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
         signing_round().store.end_sessions(_account().id, actor())
         session.clear()
@@ -87,9 +96,9 @@ def logout():
 
 @bp.get("/")
 @login_required
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     service = signing_round()
-    rows = status(service.ws.catalog, service.tracker, archive_root=service.ws.root)
+    rows = service.status()
     done = completion(rows)
     rounds = [
         (entry, done.get(mou_id, (0, len(entry.mou.parties))))
@@ -101,7 +110,7 @@ def dashboard():
 
 @bp.get("/report")
 @login_required
-def report():
+def report() -> ResponseReturnValue:
     if not _account().administrator:
         abort(404)  # the report spans every region and the whole event log
     service = signing_round()
@@ -115,7 +124,7 @@ def report():
     return response
 
 
-def _entry(mou: str):
+def _entry(mou: str) -> MouEntry:
     """The round ``mou``; a 404 when there is none or it is outside the account's regions."""
     try:
         entry = signing_round().ws.catalog.mou(mou)
@@ -128,10 +137,10 @@ def _entry(mou: str):
 
 @bp.get("/rounds/<mou>")
 @login_required
-def round_page(mou: str):
+def round_page(mou: str) -> ResponseReturnValue:
     service = signing_round()
     entry = _entry(mou)
-    rows = status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root)
+    rows = service.status(mou)
     now = datetime.now(UTC)
     links, invited = {}, set()
     for link in service.store.links(mou):
@@ -157,18 +166,18 @@ def round_page(mou: str):
     )
 
 
-def _back(mou: str):
+def _back(mou: str) -> ResponseReturnValue:
     return redirect(url_for("coordinator.round_page", mou=mou))
 
 
-def _guarded(mou: str, form=None) -> bool:
+def _guarded(mou: str, form: FlaskForm | None = None) -> bool:
     _entry(mou)
     return (form or ActionForm()).validate_on_submit()
 
 
 @bp.post("/rounds/<mou>/invite")
 @login_required
-def invite(mou: str):
+def invite(mou: str) -> ResponseReturnValue:
     if _guarded(mou):
         slugs = request.form.getlist("authority")
         try:
@@ -184,7 +193,7 @@ def invite(mou: str):
 
 @bp.post("/rounds/<mou>/links/<int:link_id>/revoke")
 @login_required
-def revoke(mou: str, link_id: int):
+def revoke(mou: str, link_id: int) -> ResponseReturnValue:
     _entry(mou)
     link = signing_round().store.link(link_id)
     if link is None or link.mou != mou:
@@ -197,7 +206,7 @@ def revoke(mou: str, link_id: int):
 
 @bp.post("/rounds/<mou>/return-by")
 @login_required
-def set_return_by(mou: str):
+def set_return_by(mou: str) -> ResponseReturnValue:
     form = ReturnByForm()
     if _guarded(mou, form):
         signing_round().store.set_return_by(mou, form.return_by.data, actor())
@@ -209,7 +218,7 @@ def set_return_by(mou: str):
 
 @bp.post("/rounds/<mou>/upload")
 @login_required
-def upload(mou: str):
+def upload(mou: str) -> ResponseReturnValue:
     form = UploadForm()
     if _guarded(mou, form):
         service = signing_round()
@@ -225,13 +234,13 @@ def upload(mou: str):
     return _back(mou)
 
 
-def _pack_zip(mou: str, slug: str):
+def _pack_zip(mou: str, slug: str) -> Path:
     return packs_dir(signing_round().ws, mou) / f"{pack_name(mou, slug)}.zip"
 
 
 @bp.get("/rounds/<mou>/<slug>/pack.zip")
 @login_required
-def pack(mou: str, slug: str):
+def pack(mou: str, slug: str) -> ResponseReturnValue:
     entry = _entry(mou)
     if slug not in entry.mou.parties or not _pack_zip(mou, slug).is_file():
         abort(404)
@@ -239,7 +248,7 @@ def pack(mou: str, slug: str):
     return send_file(_pack_zip(mou, slug), download_name=f"{pack_name(mou, slug)}.zip")
 
 
-def _executed(mou: str, slug: str):
+def _executed(mou: str, slug: str) -> tuple[Path, bytes]:
     entry = _entry(mou)
     if slug not in entry.mou.parties:
         abort(404)
@@ -251,7 +260,7 @@ def _executed(mou: str, slug: str):
 
 @bp.get("/rounds/<mou>/<slug>/executed.pdf")
 @login_required
-def executed_pdf(mou: str, slug: str):
+def executed_pdf(mou: str, slug: str) -> ResponseReturnValue:
     path, _ = _executed(mou, slug)
     signing_round().store.log("downloaded", f"{mou}/{slug}", actor(), what="executed")
     return send_file(path, mimetype="application/pdf", download_name=f"{pack_name(mou, slug)}.pdf")
@@ -259,7 +268,7 @@ def executed_pdf(mou: str, slug: str):
 
 @bp.get("/rounds/<mou>/<slug>/certificate.pdf")
 @login_required
-def certificate(mou: str, slug: str):
+def certificate(mou: str, slug: str) -> ResponseReturnValue:
     _, pdf = _executed(mou, slug)
     signing_round().store.log("downloaded", f"{mou}/{slug}", actor(), what="certificate")
     name = f"{pack_name(mou, slug)}--certificate.pdf"
@@ -268,7 +277,7 @@ def certificate(mou: str, slug: str):
 
 @bp.get("/rounds/<mou>/executed.zip")
 @login_required
-def executed_zip(mou: str):
+def executed_zip(mou: str) -> ResponseReturnValue:
     service = signing_round()
     entry = _entry(mou)
     out = io.BytesIO()
@@ -284,12 +293,13 @@ def executed_zip(mou: str):
 
 @bp.get("/rounds/<mou>/status.csv")
 @login_required
-def status_csv(mou: str):
+def status_csv(mou: str) -> ResponseReturnValue:
     service = signing_round()
     _entry(mou)
     text = io.StringIO()
     write_status_csv(
-        status(service.ws.catalog, service.tracker, mou, archive_root=service.ws.root), text
+        service.status(mou),
+        text,
     )
     service.store.log("downloaded", mou, actor(), what="status csv")
     headers = {"Content-Disposition": f'attachment; filename="{mou}--status.csv"'}

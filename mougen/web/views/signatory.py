@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, send_file
+from flask import Blueprint, Response, abort, make_response, render_template, send_file
+from flask.typing import ResponseReturnValue
 
 from mougen.collect.checks import Rejection
+from mougen.config.catalog import MouEntry
 from mougen.roles import role
 from mougen.round.documents import document_path
 from mougen.round.records import Link
@@ -28,13 +30,13 @@ def _who(link: Link) -> str:
 
 
 @bp.get("/sign/<token>")
-def page(token: str):
+def page(token: str) -> ResponseReturnValue:
     link = _link(token)
     return _render(token, link, UploadForm())
 
 
 @bp.get("/sign/<token>/document.pdf")
-def document(token: str):
+def document(token: str) -> ResponseReturnValue:
     link = _link(token)
     path = document_path(signing_round().ws, link.mou, link.authority, link.document_sha256)
     if path is None:
@@ -49,7 +51,7 @@ def document(token: str):
 
 
 @bp.post("/sign/<token>")
-def upload(token: str):
+def upload(token: str) -> ResponseReturnValue:
     link = _link(token)
     form = UploadForm()
     if not form.validate_on_submit():
@@ -75,13 +77,13 @@ def _for_signatory(reason: str, link: Link) -> str:
     return sentence if sentence.endswith(".") else sentence + "."
 
 
-def _entry(link: Link):
+def _entry(link: Link) -> MouEntry:
     return signing_round().ws.catalog.mou(link.mou)
 
 
 def _render(
     token: str, link: Link, form: UploadForm, rejected: str | None = None, status: int = 200
-):
+) -> Response:
     entry = _entry(link)
     page = render_template(
         "sign.html",

@@ -1,4 +1,4 @@
-"""Verifying an uploaded PDF in a child process with a time and memory limit.
+"""Verifying a PDF in a child process with a time and memory limit (web uploads).
 
 A hostile PDF can make a parser loop or swell; the child is forked from a clean
 forkserver (which has pyHanko loaded already), capped with ``RLIMIT_AS``, and killed
@@ -11,13 +11,12 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import resource
-from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from mougen.errors import MougenError
-from mougen.verify import FileReport, verify_bytes
-from mougen.verify.trust import load_trust_roots
+from mougen.verify.status import FileReport
+from mougen.verify.validate import Settings, verify_bytes
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["mougen.verify"])
@@ -32,13 +31,20 @@ class TooCostly(MougenError):
     """A file that took too long, or too much memory, to check."""
 
 
-def verify_limited(
-    data: bytes, name: str, roots: Sequence[Path], *, seconds: int, memory_mb: int
-) -> FileReport:
-    """``verify_bytes`` on ``data`` in a child process held to ``seconds`` and ``memory_mb``."""
+@dataclass(frozen=True)
+class Sandbox:
+    """How long, and in how much memory, one file may take to check."""
+
+    seconds: int
+    memory_mb: int
+
+
+def verify_limited(data: bytes, name: str, settings: Settings, sandbox: Sandbox) -> FileReport:
+    """``verify_bytes`` on ``data`` in a child process held to the ``sandbox``'s limits."""
+    seconds, memory_mb = sandbox.seconds, sandbox.memory_mb
     ours, theirs = _CONTEXT.Pipe(duplex=False)
     child = _CONTEXT.Process(
-        target=_verify_child, args=(theirs, data, name, list(roots), memory_mb), daemon=True
+        target=_verify_child, args=(theirs, data, name, settings, memory_mb), daemon=True
     )
     child.start()
     theirs.close()
@@ -59,14 +65,14 @@ def verify_limited(
 
 
 def _verify_child(
-    conn: Connection, data: bytes, name: str, roots: list[Path], memory_mb: int
+    conn: Connection, data: bytes, name: str, settings: Settings, memory_mb: int
 ) -> None:
     # pyHanko logs each oddity of a hostile file; the verdict says what matters.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        conn.send(("report", verify_bytes(data, name, trust_roots=load_trust_roots(roots))))
+        conn.send(("report", verify_bytes(data, name, settings)))
     except MougenError as exc:
         conn.send(("error", exc.detail))
     except MemoryError:
