@@ -1,0 +1,90 @@
+"""Programme credentials held in the server's token: a key made there per signatory, the
+region CA's certificate for it, and both destroyed together when it is revoked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mougen.errors import MougenError
+from mougen.hsm import (
+    TokenSettings,
+    destroy_key,
+    generate_key,
+    new_label,
+    store_certificate,
+    token_session,
+)
+from mougen.pki import CertificateHolder, RegionCa
+from mougen.pki.binding import ProgrammeBinding
+from mougen.pki.ledger import LedgerEntry
+from mougen.pki.revocation import Issuance, current_certificates, issue_recorded, revoke
+from mougen.workspace import Workspace
+
+
+def enrol(
+    ws: Workspace,
+    ca: RegionCa,
+    who: CertificateHolder,
+    token: TokenSettings | None,
+    *,
+    replace: bool = False,
+) -> Issuance:
+    """Generate ``who``'s key inside the token and issue its certificate through the ledger.
+
+    With ``replace``, the role's current certificates are revoked and any keys of theirs in
+    the token destroyed. Nothing is left in the token if issuing fails.
+    """
+    if token is None:
+        raise MougenError("no token is configured: add a [token] table to web.toml")
+    label = new_label(who.binding.uri)
+    with token_session(token) as session:
+        public_key = generate_key(session, label)
+        try:
+            done = issue_recorded(ws, ca, who, public_key, replace=replace, token_key=label)
+        except BaseException:
+            destroy_key(session, label)
+            raise
+        store_certificate(session, label, done.cert)
+    destroy_keys(token, done.replaced)
+    return done
+
+
+def revoke_held(
+    ws: Workspace,
+    ca: RegionCa,
+    binding: ProgrammeBinding,
+    reason: str,
+    token: TokenSettings | None,
+) -> tuple[LedgerEntry, ...]:
+    """Revoke ``binding``'s current certificates (remaking the CRL) and destroy any of their
+    keys held in the token. Refuses before revoking if such a key exists and no token is
+    configured, so a revoked certificate never leaves a usable key behind."""
+    needed = require_token(ws, binding, token)
+    revoked = revoke(ws, ca, binding, reason)
+    if needed is not None:
+        destroy_keys(needed, revoked)
+    return revoked
+
+
+def require_token(
+    ws: Workspace, binding: ProgrammeBinding, token: TokenSettings | None
+) -> TokenSettings | None:
+    """``token``, refused as missing when a current certificate of ``binding`` has its key
+    in the token (its key would outlive a revocation)."""
+    held = [e for e in current_certificates(ws, binding) if e.token_key]
+    if held and token is None:
+        raise MougenError(
+            f"the key of {binding.describe()} (serial {held[0].serial}) is in the token, "
+            "but no token is configured: add a [token] table to web.toml"
+        )
+    return token
+
+
+def destroy_keys(token: TokenSettings, entries: Iterable[LedgerEntry]) -> None:
+    """Destroy the token keys (and certificates) of ``entries``, where they have one."""
+    labels = [e.token_key for e in entries if e.token_key]
+    if not labels:
+        return
+    with token_session(token) as session:
+        for label in labels:
+            destroy_key(session, label)
