@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from asn1crypto import crl, x509
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import DocumentSecurityStore
 
 from mougen.atomic import write_new
@@ -23,6 +25,7 @@ from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ledger import LedgerEntry
 from mougen.pki.lookup import region_file
 from mougen.pki.revocation import crl_path, current_certificates
+from mougen.remote.release import Signed
 from mougen.signing import (
     FieldOwner,
     Level,
@@ -33,6 +36,7 @@ from mougen.signing import (
     sign_pdf,
 )
 from mougen.signing.keys import load_chain
+from mougen.verify.judge import signature_sha256
 from mougen.verify.trust import load_crls
 from mougen.workspace import Workspace
 
@@ -82,6 +86,26 @@ def sign_with_token(
     write_new(out, signed)
     digest = sha256_hex(signed)
     return SignResult(out, result.field, result.signer, level.value, digest, result.note)
+
+
+def signed_in_token(
+    ws: Workspace,
+    pdf: bytes,
+    binding: ProgrammeBinding,
+    token: TokenSettings,
+    *,
+    owner_of: Callable[[str], FieldOwner | None] | None = None,
+) -> Signed:
+    """``pdf`` with ``binding``'s field signed by its key in the token, as bytes (for the
+    web round, which keeps them in the database before filing)."""
+    with TemporaryDirectory(prefix="mougen-remote-") as scratch:
+        source, out = Path(scratch) / "issued.pdf", Path(scratch) / "signed.pdf"
+        source.write_bytes(pdf)
+        sign_with_token(ws, source, binding, token, out, owner_of=owner_of)
+        signed = out.read_bytes()
+    reader = PdfFileReader(BytesIO(signed), strict=False)
+    (embedded,) = [s for s in reader.embedded_signatures if s.field_name == binding.role]
+    return Signed(signed, signature_sha256(embedded))
 
 
 def with_crls(
