@@ -3,6 +3,7 @@ certificates bound like ``ca issue``'s, signing a field with them, and revocatio
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from functools import partial
@@ -16,11 +17,15 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import DocumentSecurityStore, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from mougen.digest import sha256_hex
 from mougen.errors import ConfigError, SigningError
 from mougen.hsm import PIN_ENV, TokenSettings, check_token, key_facts, token_session, token_settings
 from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ledger import load_ledger
-from mougen.remote.sign import sign_with_token
+from mougen.remote.claims import Claims
+from mougen.remote.codes import ActivationCodes, Client, CodeBinding, Outcome
+from mougen.remote.release import release
+from mougen.remote.sign import sign_with_token, signed_in_token
 from mougen.roles import ROLE_IDS
 from mougen.signing import issued_to
 from mougen.tracker import Tracker
@@ -215,6 +220,90 @@ def test_signing_without_a_timestamp_server_is_b_b(held, tmp_path: Path):
             assert "signature_time_stamp_token" not in {a["type"].native for a in unsigned}
     finally:
         region_yaml.write_text(original)
+
+
+# -- nobody else can use the keys -----------------------------------------------------------
+
+
+def test_mougen_sign_refuses_a_key_held_for_remote_signing(held, tmp_path: Path):
+    programme, token = held
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued_pdf())
+    out = tmp_path / "out.pdf"
+    result = programme.run(
+        "sign", str(pdf), "--role", "dcs", "-o", str(out),
+        "--pkcs11-lib", str(token.settings.library), "--token-label", token.settings.label,
+        "--key-label", str(_held_entry(programme, "dcs").token_key),
+        "--passphrase-file", str(token.pin_file),
+    )  # fmt: skip
+    assert result.exit_code == 1 and not out.exists()
+    assert "is held for remote signing: only its signatory can use it" in result.output
+    assert PIN not in result.output
+
+
+@pytest.mark.parametrize(
+    ("pin_file", "message"),
+    [
+        ("nowhere.txt", "token.pin_file: cannot read"),
+        ("wrong-pin.txt", "wrong PIN for token 'mougen-remote'"),
+    ],
+)
+def test_serve_refuses_to_start_with_an_unusable_token(held, tmp_path, pin_file, message):
+    programme, token = held
+    (tmp_path / "wrong-pin.txt").write_text("000111\n")
+    settings = programme.ws.root / "web.toml"
+    kept = settings.read_text()
+    settings.write_text(kept.replace(str(token.pin_file), str(tmp_path / pin_file)))
+    try:
+        result = programme.run("serve", "--port", "1")
+    finally:
+        settings.write_text(kept)
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert message in line and "Traceback" not in line and PIN not in line
+
+
+# -- the code releases the signature ---------------------------------------------------------
+
+
+def test_an_accepted_code_signs_in_the_token_once_and_files_it(held, tmp_path: Path):
+    programme, token = held
+    binding = _binding("chief-executive")
+    issued = issued_pdf()
+    target = CodeBinding(
+        hashlib.sha256(b"link").hexdigest(), sha256_hex(issued), binding.role, "se-2018/mk"
+    )
+    filed: list[Path] = []
+
+    def file(pdf: bytes) -> None:
+        path = tmp_path / f"filed-{len(filed)}.pdf"
+        path.write_bytes(pdf)
+        filed.append(path)
+
+    with Tracker.open(programme.ws.db_url) as tracker:
+        codes, claims = ActivationCodes(tracker), Claims(tracker)
+        client = Client("127.0.0.1", "pytest")
+        code = codes.request(target, "carole.mills@example.org", client).code
+        confirmed = release(
+            codes, claims, target, code, client,
+            sign=lambda: signed_in_token(programme.ws, issued, binding, token.settings),
+            file=file,
+        )  # fmt: skip
+        assert confirmed.outcome is Outcome.ACCEPTED
+        again = release(codes, claims, target, code, client, sign=_never, file=file)
+        assert again.outcome is Outcome.REFUSED
+        events = [e for e in tracker.events() if e.kind == "remote-signed"]
+    (pdf,) = filed
+    _, report = programme.verify(pdf)
+    (signature,) = report["signatures"]
+    assert signature["field"] == "chief-executive" and signature["indication"] == "TOTAL_PASSED"
+    assert events[0].detail["signature_sha256"] == signature["signature_sha256"]
+    assert events[0].detail["pdf_sha256"] == sha256_hex(pdf.read_bytes())
+    assert all(code not in str(e.detail) for e in events)
+
+
+def _never():
+    raise AssertionError("signed a second time")
 
 
 # -- revocation (last: it destroys a key the tests above use) ------------------------------

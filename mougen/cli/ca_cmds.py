@@ -36,8 +36,8 @@ from mougen.pki.revocation import (
 )
 from mougen.remote.credentials import destroy_keys, enrol, require_token, revoke_held
 from mougen.roles import ROLE_IDS
+from mougen.round.settings import load_token
 from mougen.signing import read_passphrase
-from mougen.web.settings import load_token
 from mougen.workspace import Workspace
 
 OUT_PASSPHRASE_ENV = "MOUGEN_P12_OUT_PASSPHRASE"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mougen.errors import MougenError
+from asn1crypto import x509 as asn1_x509
+
+from mougen.errors import MougenError, SigningError
 from mougen.hsm import (
     TokenSettings,
     destroy_key,
@@ -15,8 +17,8 @@ from mougen.hsm import (
     token_session,
 )
 from mougen.pki import CertificateHolder, RegionCa
-from mougen.pki.binding import ProgrammeBinding
-from mougen.pki.ledger import LedgerEntry
+from mougen.pki.binding import ProgrammeBinding, read_binding
+from mougen.pki.ledger import LedgerEntry, load_ledger
 from mougen.pki.revocation import Issuance, current_certificates, issue_recorded, revoke
 from mougen.workspace import Workspace
 
@@ -64,6 +66,21 @@ def revoke_held(
     if needed is not None:
         destroy_keys(needed, revoked)
     return revoked
+
+
+def refuse_held_key(ws: Workspace, cert: asn1_x509.Certificate) -> None:
+    """Refuse to sign outside a signatory's link with a programme key held in the token:
+    only their link and the code emailed to them may release it."""
+    binding = read_binding(cert)
+    if binding is None:
+        return
+    serial = f"{cert.serial_number:X}"
+    for entry in load_ledger(ws, binding.region).entries:
+        if entry.serial == serial and entry.token_key:
+            raise SigningError(
+                f"the key of {binding.describe()} is held for remote signing: only its "
+                "signatory can use it, from their link with the code emailed to them"
+            )
 
 
 def require_token(
