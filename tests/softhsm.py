@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +35,19 @@ class SoftToken:
         return f'[token]\nlibrary = "{library}"\nlabel = "{LABEL}"\npin_file = "{pin_file}"\n'
 
 
-def make_token(home: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
-    """Initialise a token whose store lives in ``home``; SOFTHSM2_CONF points there."""
+@contextmanager
+def soft_token(home: Path) -> Iterator[SoftToken]:
+    """A token whose store lives in ``home``, with SOFTHSM2_CONF pointing there while in use."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        token = _make_token(home, monkeypatch)
+        try:
+            yield token
+        finally:
+            # The next user of the module (in this process) must read its own configuration.
+            pkcs11.lib(str(token.settings.library)).finalize()
+
+
+def _make_token(home: Path, monkeypatch: pytest.MonkeyPatch) -> SoftToken:
     library = next((p for p in SOFTHSM_LIBS if p.is_file()), None)
     if library is None:
         pytest.skip("the SoftHSM2 PKCS#11 library (Debian package softhsm2) is not installed")

@@ -31,7 +31,7 @@ from mougen.signing import issued_to
 from mougen.tracker import Tracker
 from tests.programme import AUTHORITY, REGION, Programme, make_programme
 from tests.signing import pdfsig
-from tests.softhsm import PIN, SoftToken, make_token
+from tests.softhsm import PIN, SoftToken, soft_token
 from tests.trust_services import TrustServices
 from tests.verify_docs import issued_pdf
 
@@ -41,9 +41,8 @@ PYHANKO = str(Path(sys.executable).with_name("pyhanko"))
 @pytest.fixture(scope="module")
 def held(tmp_path_factory) -> tuple[Programme, SoftToken]:
     """The programme with every Milton Keynes signatory's key moved into a fresh token."""
-    with TrustServices() as services, pytest.MonkeyPatch.context() as mp:
+    with TrustServices() as services, soft_token(tmp_path_factory.mktemp("softhsm")) as token:
         programme = make_programme(tmp_path_factory.mktemp("programme"), services)
-        token = make_token(tmp_path_factory.mktemp("softhsm"), mp)
         (programme.ws.root / "web.toml").write_text(token.web_toml())
         region_yaml = programme.ws.root / "regions" / "south-east.yaml"
         named = "chief-executive: {name: Carole Mills, email: carole.mills@example.org}"
