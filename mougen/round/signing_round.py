@@ -211,7 +211,7 @@ class SigningRound:
             token, state.mou, state.authority, role_id, document, email, (now, expires), actor
         )
         kind = "reminder" if reminder else "invitation"
-        self._send(message, kind, state.mou, state.authority, actor)
+        self.send(message, kind, state.mou, state.authority, actor)
         return Sent(state.mou, state.authority, role_id, email)
 
     # -- reminders -------------------------------------------------------------------------
@@ -388,9 +388,10 @@ class SigningRound:
         data = path.read_bytes()
         for to in dict.fromkeys(r for r in recipients if r):
             message = emails.completion(entry, state.authority, to, data, name, certificate)
-            self._send(message, "completion", state.mou, state.authority, actor)
+            self.send(message, "completion", state.mou, state.authority, actor)
 
-    def _send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
+    def send(self, message, kind: str, mou: str, slug: str, actor: Actor) -> None:
+        """Send an email of the round and record it (recipient and subject, never the body)."""
         via = self.mailer.send(message)
         self.store.record_email(
             {
