@@ -28,6 +28,7 @@ from mougen.round.signing_round import SigningRound
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
+from tests.pdftext import pdftotext
 from tests.softhsm import PIN, SoftToken, soft_token
 from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
 
@@ -91,7 +92,16 @@ def _remote_workspace(
     return ws, ca
 
 
-def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli):
+def _certificate_text(service: SigningRound, folder: Path) -> str:
+    """The completion certificate's text without white space (where lines break is Typst's)."""
+    done = service.executed(MOU, AUTHORITY)
+    assert done is not None
+    path = folder / "certificate.pdf"
+    path.write_bytes(done[1])
+    return "".join(pdftotext(path).split())
+
+
+def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_path):
     ws, _ = _remote_workspace(workspace, token, own=None)
     with Tracker.open(ws.db_url) as tracker:
         service = SigningRound(ws, tracker)
@@ -106,6 +116,7 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli):
             assert confirmed.outcome is Outcome.ACCEPTED, role
         assert service.state(MOU, AUTHORITY).complete
         executed = service.executed_path(MOU, AUTHORITY)
+        certificate = _certificate_text(service, tmp_path)
         subjects = [e.subject for e in service.store.emails()]
         codes_sent = [e for e in tracker.events() if e.kind == "remote-code-sent"]
         all_events = str([(e.kind, e.detail) for e in tracker.events()])
@@ -119,6 +130,9 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli):
     for role in ("dcs", "lead-member", "chief-executive"):
         assert _code(ws, role) not in all_events + " ".join(subjects)
     assert PIN not in all_events
+    for role in ("dcs", "lead-member", "chief-executive"):
+        assert f"releasedbyacodeemailedto{email(AUTHORITY, role)}at" in certificate
+    assert "owncertificate" not in certificate
 
 
 def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, token, tmp_path):
@@ -150,6 +164,9 @@ def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, toke
         remote.request_code(cx, CLIENT)
         assert remote.confirm(cx, _code(ws, "chief-executive"), CLIENT).outcome is Outcome.ACCEPTED
         assert service.state(MOU, AUTHORITY).complete
+        certificate = _certificate_text(service, tmp_path)
+    assert certificate.count("Madewith:owncertificate") == 1
+    assert certificate.count("Madewith:programmekeyheldbythisservice") == 2
 
 
 def test_a_link_whose_turn_has_not_come_cannot_ask_for_a_code(workspace, token):

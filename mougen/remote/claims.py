@@ -8,6 +8,7 @@ has run out a retry may sign it (the first signature never left the dead worker)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -15,11 +16,26 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Update, select, update
 from sqlalchemy.orm import Session
 
-from mougen.remote.tables import RemoteSignatureRow
+from mougen.remote.tables import ActivationCodeRow, RemoteSignatureRow
 from mougen.tracker import Tracker
 
 #: How long a claim without a signed PDF belongs to the worker signing it.
 SIGNING_LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Release:
+    """How a remote signature was released: the code's address and when it was sent."""
+
+    email: str
+    code_sent_at: datetime
+
+    def describe(self) -> str:
+        """The completion certificate's words for it."""
+        return (
+            "programme key held by this service, released by a code emailed to "
+            f"{self.email} at {self.code_sent_at:%Y-%m-%d %H:%M} UTC"
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,20 @@ class Claims:
                 )
             )
             return _claim(row) if row is not None else None
+
+    def releases(self, signature_sha256s: Iterable[str]) -> dict[str, Release]:
+        """How each of these signatures (by :func:`signature_sha256`) was released, for
+        those made here remotely."""
+        wanted = list(signature_sha256s)
+        query = (
+            select(RemoteSignatureRow.signature_sha256, ActivationCodeRow)
+            .join(ActivationCodeRow, ActivationCodeRow.id == RemoteSignatureRow.code_id)
+            .where(RemoteSignatureRow.signature_sha256.in_(wanted))
+        )
+        with self.tracker.reading() as s:
+            return {
+                str(sha): Release(code.email, code.created_at) for sha, code in s.execute(query)
+            }
 
     def take_over(self, claim: Claim, subject: str) -> bool:
         """Take a claim with no signed PDF whose lease ran out; False if it is not free."""

@@ -19,6 +19,7 @@ from mougen.mail.settings import DEFAULT_SENDER
 from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
+from mougen.remote.claims import Claims
 from mougen.round import emails, queue
 from mougen.round.acceptance import accept
 from mougen.round.certificate import certificate_pdf
@@ -369,7 +370,9 @@ class SigningRound:
         )
         entry = self.ws.catalog.mou(mou)
         issued = report.first_revision_sha256 or ""
-        return path, certificate_pdf(entry, slug, report, issued, roots)
+        made = [s.signature_sha256 for s in report.signatures if s.signature_sha256]
+        released = {sha: r.describe() for sha, r in Claims(self.tracker).releases(made).items()}
+        return path, certificate_pdf(entry, slug, report, issued, roots, released=released)
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
         announced = any(
