@@ -344,3 +344,20 @@ def pkcs11_label():
     from pkcs11 import Attribute
 
     return Attribute.LABEL
+
+
+def test_ca_issue_in_token_needs_a_token_and_no_output_file(held, tmp_path: Path):
+    programme, _ = held
+    both = programme.ca(
+        "issue", "-a", AUTHORITY, "--role", "dcs", "--in-token", "-o", str(tmp_path / "x.p12")
+    )
+    assert both.exit_code == 2 and "exactly one of -o FILE and --in-token" in both.output
+    settings = programme.ws.root / "web.toml"
+    kept = settings.read_text()
+    settings.unlink()
+    try:
+        result = programme.ca("issue", "-a", AUTHORITY, "--role", "dcs", "--in-token", "--replace")
+    finally:
+        settings.write_text(kept)
+    assert result.exit_code == 1
+    assert "no token is configured: add a [token] table to web.toml" in result.output

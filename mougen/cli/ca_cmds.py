@@ -34,7 +34,7 @@ from mougen.pki.revocation import (
     issue_recorded,
     publish_crl,
 )
-from mougen.remote.credentials import destroy_keys, enrol, require_token, revoke_held
+from mougen.remote.credentials import NO_TOKEN, destroy_keys, enrol, require_token, revoke_held
 from mougen.roles import ROLE_IDS
 from mougen.round.settings import load_token
 from mougen.signing import read_passphrase
@@ -120,6 +120,8 @@ def ca_issue(
         raise click.UsageError("give exactly one of -o FILE and --in-token")
     if output is None:
         token = load_token(ws.root)
+        if token is None:
+            raise MougenError(NO_TOKEN)
         ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
         done = enrol(ws, load_ca(ws, region, ca_secret), who, token, replace=replace)
         _recorded(ws, done)

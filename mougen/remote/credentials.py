@@ -22,12 +22,15 @@ from mougen.pki.ledger import LedgerEntry, load_ledger
 from mougen.pki.revocation import Issuance, current_certificates, issue_recorded, revoke
 from mougen.workspace import Workspace
 
+#: What a command says when it needs the token and ``web.toml`` names none.
+NO_TOKEN = "no token is configured: add a [token] table to web.toml"
+
 
 def enrol(
     ws: Workspace,
     ca: RegionCa,
     who: CertificateHolder,
-    token: TokenSettings | None,
+    token: TokenSettings,
     *,
     replace: bool = False,
 ) -> Issuance:
@@ -36,8 +39,6 @@ def enrol(
     With ``replace``, the role's current certificates are revoked and any keys of theirs in
     the token destroyed. Nothing is left in the token if issuing fails.
     """
-    if token is None:
-        raise MougenError("no token is configured: add a [token] table to web.toml")
     label = new_label(who.binding.uri)
     with token_session(token) as session:
         public_key = generate_key(session, label)
@@ -92,7 +93,7 @@ def require_token(
     if held and token is None:
         raise MougenError(
             f"the key of {binding.describe()} (serial {held[0].serial}) is in the token, "
-            "but no token is configured: add a [token] table to web.toml"
+            f"but {NO_TOKEN}"
         )
     return token
 
