@@ -243,7 +243,7 @@ def test_a_worker_killed_while_signing_is_resumed_only_after_its_lease(tracker, 
     assert signed == [1] and filed == [b"%PDF-signed 1"] and claim is not None and claim.filed
 
 
-def test_migration_0005_adds_the_remote_tables_to_a_0004_tracker(tmp_path):
+def test_migration_0006_adds_the_remote_tables_to_a_0005_tracker(tmp_path):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -254,13 +254,13 @@ def test_migration_0005_adds_the_remote_tables_to_a_0004_tracker(tmp_path):
     remote = {"remote_codes", "remote_code_requests", "remote_signatures"}
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
-        upgrade(engine, "0004")
+        upgrade(engine, "0005")
         assert not remote & set(inspect(engine).get_table_names())
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == HEAD == "0005"
+        assert current_revision(engine) == head_revision() == HEAD == "0006"
         assert remote <= set(inspect(engine).get_table_names())
         with engine.begin() as connection:
-            command.downgrade(_config(connection), "0004")
+            command.downgrade(_config(connection), "0005")
         assert not remote & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()

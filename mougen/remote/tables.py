@@ -1,4 +1,4 @@
-"""Remote signing's tables in the tracker database (created by migration ``0005_remote``)."""
+"""Remote signing's tables in the tracker database (created by migration ``0006_remote``)."""
 
 from __future__ import annotations
 
