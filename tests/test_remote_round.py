@@ -3,34 +3,27 @@ made in a SoftHSM2 token, accepted like an upload, in order, mixed with own cert
 
 from __future__ import annotations
 
-import re
 import secrets
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
 from mougen.pki import (
-    RegionCa,
     configured_signatory,
-    init_ca,
     issue_certificate,
-    load_ca,
     write_pkcs12,
 )
-from mougen.pki.revocation import publish_crl
 from mougen.remote.codes import Client, Outcome
-from mougen.remote.credentials import enrol
 from mougen.round.documents import document_path
 from mougen.round.records import Actor
 from mougen.round.remote import RemoteRefused, RemoteSigning
 from mougen.round.signing_round import SigningRound
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
-from mougen.workspace import Workspace
 from tests.pdftext import pdftotext
-from tests.softhsm import PIN, SoftToken, soft_token
-from tests.webround import AUTHORITY, MOU, add_signatory_emails, email
+from tests.remoteround import code_in_email, link_token, remote_workspace
+from tests.softhsm import PIN, soft_token
+from tests.webround import AUTHORITY, MOU, email
 
 CLIENT = Client("192.0.2.40", "Mozilla/5.0 (remote test)")
 COORDINATOR = Actor("ann", "127.0.0.1")
@@ -40,56 +33,6 @@ COORDINATOR = Actor("ann", "127.0.0.1")
 def token(tmp_path: Path):
     with soft_token(tmp_path / "softhsm") as made:
         yield made
-
-
-def _outbox(ws: Workspace) -> list:
-    return [
-        message_from_bytes(p.read_bytes(), policy=policy.default)
-        for p in sorted((ws.root / "outbox").glob("*.eml"))
-    ]
-
-
-def _last_to(ws: Workspace, to: str, subject: str):
-    return [m for m in _outbox(ws) if str(m["To"]) == to and subject in str(m["Subject"])][-1]
-
-
-def _link(ws: Workspace, role: str) -> str:
-    message = _last_to(ws, email(AUTHORITY, role), "Please sign")
-    return re.search(r"/sign/(\S+)", message.get_content()).group(1)
-
-
-def _code(ws: Workspace, role: str) -> str:
-    message = _last_to(ws, email(AUTHORITY, role), "Your signing code")
-    return re.search(r"^\s+(\d{6})$", message.get_content(), re.M).group(1)
-
-
-def _remote_workspace(
-    workspace: Workspace, token: SoftToken, own: str | None
-) -> tuple[Workspace, RegionCa]:
-    """Milton Keynes' signatories sign remotely (``own`` with their own certificate), their
-    keys made in ``token`` by the region's programme CA."""
-    add_signatory_emails(workspace)
-    path = workspace.regions_dir / "south-east.yaml"
-    text = path.read_text().replace("region:\n", "region:\n  signs: remote\n", 1)
-    path.write_text(text)
-    if own:
-        from ruamel.yaml import YAML
-
-        yaml = YAML()
-        data = yaml.load(path)
-        mk = next(a for a in data["authorities"] if a["slug"] == AUTHORITY)
-        mk["signatories"][own]["signs"] = "own"
-        yaml.dump(data, path)
-    (workspace.root / "web.toml").write_text(token.web_toml())
-    ws = Workspace(workspace.root)
-    secret = secrets.token_urlsafe(12).encode()
-    init_ca(ws, "south-east", secret)
-    ca = load_ca(ws, "south-east", secret)
-    publish_crl(ws, ca, "south-east")
-    for role in ("dcs", "lead-member", "chief-executive"):
-        if role != own:
-            enrol(ws, ca, configured_signatory(ws, AUTHORITY, role)[1], token.settings)
-    return ws, ca
 
 
 def _certificate_text(service: SigningRound, folder: Path) -> str:
@@ -102,17 +45,17 @@ def _certificate_text(service: SigningRound, folder: Path) -> str:
 
 
 def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_path):
-    ws, _ = _remote_workspace(workspace, token, own=None)
+    ws, _ = remote_workspace(workspace, token, own=None)
     with Tracker.open(ws.db_url) as tracker:
         service = SigningRound(ws, tracker)
         remote = RemoteSigning(service, token.settings)
         service.invite(MOU, [AUTHORITY], COORDINATOR)
         for role in ("dcs", "lead-member", "chief-executive"):
-            link = _link(ws, role)
+            link = link_token(ws, role)
             field = remote.field(link)
             assert field.level == "B-B" and field.statement.startswith("You are signing as")
             remote.request_code(link, CLIENT)
-            confirmed = remote.confirm(link, _code(ws, role), CLIENT)
+            confirmed = remote.confirm(link, code_in_email(ws, role), CLIENT)
             assert confirmed.outcome is Outcome.ACCEPTED, role
         assert service.state(MOU, AUTHORITY).complete
         executed = service.executed_path(MOU, AUTHORITY)
@@ -128,7 +71,7 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_
         email(AUTHORITY, r) for r in ("dcs", "lead-member", "chief-executive")
     ]
     for role in ("dcs", "lead-member", "chief-executive"):
-        assert _code(ws, role) not in all_events + " ".join(subjects)
+        assert code_in_email(ws, role) not in all_events + " ".join(subjects)
     assert PIN not in all_events
     for role in ("dcs", "lead-member", "chief-executive"):
         assert f"releasedbyacodeemailedto{email(AUTHORITY, role)}at" in certificate
@@ -136,16 +79,16 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_
 
 
 def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, token, tmp_path):
-    ws, ca = _remote_workspace(workspace, token, own="lead-member")
+    ws, ca = remote_workspace(workspace, token, own="lead-member")
     secret = b"p12-" + secrets.token_bytes(8).hex().encode()
     with Tracker.open(ws.db_url) as tracker:
         service = SigningRound(ws, tracker)
         remote = RemoteSigning(service, token.settings)
         service.invite(MOU, [AUTHORITY], COORDINATOR)
-        dcs = _link(ws, "dcs")
+        dcs = link_token(ws, "dcs")
         remote.request_code(dcs, CLIENT)
-        assert remote.confirm(dcs, _code(ws, "dcs"), CLIENT).outcome is Outcome.ACCEPTED
-        lead = _link(ws, "lead-member")
+        assert remote.confirm(dcs, code_in_email(ws, "dcs"), CLIENT).outcome is Outcome.ACCEPTED
+        lead = link_token(ws, "lead-member")
         with pytest.raises(RemoteRefused, match="signs with their own certificate"):
             remote.request_code(lead, CLIENT)
         # The Lead Member signs with a certificate of their own and uploads the file.
@@ -160,9 +103,12 @@ def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, toke
         signed = tmp_path / "lead.pdf"
         sign_pdf(document, "lead-member", load_pkcs12(tmp_path / "lead.p12", secret), signed)
         service.receive(signed.read_bytes(), COORDINATOR, link)
-        cx = _link(ws, "chief-executive")
+        cx = link_token(ws, "chief-executive")
         remote.request_code(cx, CLIENT)
-        assert remote.confirm(cx, _code(ws, "chief-executive"), CLIENT).outcome is Outcome.ACCEPTED
+        assert (
+            remote.confirm(cx, code_in_email(ws, "chief-executive"), CLIENT).outcome
+            is Outcome.ACCEPTED
+        )
         assert service.state(MOU, AUTHORITY).complete
         certificate = _certificate_text(service, tmp_path)
     assert certificate.count("Madewith:owncertificate") == 1
@@ -170,7 +116,7 @@ def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, toke
 
 
 def test_a_link_whose_turn_has_not_come_cannot_ask_for_a_code(workspace, token):
-    ws, _ = _remote_workspace(workspace, token, own=None)
+    ws, _ = remote_workspace(workspace, token, own=None)
     with Tracker.open(ws.db_url) as tracker:
         service = SigningRound(ws, tracker)
         service.invite(MOU, [AUTHORITY], COORDINATOR)
@@ -179,4 +125,4 @@ def test_a_link_whose_turn_has_not_come_cannot_ask_for_a_code(workspace, token):
             remote.request_code("not-a-link", CLIENT)
         without_token = RemoteSigning(service, None)
         with pytest.raises(RemoteRefused):
-            without_token.request_code(_link(ws, "dcs"), CLIENT)
+            without_token.request_code(link_token(ws, "dcs"), CLIENT)

@@ -13,8 +13,6 @@ import click
 from mougen.cli.options import authorities_option, counted, pass_workspace
 from mougen.cli.tracking import cli_actor
 from mougen.errors import MougenError
-from mougen.hsm import check_token
-from mougen.round.settings import load_token
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
@@ -36,10 +34,7 @@ def serve(ws: Workspace, host: str, port: int) -> None:
     from mougen.web.redact import RedactingRequestHandler
     from mougen.web.startup import startup_warnings
 
-    token = load_token(ws.root)
-    if token is not None:  # a missing PIN file or a wrong PIN: one line now, not at signing
-        check_token(token)
-    app = create_app(ws)
+    app = create_app(ws)  # checks the token: a missing PIN file or a wrong PIN is one line
     service = app.extensions[EXTENSION]
     accounts = RoundStore(service.tracker).users()
     for warning in startup_warnings(service.settings, host, port, ws.root / SECRET_FILE, accounts):

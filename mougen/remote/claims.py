@@ -73,6 +73,12 @@ class Claims:
             )
             return _claim(row) if row is not None else None
 
+    def signed_pdf(self, link_sha256: str) -> bytes | None:
+        """The PDF signed for this link, once the token has signed it."""
+        query = select(RemoteSignatureRow.pdf).where(RemoteSignatureRow.link_sha256 == link_sha256)
+        with self.tracker.reading() as s:
+            return next((pdf for pdf in s.scalars(query) if pdf), None)
+
     def releases(self, signature_sha256s: Iterable[str]) -> dict[str, Release]:
         """How each of these signatures (by :func:`signature_sha256`) was released, for
         those made here remotely."""
