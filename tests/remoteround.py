@@ -33,7 +33,7 @@ def link_token(ws: Workspace, role: str) -> str:
 
 def code_in_email(ws: Workspace, role: str) -> str:
     message = last_to(ws, email(AUTHORITY, role), "Your signing code")
-    return re.search(r"^\s+(\d{6})$", message.get_content(), re.M).group(1)
+    return re.search(r"^\s+(\d{6})\s*$", message.get_content(), re.M).group(1)
 
 
 def remote_workspace(
