@@ -75,7 +75,9 @@ def _login(client, run_cli, folder: Path) -> None:
     """A coordinator account, logged in on ``client``."""
     password = folder / "password"
     password.write_text("pale rider canal 4481\n")
-    assert run_cli("users", "add", "ann", "--password-file", str(password)).exit_code == 0
+    scope = ["--region", "south-east"]
+    added = run_cli("users", "add", "ann", *scope, "--password-file", str(password))
+    assert added.exit_code == 0, added.output
     form = {"csrf_token": _csrf(client.get("/login")), "name": "ann"}
     client.post("/login", data={**form, "password": "pale rider canal 4481"})
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mougen.document.model import Document, Paragraph, Run, Table
-from mougen.document.reader import read_docx
-from mougen.errors import MougenError
-from mougen.pack.builder import pack_name
-from mougen.round.documents import packs_dir
+from mougen.render import render_authority
 from mougen.workspace import Workspace
 
 
@@ -36,12 +33,9 @@ class MouPage:
 
 
 def issued_page(ws: Workspace, mou: str, slug: str) -> MouPage:
-    """The page of the authority's MoU, read from the DOCX of the pack the round issued."""
-    name = pack_name(mou, slug)
-    docx = packs_dir(ws, mou) / name / f"{name}.docx"
-    if not docx.is_file():
-        raise MougenError("the issued document is not kept by the service", docx)
-    return mou_page(read_docx(docx, docx.name))
+    """The page of the authority's MoU: its template rendered for the authority (the words
+    of the DOCX the PDF was laid out from; no PDF is laid out)."""
+    return mou_page(render_authority(ws, mou, slug).document)
 
 
 def mou_page(document: Document) -> MouPage:
