@@ -107,6 +107,8 @@ def test_regions_shows_the_region_ids_and_prints_json(run_cli):
         "review_after",
         "parties",
         "source",
+        "signs",
+        "remote_signatories",
     }
     assert se["region"] == "south-east" and len(se["parties"]) == 19
 

@@ -14,7 +14,9 @@ from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace
 from mougen.cli.secret_options import passphrase_file_option
 from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError, OutputError
+from mougen.hsm import TokenSettings
 from mougen.pki import (
+    IssuedCertificate,
     ca_cert_path,
     configured_signatory,
     init_ca,
@@ -22,10 +24,19 @@ from mougen.pki import (
     write_pkcs12,
 )
 from mougen.pki.binding import ProgrammeBinding
+from mougen.pki.certs import new_key
 from mougen.pki.ledger import LedgerEntry, load_ledger
 from mougen.pki.lookup import authority as find_authority
-from mougen.pki.revocation import REASONS, issue_recorded, publish_crl, revoke
+from mougen.pki.revocation import (
+    REASONS,
+    Issuance,
+    current_certificates,
+    issue_recorded,
+    publish_crl,
+)
+from mougen.remote.credentials import NO_TOKEN, destroy_keys, enrol, require_token, revoke_held
 from mougen.roles import ROLE_IDS
+from mougen.round.settings import load_token
 from mougen.signing import read_passphrase
 from mougen.workspace import Workspace
 
@@ -65,7 +76,13 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
 @click.option("--name", help="The signatory's name (default: from the region config).")
 @click.option("--email", help="The signatory's email (default: from the region config).")
 @_region
-@click.option("-o", "--output", required=True, type=_file, help="The PKCS#12 file to write.")
+@click.option("-o", "--output", type=_file, help="The PKCS#12 file to write.")
+@click.option(
+    "--in-token",
+    is_flag=True,
+    help="Generate the key inside the web service's PKCS#11 token (web.toml [token]) for "
+    "remote signing, instead of writing a PKCS#12 file.",
+)
 @click.option(
     "--replace", is_flag=True, help="Revoke the role's current certificate and issue anew."
 )
@@ -84,7 +101,8 @@ def ca_issue(
     name: str | None,
     email: str | None,
     region_id: str | None,
-    output: Path,
+    output: Path | None,
+    in_token: bool,
     replace: bool,
     passphrase_file: Path | None,
     out_passphrase_file: Path | None,
@@ -93,9 +111,23 @@ def ca_issue(
 
     The certificate names the signatory (CN and email), their council (O) and role (OU), and
     may sign documents for two years. While the role's current certificate is valid, another
-    is issued only with --replace, which revokes the current one.
+    is issued only with --replace, which revokes the current one (and destroys its key if the
+    token holds it). With --in-token the key never leaves the token: the signatory signs from
+    their web link, released by a code emailed to them.
     """
     region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
+    if in_token == (output is not None):
+        raise click.UsageError("give exactly one of -o FILE and --in-token")
+    if output is None:
+        token = load_token(ws.root)
+        if token is None:
+            raise MougenError(NO_TOKEN)
+        ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
+        done = enrol(ws, load_ca(ws, region, ca_secret), who, token, replace=replace)
+        _recorded(ws, done)
+        click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): key in the token")
+        return
+    token = _token_for(ws, who.binding) if replace else None
     if output.exists():  # before any secret is asked for, or anything issued
         raise OutputError("already exists; a key file is never overwritten", output)
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
@@ -105,11 +137,12 @@ def ca_issue(
     )
     if not out_secret:
         raise MougenError("the PKCS#12 file needs a passphrase (it holds a private key)")
-    done = issue_recorded(ws, authority_ca, who, replace=replace)
-    write_pkcs12(done.issued, output, out_secret)
-    for old in done.replaced:
-        _record(ws, "cert-revoked", old, reason="superseded")
-    _record(ws, "cert-issued", done.entry)
+    key = new_key()
+    done = issue_recorded(ws, authority_ca, who, key.public_key(), replace=replace)
+    write_pkcs12(IssuedCertificate(done.cert, key, authority_ca.cert), output, out_secret)
+    if token is not None:
+        destroy_keys(token, done.replaced)
+    _recorded(ws, done)
     click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): {output}")
     click.echo(f"Trust root: {ca_cert_path(ws, region)}")
 
@@ -142,10 +175,13 @@ def ca_revoke(
     region_file, _ = find_authority(ws, slug, region_id)
     region = region_file.region.id
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
+    binding = ProgrammeBinding(region, slug, role)
+    token = _token_for(ws, binding)  # before any secret is asked for
     authority_ca = load_ca(ws, region, ca_secret)
-    for entry in revoke(ws, authority_ca, ProgrammeBinding(region, slug, role), reason):
+    for entry in revoke_held(ws, authority_ca, binding, reason, token):
         _record(ws, "cert-revoked", entry, reason=reason)
-        click.echo(f"Revoked serial {entry.serial} ({entry.subject}): {reason}")
+        held = " and destroyed its key in the token" if entry.token_key else ""
+        click.echo(f"Revoked serial {entry.serial} ({entry.subject}){held}: {reason}")
     click.echo(f"Publish the new CRL: mougen ca crl --region {region} -o FILE")
 
 
@@ -177,10 +213,26 @@ def ca_list(ws: Workspace, region_id: str | None, as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
+        key = "token" if row["token_key"] else "file"
         click.echo(
             f"{row['status']:8} {row['serial']:>40}  until {row['not_after'][:10]}  "
-            f"{row['binding']}  {row['subject']}"
+            f"key:{key:5}  {row['binding']}  {row['subject']}"
         )
+
+
+def _token_for(ws: Workspace, binding: ProgrammeBinding) -> TokenSettings | None:
+    """The token's settings when a current certificate of ``binding`` has its key there
+    (refused if none are configured); None otherwise, without reading them."""
+    if not any(e.token_key for e in current_certificates(ws, binding)):
+        return None
+    return require_token(ws, binding, load_token(ws.root))
+
+
+def _recorded(ws: Workspace, done: Issuance) -> None:
+    """Log a new certificate, and the ones it replaced, in the tracker's audit log."""
+    for old in done.replaced:
+        _record(ws, "cert-revoked", old, reason="superseded")
+    _record(ws, "cert-issued", done.entry)
 
 
 def _record(ws: Workspace, kind: str, entry: LedgerEntry, **extra: Any) -> None:

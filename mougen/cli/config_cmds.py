@@ -9,6 +9,8 @@ import click
 
 from mougen.cli.options import counted, echo_json, echo_table, json_option, pass_workspace
 from mougen.config.catalog import MouEntry
+from mougen.config.models import signing_method
+from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace, init_workspace
 
 
@@ -30,7 +32,7 @@ def regions(ws: Workspace, as_json: bool) -> None:
     if as_json:
         echo_json([_region_json(entry) for entry in entries])
         return
-    rows = [("REGION", "ID", "MOU", "COMMENCES", "REVIEW AFTER", "PARTIES")]
+    rows = [("REGION", "ID", "MOU", "COMMENCES", "REVIEW AFTER", "SIGN REMOTELY", "PARTIES")]
     for entry in entries:
         mou = entry.mou
         review = str(mou.review_after) if mou.review_after else "-"
@@ -41,6 +43,7 @@ def regions(ws: Workspace, as_json: bool) -> None:
                 mou.id,
                 str(mou.commences),
                 review,
+                f"{len(_remote(entry))} of {len(mou.parties) * len(ROLE_IDS)}",
                 str(len(mou.parties)),
             )
         )
@@ -58,4 +61,16 @@ def _region_json(entry: MouEntry) -> dict[str, Any]:
         "review_after": str(mou.review_after) if mou.review_after else None,
         "parties": list(mou.parties),
         "source": str(entry.source),
+        "signs": entry.region.signs,
+        "remote_signatories": _remote(entry),
     }
+
+
+def _remote(entry: MouEntry) -> list[str]:
+    """The signatories of ``entry``'s parties who sign remotely, as ``authority:role``."""
+    return [
+        f"{party.slug}:{role}"
+        for party in entry.parties
+        for role in ROLE_IDS
+        if signing_method(entry.region, party, role) == "remote"
+    ]

@@ -14,6 +14,7 @@ from mougen.cli.options import pass_workspace, trust_option, warn
 from mougen.pki.lookup import programme_region
 from mougen.pki.revocation import workspace_crls
 from mougen.printable import printable
+from mougen.remote.credentials import refuse_held_key
 from mougen.roles import ROLE_IDS
 from mougen.signing import FieldOwner, Level, check_new_output, issued_to, sign_pdf, validation_data
 from mougen.tracker import Tracker
@@ -89,6 +90,7 @@ def sign(
     with ExitStack() as stack:
         owner_of = _issue_lookup(ws, stack)
         signer = stack.enter_context(key.open())
+        refuse_held_key(ws, signer.signing_cert)
         region = programme_region(ws, signer.signing_cert)
         tsa_url = tsa or (region.tsa_url if region else None)
         result = sign_pdf(

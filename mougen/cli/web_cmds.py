@@ -38,7 +38,7 @@ def serve(ws: Workspace, host: str, port: int) -> None:
     from mougen.web.redact import RedactingRequestHandler
     from mougen.web.startup import startup_warnings
 
-    app = create_app(ws)
+    app = create_app(ws)  # checks the token: a missing PIN file or a wrong PIN is one line
     service = app.extensions[EXTENSION]
     accounts = RoundStore(service.tracker).users()
     for warning in startup_warnings(service.settings, host, port, ws.root / SECRET_FILE, accounts):

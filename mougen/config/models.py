@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from pydantic.functional_validators import AfterValidator, BeforeValidator
@@ -91,6 +91,11 @@ def _one_line(value: str) -> str:
 Line = Annotated[str, AfterValidator(_one_line)]
 
 
+#: How a signatory signs: from their link with a programme key held in the server's token
+#: (``remote``), or with a certificate of their own and a tool of their own (``own``).
+SigningMethod = Literal["remote", "own"]
+
+
 class Signatory(_Strict):
     """A person who signs for an authority in one role.
 
@@ -103,6 +108,9 @@ class Signatory(_Strict):
     name: Line | None = None
     email: EmailStr | None = None
     cert_sha256: list[Fingerprint] = []
+    #: How they sign: ``remote`` (from their link, with a programme key in the server's token,
+    #: released by an emailed code) or ``own`` (their own certificate); unset: the region's.
+    signs: SigningMethod | None = None
 
     def binds(self, email: str | None, cert_sha256: str | None) -> bool:
         """Whether a certificate with this email and fingerprint is bound to this role."""
@@ -138,6 +146,11 @@ class Authority(_Strict):
     signatories: Signatories = Signatories()
 
 
+def signing_method(region: Region, authority: Authority, role_id: str) -> SigningMethod:
+    """How ``authority``'s signatory in ``role_id`` signs: their own setting, else the region's."""
+    return authority.signatories.for_role(role_id).signs or region.signs
+
+
 class MouVersion(_Strict):
     """One version of a region's MoU: its template, dates and parties."""
 
@@ -169,6 +182,8 @@ class Region(_Strict):
     crl_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
     #: The RFC 3161 timestamp server for B-T and later signatures and archive extension.
     tsa_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    #: How its signatories sign unless their own entry says otherwise.
+    signs: SigningMethod = "own"
 
 
 class RegionFile(_Strict):

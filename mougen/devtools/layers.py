@@ -35,10 +35,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths
-    ("document", "pki", "mail", "typeset"),  # the model; the programme CA; email; Typst
+    ("document", "pki", "hsm", "mail", "typeset"),  # model; programme CA; token; email; Typst
     ("render", "verify", "tracker"),  # DOCX/PDF out; signatures judged; the index
     ("signing", "pack", "reports", "redline"),  # the jobs built on them
-    ("workflow",),  # what combines several jobs: provenance, the archive, review start
+    ("workflow", "remote"),  # what combines several jobs; remote signing with token keys
     ("collect", "archival"),  # the inbox filed and recorded; the archive kept provable
     ("round",),  # the signing round as a library: invitations, order, acceptance, completion
     ("web",),  # the signing round's web pages

@@ -75,17 +75,27 @@ def configured_signatory(
 def issue_certificate(
     ca: RegionCa, who: CertificateHolder, *, crl_url: str | None = None
 ) -> IssuedCertificate:
-    """A two-year certificate for ``who`` that may sign documents, issued by ``ca``.
+    """A two-year certificate for ``who`` and a new key, issued by ``ca``.
 
     ``crl_url`` is where the region publishes its CRL, named as the distribution point.
     """
     key = new_key()
+    return IssuedCertificate(certificate_for(ca, who, key.public_key(), crl_url), key, ca.cert)
+
+
+def certificate_for(
+    ca: RegionCa, who: CertificateHolder, public_key: rsa.RSAPublicKey, crl_url: str | None
+) -> x509.Certificate:
+    """A two-year certificate that may sign documents for ``who``'s ``public_key``, by ``ca``.
+
+    The key may be anywhere: made here for a PKCS#12 file, or inside a token.
+    """
     now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_subject(who))
         .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(min(now + CERT_VALIDITY, ca.cert.not_valid_after_utc))
@@ -97,7 +107,7 @@ def issue_certificate(
             ),
             critical=False,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), False
         )
@@ -109,7 +119,7 @@ def issue_certificate(
     if crl_url:
         point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
         builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
-    return IssuedCertificate(builder.sign(ca.key, hashes.SHA256()), key, ca.cert)
+    return builder.sign(ca.key, hashes.SHA256())
 
 
 def write_pkcs12(issued: IssuedCertificate, path: Path, passphrase: bytes) -> None:

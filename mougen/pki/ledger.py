@@ -34,6 +34,8 @@ class LedgerEntry:
     cert_pem: str
     revoked_at: str | None = None
     reason: str | None = None
+    #: The label of its key in the server's PKCS#11 token; None when the key is elsewhere.
+    token_key: str | None = None
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -105,8 +107,8 @@ def save_ledger(ws: Workspace, region_id: str, ledger: Ledger) -> None:
     write_bytes(ledger_path(ws, region_id), json.dumps(data, indent=1).encode())
 
 
-def entry_for(cert: x509.Certificate) -> LedgerEntry:
-    """The ledger entry of a newly issued certificate."""
+def entry_for(cert: x509.Certificate, token_key: str | None = None) -> LedgerEntry:
+    """The ledger entry of a newly issued certificate (its key in the token as ``token_key``)."""
     der = cert.public_bytes(serialization.Encoding.DER)
     binding = read_binding(asn1_x509.Certificate.load(der))
     return LedgerEntry(
@@ -116,4 +118,5 @@ def entry_for(cert: x509.Certificate) -> LedgerEntry:
         not_before=cert.not_valid_before_utc.isoformat(),
         not_after=cert.not_valid_after_utc.isoformat(),
         cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        token_key=token_key,
     )

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mougen.atomic import write_bytes
 from mougen.digest import sha256_hex
 from mougen.errors import MougenError
 from mougen.pki.binding import ProgrammeBinding
 from mougen.pki.ca import RegionCa, ca_dir
-from mougen.pki.issue import CertificateHolder, IssuedCertificate, issue_certificate
+from mougen.pki.issue import CertificateHolder, certificate_for
 from mougen.pki.ledger import Ledger, LedgerEntry, entry_for, load_ledger, save_ledger
 from mougen.pki.lookup import region_file
 from mougen.workspace import Workspace
@@ -42,7 +43,7 @@ REASONS = {
 class Issuance:
     """A certificate issued through the ledger, and the ones it replaced (now revoked)."""
 
-    issued: IssuedCertificate
+    cert: x509.Certificate
     entry: LedgerEntry
     replaced: tuple[LedgerEntry, ...]
 
@@ -95,9 +96,16 @@ def workspace_crls(ws: Workspace) -> list[Path]:
 
 
 def issue_recorded(
-    ws: Workspace, ca: RegionCa, who: CertificateHolder, *, replace: bool = False
+    ws: Workspace,
+    ca: RegionCa,
+    who: CertificateHolder,
+    public_key: rsa.RSAPublicKey,
+    *,
+    replace: bool = False,
+    token_key: str | None = None,
 ) -> Issuance:
-    """Issue a certificate for ``who``, record it in the ledger and remake the CRL.
+    """Issue a certificate for ``who``'s ``public_key``, record it in the ledger (its key
+    in the token as ``token_key``, if it is there) and remake the CRL.
 
     Refuses while the role's current certificate is still valid, unless ``replace``, which
     revokes it (superseded).
@@ -115,11 +123,16 @@ def issue_recorded(
     for old in current:
         ledger = ledger.with_revoked(old.serial, now, "superseded")
     crl_url = region_file(ws, region_id).region.crl_url
-    issued = issue_certificate(ca, who, crl_url=crl_url)
-    entry = entry_for(issued.cert)
+    cert = certificate_for(ca, who, public_key, crl_url)
+    entry = entry_for(cert, token_key)
     ledger = ledger.with_entry(entry)
     _commit(ws, region_id, ca, ledger, now)
-    return Issuance(issued, entry, tuple(current))
+    return Issuance(cert, entry, tuple(current))
+
+
+def current_certificates(ws: Workspace, binding: ProgrammeBinding) -> list[LedgerEntry]:
+    """The certificates of ``binding`` that are neither revoked nor expired."""
+    return _current(load_ledger(ws, binding.region), binding, datetime.now(UTC))
 
 
 def revoke(

@@ -7,7 +7,7 @@ mougen writes: tagged (PDF/UA-1), its data passed as JSON, never pasted into mar
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +23,9 @@ from mougen.verify import FileReport
 from mougen.verify.status import SignatureReport
 from mougen.verify.words import outcome
 
+#: How a signature made with a certificate of the signer's own is described.
+OWN_CERTIFICATE = "own certificate"
+
 
 @dataclass(frozen=True)
 class HistoryLine:
@@ -35,6 +38,7 @@ class HistoryLine:
     cert_sha256: str
     signed_at: str
     verdict: str
+    how: str  # "own certificate", or how a programme key held here was released
 
 
 def certificate_pdf(
@@ -44,8 +48,14 @@ def certificate_pdf(
     issued_sha256: str,
     roots: Sequence[x509.Certificate],
     now: datetime | None = None,
+    released: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The certificate for the executed file that ``report`` describes."""
+    """The certificate for the executed file that ``report`` describes.
+
+    ``released`` says, by signature SHA-256, how each signature made with a programme key
+    held by the service was released; every other signature was made with its signer's
+    own certificate.
+    """
     authority = entry.party(slug)
     moment = now or datetime.now(UTC)
     data = {
@@ -54,7 +64,7 @@ def certificate_pdf(
         "authority": slug,
         "council": authority.council,
         "verdict": "yes" if report.fully_executed else "no",
-        "history": [asdict(_line(s)) for s in report.signatures],
+        "history": [asdict(_line(s, released or {})) for s in report.signatures],
         "issued_sha256": issued_sha256,
         "executed_sha256": report.sha256,
         "roots": [
@@ -66,7 +76,7 @@ def certificate_pdf(
     return typeset("certificate.typ", data, when=moment).pdf
 
 
-def _line(signature: SignatureReport) -> HistoryLine:
+def _line(signature: SignatureReport, released: Mapping[str, str]) -> HistoryLine:
     moment = signature.timestamp or signature.signing_time
     return HistoryLine(
         role=role(signature.field).title if signature.field in ROLE_IDS else signature.field,
@@ -76,4 +86,5 @@ def _line(signature: SignatureReport) -> HistoryLine:
         cert_sha256=signature.cert_sha256 or "unknown",
         signed_at=time_in_words(datetime.fromisoformat(moment)) if moment else "unknown",
         verdict=outcome(signature),
+        how=released.get(signature.signature_sha256 or "", OWN_CERTIFICATE),
     )

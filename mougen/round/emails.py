@@ -74,3 +74,20 @@ def completion(
         filename=executed_name.replace(".pdf", "--certificate.pdf"),
     )
     return message
+
+
+def activation_code(
+    entry: MouEntry, slug: str, role_id: str, to: str, code: str, expires: datetime
+) -> EmailMessage:
+    """The email carrying a signatory's activation code (in the body only: subjects are
+    recorded in the round's email log, codes never are)."""
+    authority = entry.party(slug)
+    title = role(role_id).title
+    body = (
+        f"Your code to sign {entry.mou.title} as {title} for {authority.council}:\n\n"
+        f"    {code}\n\n"
+        f"Enter it on your signing page. It works once, until {expires:%H:%M} UTC "
+        f"on {expires:%-d %B %Y}, and only for the document and field shown there.\n\n"
+        "If you did not ask for it, do not use it, and tell the programme coordinator.\n"
+    )
+    return _message(to, f"Your signing code: {entry.mou.title} ({authority.name})", body)

@@ -17,6 +17,7 @@
 
     [smtp]                                 # see mougen.mail.settings
     [imap]                                 # see mougen.collect.mailbox.settings
+    [token]                                # remote signing: see mougen.hsm.settings
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mougen.errors import ConfigError
+from mougen.hsm import TokenSettings, token_settings
 from mougen.mail import SmtpSettings, smtp_settings
 from mougen.roles import ROLE_IDS
 
@@ -74,8 +76,9 @@ def read_toml(path: Path) -> dict[str, Any]:
 def load_settings(root: Path) -> WebSettings:
     """The settings in ``root/web.toml`` (defaults where a key is absent)."""
     path = root / FILE
-    # (the [imap] table is collect --mailbox's: mougen.collect.mailbox.settings)
-    raw = {k: v for k, v in read_toml(path).items() if k not in ("smtp", "imap")}
+    # (the [imap] table is collect --mailbox's: mougen.collect.mailbox.settings; [token] is
+    # the PKCS#11 token's: mougen.hsm.settings)
+    raw = {k: v for k, v in read_toml(path).items() if k not in ("smtp", "imap", "token")}
     defaults = WebSettings()
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -109,3 +112,15 @@ def load_smtp(root: Path) -> SmtpSettings:
     if not isinstance(table, dict):
         raise ConfigError("smtp: expected a table", path)
     return smtp_settings(table, path)
+
+
+def load_token(root: Path) -> TokenSettings | None:
+    """The ``[token]`` table of ``root/web.toml``: the PKCS#11 token holding programme keys
+    for remote signing (None when there is no table: nobody signs remotely)."""
+    path = root / FILE
+    table = read_toml(path).get("token")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError("token: expected a table", path)
+    return token_settings(table, path)

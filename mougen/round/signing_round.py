@@ -20,6 +20,7 @@ from mougen.pack import build_pack
 from mougen.pack.builder import pack_name
 from mougen.pack.issued import record_issued
 from mougen.pki.revocation import revoked_certificates
+from mougen.remote.claims import Claims
 from mougen.reports.status import StatusRow, status
 from mougen.round import emails, queue
 from mougen.round.acceptance import accept
@@ -220,7 +221,7 @@ class SigningRound:
             token, state.mou, state.authority, role_id, document, email, (now, expires), actor
         )
         kind = "reminder" if reminder else "invitation"
-        self._send(message, kind, state.mou, state.authority, actor)
+        self.send(message, kind, state.mou, state.authority, actor)
         return Sent(state.mou, state.authority, role_id, email)
 
     # -- reminders -------------------------------------------------------------------------
@@ -374,7 +375,10 @@ class SigningRound:
         entry = self.ws.catalog.mou(mou)
         issued = verdict.report.first_revision_sha256 or ""
         roots = checker.spec.settings.trust_roots
-        return path, certificate_pdf(entry, slug, verdict.report, issued, roots)
+        report = verdict.report
+        made = [s.signature_sha256 for s in report.signatures if s.signature_sha256]
+        released = {sha: r.describe() for sha, r in Claims(self.tracker).releases(made).items()}
+        return path, certificate_pdf(entry, slug, report, issued, roots, released=released)
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
         announced = any(
@@ -393,9 +397,10 @@ class SigningRound:
         data = path.read_bytes()
         for to in dict.fromkeys(r for r in recipients if r):
             message = emails.completion(entry, state.authority, to, data, name, certificate)
-            self._send(message, "completion", state.mou, state.authority, actor)
+            self.send(message, "completion", state.mou, state.authority, actor)
 
-    def _send(self, message: EmailMessage, kind: str, mou: str, slug: str, actor: Actor) -> None:
+    def send(self, message: EmailMessage, kind: str, mou: str, slug: str, actor: Actor) -> None:
+        """Send an email of the round and record it (recipient and subject, never the body)."""
         via = self.mailer.send(message)
         sent = NewEmail(str(message["To"]), str(message["Subject"]), kind, mou, slug, via)
         self.store.record_email(sent, actor)

@@ -20,14 +20,17 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mougen import atomic
+from mougen.config.models import signing_method
 from mougen.errors import OutputError
-from mougen.round.settings import WebSettings, load_settings
+from mougen.hsm import check_token
+from mougen.round.remote import RemoteSigning
+from mougen.round.settings import WebSettings, load_settings, load_token
 from mougen.round.signing_round import SigningRound
 from mougen.tracker import Tracker
 from mougen.verify.sandbox import warm_up
-from mougen.web.context import CSP, EXTENSION, signing_round
+from mougen.web.context import CSP, EXTENSION, REMOTE, signing_round
 from mougen.web.redact import RedactedLogPaths
-from mougen.web.views import auditor, coordinator, signatory
+from mougen.web.views import auditor, coordinator, remote, signatory
 from mougen.workspace import Workspace
 
 SECRET_FILE = ".web-secret"
@@ -50,6 +53,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         ]
     )
     app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.jinja_env.globals["signing_method"] = signing_method  # the round page shows it
     app.config.update(
         SECRET_KEY=_secret_key(ws.root / SECRET_FILE),
         MAX_CONTENT_LENGTH=settings.upload_limit + FORM_OVERHEAD,
@@ -62,9 +66,13 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
     )
     CSRFProtect(app)
     tracker = Tracker.open(ws.db_url)
-    app.extensions[EXTENSION] = SigningRound(ws, tracker, settings)
+    app.extensions[EXTENSION] = service = SigningRound(ws, tracker, settings)
+    token = load_token(ws.root)
+    if token is not None:  # a missing PIN file or a wrong PIN: one line now, not at signing
+        check_token(token)
+    app.extensions[REMOTE] = RemoteSigning(service, token)
     warm_up()
-    for blueprint in (coordinator.bp, signatory.bp, auditor.bp):
+    for blueprint in (coordinator.bp, signatory.bp, remote.bp, auditor.bp):
         app.register_blueprint(blueprint)
     if settings.proxy_hops:
         # Behind a reverse proxy, the client's address is in X-Forwarded-For.

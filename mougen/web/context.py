@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
+from mougen.remote.codes import Client
 from mougen.round.records import Actor
+from mougen.round.remote import RemoteSigning
 from mougen.round.signing_round import SigningRound
 
 #: No script at all, nothing from elsewhere, and no framing by other sites.
@@ -15,8 +17,9 @@ CSP = (
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 
-#: The key under which the application keeps its round service.
+#: The keys under which the application keeps its round service and its remote signing.
 EXTENSION = "mougen"
+REMOTE = "mougen.remote"
 
 
 def signing_round() -> SigningRound:
@@ -27,3 +30,13 @@ def signing_round() -> SigningRound:
 def actor(who: str | None = None) -> Actor:
     """The person acting in this request, and the address they came from."""
     return Actor(who or g.get("user") or "anonymous", request.remote_addr)
+
+
+def remote_signing() -> RemoteSigning:
+    """The remote signing of the running application's round."""
+    return current_app.extensions[REMOTE]
+
+
+def client() -> Client:
+    """The address and browser of this request, as the audit log records them."""
+    return Client(request.remote_addr, (request.user_agent.string or "")[:200] or None)

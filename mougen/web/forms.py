@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class LoginForm(FlaskForm):
@@ -23,3 +23,23 @@ class ReturnByForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button with nothing but the CSRF token (send, resend, revoke, log out)."""
+
+
+class CodeRequestForm(FlaskForm):
+    """The signatory confirms they have read the document, then asks for a code."""
+
+    read = BooleanField(
+        "I have read the document and I am signing it", validators=[DataRequired("Tick the box")]
+    )
+
+
+class CodeForm(FlaskForm):
+    """The six-digit code emailed to the signatory."""
+
+    code = StringField(
+        "Code from the email",
+        validators=[
+            DataRequired("Enter the code from the email"),
+            Regexp(r"^\s*\d{6}\s*$", message="The code is the 6 digits in the email"),
+        ],
+    )

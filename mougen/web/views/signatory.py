@@ -7,10 +7,11 @@ from flask.typing import ResponseReturnValue
 
 from mougen.collect.checks import Rejection
 from mougen.config.catalog import MouEntry
+from mougen.errors import MougenError
 from mougen.roles import role
 from mougen.round.documents import document_path
 from mougen.round.records import Link
-from mougen.web.context import CSP, actor, signing_round
+from mougen.web.context import CSP, actor, remote_signing, signing_round
 from mougen.web.forms import UploadForm
 from mougen.web.views.uploads import uploaded_bytes
 
@@ -77,6 +78,15 @@ def _for_signatory(reason: str, link: Link) -> str:
     return sentence if sentence.endswith(".") else sentence + "."
 
 
+def _signs_remotely(token: str) -> bool:
+    """Whether this link's signatory may sign here with the key the service holds for them."""
+    try:
+        remote_signing().field(token)
+    except MougenError:
+        return False
+    return True
+
+
 def _entry(link: Link) -> MouEntry:
     return signing_round().ws.catalog.mou(link.mou)
 
@@ -96,6 +106,7 @@ def _render(
         role=role(link.role),
         return_by=signing_round().store.round(link.mou).return_by,
         limit_mb=signing_round().settings.upload_limit_mb,
+        remote=_signs_remotely(token),
     )
     # The page frames the document it offers (same origin only).
     return make_response(page, status, {"Content-Security-Policy": CSP + "; frame-src 'self'"})

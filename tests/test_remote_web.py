@@ -1,0 +1,103 @@
+"""The signatory's remote-signing pages: the MoU as HTML, confirm, a code by email, sign;
+refusals; and no route but the signatory's own link reaches it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mougen.roles import ROLE_IDS
+from mougen.tracker import Tracker
+from mougen.web.app import create_app
+from tests.remoteround import code_in_email, link_token, outbox, remote_workspace
+from tests.softhsm import PIN, soft_token
+from tests.webround import AUTHORITY, MOU
+
+
+@pytest.fixture
+def token(tmp_path: Path):
+    with soft_token(tmp_path / "softhsm") as made:
+        yield made
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def _sign(client, link: str, code: str) -> object:
+    page = client.get(f"/sign/{link}/remote")
+    return client.post(
+        f"/sign/{link}/remote/confirm", data={"csrf_token": _csrf(page), "code": code}
+    )
+
+
+def _ask(client, link: str, read: bool = True):
+    page = client.get(f"/sign/{link}")  # the link's own page: its form's CSRF token
+    form = {"csrf_token": _csrf(page), **({"read": "y"} if read else {})}
+    return client.post(f"/sign/{link}/remote/code", data=form)
+
+
+def test_three_signatories_sign_from_their_links(workspace, token, run_cli):
+    ws, _ = remote_workspace(workspace, token, own=None)
+    app = create_app(ws)
+    client = app.test_client()
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    for role in ROLE_IDS:
+        link = link_token(ws, role)
+        assert 'id="sign-remotely"' in client.get(f"/sign/{link}").get_data(as_text=True)
+        page = client.get(f"/sign/{link}/remote").get_data(as_text=True)
+        assert "You are signing as" in page and "Milton Keynes Council" in page
+        assert "<script" not in page and "Memorandum of understanding" in page
+        assert _ask(client, link, read=False).status_code == 400
+        asked = _ask(client, link)
+        assert asked.status_code == 200 and "Enter the code" in asked.get_data(as_text=True)
+        code = code_in_email(ws, role)
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        refused = _sign(client, link, wrong)
+        assert refused.status_code == 422 and "4 more tries" in refused.get_data(as_text=True)
+        done = _sign(client, link, code)
+        assert done.status_code == 200 and "You have signed as" in done.get_data(as_text=True)
+        signed = client.get(f"/sign/{link}/remote/signed.pdf")
+        assert signed.status_code == 200 and signed.data.startswith(b"%PDF")
+        assert client.get(f"/sign/{link}/remote").status_code == 404  # the link is closed
+    executed = [m for m in outbox(ws) if "Fully executed" in str(m["Subject"])]
+    assert executed
+    with Tracker.open(ws.db_url) as tracker:
+        log = str([(e.kind, e.subject, e.detail) for e in tracker.events()])
+    for role in ROLE_IDS:
+        assert code_in_email(ws, role) not in log
+    assert PIN not in log
+
+
+def _login(client, run_cli, folder: Path) -> None:
+    """A coordinator account, logged in on ``client``."""
+    password = folder / "password"
+    password.write_text("pale rider canal 4481\n")
+    scope = ["--region", "south-east"]
+    added = run_cli("users", "add", "ann", *scope, "--password-file", str(password))
+    assert added.exit_code == 0, added.output
+    form = {"csrf_token": _csrf(client.get("/login")), "name": "ann"}
+    client.post("/login", data={**form, "password": "pale rider canal 4481"})
+
+
+def test_only_a_remote_signatorys_own_link_reaches_remote_signing(
+    workspace, token, run_cli, tmp_path
+):
+    ws, _ = remote_workspace(workspace, token, own="dcs")
+    app = create_app(ws)
+    rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("remote.")]
+    assert rules and all(r.startswith("/sign/<token>/remote") for r in rules)
+    client = app.test_client()
+    run_cli("invite", MOU, "--authority", AUTHORITY)
+    assert client.get("/sign/not-a-link/remote").status_code == 404
+    assert client.get("/sign/not-a-link/remote/signed.pdf").status_code == 404
+    _login(client, run_cli, tmp_path)
+    page = client.get(f"/rounds/{MOU}").get_data(as_text=True)
+    row = page[page.index(f'id="row-{AUTHORITY}"') :].split("</tr>")[0]
+    assert row.count('data-signs="remote"') == 2  # the lead member and chief executive
+    link = link_token(ws, "dcs")  # the DCS signs with their own certificate
+    assert 'id="sign-remotely"' not in client.get(f"/sign/{link}").get_data(as_text=True)
+    assert client.get(f"/sign/{link}/remote").status_code == 404
+    assert _ask(client, link).status_code == 404
