@@ -12,7 +12,10 @@ import multiprocessing
 import multiprocessing.forkserver
 import resource
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing.connection import Connection
+
+from asn1crypto import crl, x509
 
 from mougen.errors import MougenError
 from mougen.verify.status import FileReport
@@ -44,7 +47,7 @@ def verify_limited(data: bytes, name: str, settings: Settings, sandbox: Sandbox)
     seconds, memory_mb = sandbox.seconds, sandbox.memory_mb
     ours, theirs = _CONTEXT.Pipe(duplex=False)
     child = _CONTEXT.Process(
-        target=_verify_child, args=(theirs, data, name, settings, memory_mb), daemon=True
+        target=_verify_child, args=(theirs, data, name, _portable(settings), memory_mb), daemon=True
     )
     child.start()
     theirs.close()
@@ -64,15 +67,48 @@ def verify_limited(data: bytes, name: str, settings: Settings, sandbox: Sandbox)
     return value
 
 
+@dataclass(frozen=True)
+class _PortableSettings:
+    """:class:`Settings` with its certificates and CRLs as DER, to cross into the child.
+
+    An asn1crypto object unpickled in a fresh process has no field map until its class has
+    been constructed there once, so a pickled CRL raised TypeError on first use."""
+
+    trust_roots: tuple[bytes, ...]
+    tsa_roots: tuple[bytes, ...]
+    crls: tuple[bytes, ...]
+    allow_fetch: bool
+    at: datetime | None
+
+    def settings(self) -> Settings:
+        return Settings(
+            tuple(x509.Certificate.load(der) for der in self.trust_roots),
+            tuple(x509.Certificate.load(der) for der in self.tsa_roots),
+            tuple(crl.CertificateList.load(der) for der in self.crls),
+            self.allow_fetch,
+            self.at,
+        )
+
+
+def _portable(settings: Settings) -> _PortableSettings:
+    return _PortableSettings(
+        tuple(c.dump() for c in settings.trust_roots),
+        tuple(c.dump() for c in settings.tsa_roots),
+        tuple(c.dump() for c in settings.crls),
+        settings.allow_fetch,
+        settings.at,
+    )
+
+
 def _verify_child(
-    conn: Connection, data: bytes, name: str, settings: Settings, memory_mb: int
+    conn: Connection, data: bytes, name: str, portable: _PortableSettings, memory_mb: int
 ) -> None:
     # pyHanko logs each oddity of a hostile file; the verdict says what matters.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        conn.send(("report", verify_bytes(data, name, settings)))
+        conn.send(("report", verify_bytes(data, name, portable.settings())))
     except MougenError as exc:
         conn.send(("error", exc.detail))
     except MemoryError:
