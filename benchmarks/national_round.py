@@ -99,6 +99,7 @@ def soffice_batch(docx_files: list[Path], out: Path) -> float | None:
         return None
     profile = (out / "lo-profile").as_uri()
     convert = ["--headless", "--convert-to", "pdf", "--outdir", str(out / "lo")]
+    cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", *convert, *map(str, docx_files)],
@@ -107,6 +108,7 @@ def soffice_batch(docx_files: list[Path], out: Path) -> float | None:
         timeout=1800,
     )
     seconds = time.perf_counter() - start
+    CPU_SPENT["soffice"] = children_cpu() - cpu
     converted = len(list((out / "lo").glob("*.pdf")))
     if converted != len(docx_files):
         raise SystemExit(f"LibreOffice converted {converted} of {len(docx_files)} files")
@@ -166,6 +168,12 @@ def main() -> None:
             "in one soffice --headless --convert-to pdf process); mougen per pack is "
             f"{one_command / per_doc:.2f}x that as one command (target at most 0.33x), "
             f"{cli_per_doc / per_doc:.2f}x as five commands (target at most 0.6x)"
+        )
+        lo_cpu = CPU_SPENT["soffice"] / len(docx_files)
+        print(
+            f"In CPU time: LibreOffice {1000 * lo_cpu:.0f} ms per document; mougen per pack is "
+            f"{one_cpu / lo_cpu:.2f}x that as one command, {five_cpu / lo_cpu:.2f}x as five "
+            f"commands; load {os.getloadavg()[0]:.1f}"
         )
 
 
