@@ -47,6 +47,18 @@ def test_commands_that_do_not_record_do_not_load_sqlalchemy(command):
     assert out.stdout.strip() == "False"
 
 
+def test_importing_the_round_store_hashes_no_password():
+    """Issue 21: ``mougen pack`` imports the round store, which hashed a dummy password at
+    import (about 0.75 s of CPU, most of a single-authority pack)."""
+    code = (
+        "import mougen.round.store\n"
+        "from mougen.round import passwords\n"
+        "print(passwords._dummy.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
 def test_a_light_command_does_not_load_the_heavy_libraries(bundled):
     code = (
         "import sys\n"

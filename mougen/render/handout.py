@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-import docx
+from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -29,10 +29,12 @@ _DOTS = re.compile(r"[….]{8,}")
 _CELL_MARGINS = 2 * 108
 
 
-def handout_docx(data: bytes, when: datetime) -> bytes:
-    """``data`` (a rendered MoU) with page numbers and dotted lines that never wrap,
-    every part dated ``when`` (the same inputs give the same bytes)."""
-    document = docx.Document(io.BytesIO(data))
+def handout_docx(document: DocxDocument, when: datetime) -> bytes:
+    """The bytes of ``document`` (a rendered MoU, in memory) with page numbers and dotted
+    lines that never wrap, every part dated ``when`` (the same inputs give the same bytes).
+
+    The document is changed in place, not parsed again from its saved bytes (a parse per
+    pack saved); the caller has read everything else it needs from it already."""
     for section in document.sections:
         _page_numbers(section.footer.paragraphs[0])
     for table in document.tables:
@@ -41,9 +43,19 @@ def handout_docx(data: bytes, when: datetime) -> bytes:
                 for paragraph in cell.paragraphs:
                     if _DOTS.fullmatch(paragraph.text.strip()):
                         _leader(paragraph, cell)
+    _empty_properties_closed(document)
     out = io.BytesIO()
     document.save(out)
     return dated_docx(out.getvalue(), when)
+
+
+def _empty_properties_closed(document: DocxDocument) -> None:
+    """Each empty core property written ``<x/>``, as it was when the handout was made from
+    the saved DOCX: docxtpl sets them to "", which lxml writes ``<x></x>`` until parsed again
+    (the same document, the same bytes as before)."""
+    for element in document.core_properties._element:
+        if element.text == "":
+            element.text = None
 
 
 def _page_numbers(paragraph: Paragraph) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+
+from docx.document import Document as DocxDocument
 
 from mougen.config.catalog import MouEntry
 from mougen.document import Document
@@ -30,19 +32,21 @@ class Rendered:
     ``party`` is the council the document is made out to, which every page's footer
     names (empty for a placeholder rendering). The PDF is laid out when first asked
     for, so callers that need only the words (the review calendar, checks, redlines)
-    do not pay for the layout.
+    do not pay for the layout. ``opened`` is the python-docx document ``docx`` was saved
+    from; the handout is made by changing it, so nothing else reads it afterwards.
     """
 
     docx: bytes
     document: Document
     title: str
     when: datetime
+    opened: DocxDocument = field(compare=False, repr=False)
     party: str = ""
 
     @cached_property
     def handout(self) -> bytes:
         """The DOCX to hand out: with page numbers, and dotted lines that never wrap."""
-        return handout_docx(self.docx, self.when)
+        return handout_docx(self.opened, self.when)
 
     @cached_property
     def pdf(self) -> bytes:
@@ -97,4 +101,4 @@ def render_entry(
             + ")",
             template,
         )
-    return Rendered(filled.docx, document, entry.mou.title, when, party)
+    return Rendered(filled.docx, document, entry.mou.title, when, filled.opened, party)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()
 
-#: Checked against when the user is unknown, so an unknown name takes as long as a wrong password.
-_DUMMY = _HASHER.hash("not a password anyone has")
+
+@cache
+def _dummy() -> str:
+    """The hash checked against when the user is unknown, so an unknown name takes as long
+    as a wrong password. Made on first use, not at import: hashing costs about 0.75 s of CPU,
+    which every command importing the round store (``mougen pack``) would otherwise pay."""
+    return _HASHER.hash("not a password anyone has")
+
+
+def prepare_unknown_user_hash() -> None:
+    """Make the unknown user's hash now (the web service does at start), so even the first
+    sign-in by an unknown name takes no longer than a wrong password."""
+    _dummy()
 
 
 def hash_password(password: str) -> str:
@@ -19,6 +32,6 @@ def hash_password(password: str) -> str:
 def password_matches(stored: str | None, password: str) -> bool:
     """Whether ``password`` matches the stored hash (None: an unknown user, always False)."""
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False

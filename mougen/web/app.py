@@ -23,6 +23,7 @@ from mougen import atomic
 from mougen.config.models import signing_method
 from mougen.errors import OutputError
 from mougen.hsm import check_token
+from mougen.round.passwords import prepare_unknown_user_hash
 from mougen.round.remote import RemoteSigning
 from mougen.round.settings import WebSettings, load_settings, load_token
 from mougen.round.signing_round import SigningRound
@@ -72,6 +73,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         check_token(token)
     app.extensions[REMOTE] = RemoteSigning(service, token)
     warm_up()
+    prepare_unknown_user_hash()
     for blueprint in (coordinator.bp, signatory.bp, remote.bp, auditor.bp):
         app.register_blueprint(blueprint)
     if settings.proxy_hops:
