@@ -1,22 +1,50 @@
 """Access logs without signatories' tokens: ``/sign/<token>...`` is logged as
-``/sign/[redacted]...``, by gunicorn and by ``mougen serve`` alike."""
+``/sign/[redacted]...``, by gunicorn and by ``mougen serve`` alike.
+
+The path is also read as the router would read it (percent-decoded, repeated slashes made
+one), so ``/%73ign/<token>`` and ``/sign//<token>`` are redacted too."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from werkzeug.serving import WSGIRequestHandler
 
-_TOKEN = re.compile(r"(/sign/)[^/?#\s]+")
+_TOKEN = re.compile(r"(/sign/)[^/?#\s]+", re.IGNORECASE)
+_SLASHES = re.compile(r"/{2,}")
+#: Decoded characters that must not reach a log line as they are (a decoded %0a would
+#: start a forged line).
+_UNPRINTABLE = re.compile(r"[^!-~\u00a0-\ud7ff\ue000-\uffff]")
+#: Percent-decoding rounds tried on a path (a proxy may decode once more than we do).
+_DECODINGS = 3
 #: The request fields a WSGI server may write to its access log.
 _LOGGED = ("RAW_URI", "REQUEST_URI", "PATH_INFO")
 
 
 def redact(path: str) -> str:
-    """``path`` with any signatory token replaced."""
+    """``path`` with any signatory token replaced; when its decoded and normalised form
+    holds one, that form is what is returned, redacted."""
+    normalised = _normalised(path)
+    if _TOKEN.search(normalised):
+        return _UNPRINTABLE.sub(_escaped, _TOKEN.sub(r"\1[redacted]", normalised))
     return _TOKEN.sub(r"\1[redacted]", path)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    # A surrogate-escaped byte (U+DC80..U+DCFF) is that byte again.
+    return "".join(f"%{b:02X}" for b in match.group().encode("utf-8", "surrogateescape"))
+
+
+def _normalised(path: str) -> str:
+    for _ in range(_DECODINGS):
+        decoded = unquote(path, errors="surrogateescape")
+        if decoded == path:
+            break
+        path = decoded
+    return _SLASHES.sub("/", path)
 
 
 class RedactedLogPaths:
