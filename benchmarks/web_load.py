@@ -12,8 +12,9 @@ used, and gets the same 404 as an unknown link).
 With ``--flood F``, it then floods ``/verify`` with F uploads at a time from one address
 (the per-address limit raised so the pool itself is what holds) while the Lead Member of the
 first authority uploads their signed file, and shows that the signatory is served in under
-5 s, that verification's memory stays under its ceiling (``verify_workers`` x
-``verify_memory_mb``; the peak resident memory of the gunicorn tree over its idle size), and
+5 s, that verification's memory stays under its ceiling ((``verify_workers`` + the slot
+reserved for uploads on links and by coordinators) x ``verify_memory_mb``; the peak
+resident memory of the gunicorn tree over its idle size), and
 that every check answered 200 is counted once while the rest get 503 with Retry-After.
 
 Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45]
@@ -37,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mougen.round.records import Actor
+from mougen.round.settings import RESERVED_SLOTS
 from mougen.round.signing_round import SigningRound
 from mougen.round.store import RoundStore
 from mougen.tracker import Tracker
@@ -247,7 +249,8 @@ def _flood(ws: Workspace, server: Gunicorn, signers, slug: str, flood: int) -> b
     print(f"  the Lead Member's upload meanwhile: HTTP {signatory[1]} in {signatory[0]:.2f} s "
           f"(want 200 in < 5 s)")  # fmt: skip
     print(f"  memory: gunicorn tree idle {idle:.0f} MB, peak {peak:.0f} MB: verification took "
-          f"{peak - idle:.0f} MB (ceiling {ceiling} MB = {settings.verify_workers} x "
+          f"{peak - idle:.0f} MB (ceiling {ceiling} MB = {settings.verify_workers} + "
+          f"{RESERVED_SLOTS} reserved x "
           f"{settings.verify_memory_mb} MB)")  # fmt: skip
     print(f"  checks counted {counted} (want {served}, each check answered 200)")
     ok = signatory[1] == 200 and signatory[0] < 5 and peak - idle < ceiling

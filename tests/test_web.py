@@ -499,8 +499,8 @@ def test_verify_is_rate_limited_per_address(ws):
 def test_verify_runs_a_bounded_number_at_once(ws, run_cli, client):
     """Issue 17, item 5: 45 simultaneous uploads kept both cores busy and 20 took 2.2 GB;
     past the pool's slots, an upload waits briefly and is then told to come back."""
+    from mougen.web.pool import SLOTS_FOLDER
     from mougen.web.slots import verification_slot
-    from mougen.web.views.auditor import SLOTS_FOLDER
 
     pdf = _issued_pdf(ws, run_cli, client)
     (ws.root / "web.toml").write_text("verify_workers = 1\nverify_wait_seconds = 1\n")
@@ -686,7 +686,7 @@ def test_serve_warns_about_what_production_needs():
     from mougen.round.settings import WebSettings
     from mougen.web.startup import startup_warnings
 
-    admin = [Account(1, "ann", None, 0)]
+    admin = [Account(1, "ann", None, 0, "")]
     local = startup_warnings(WebSettings(), "127.0.0.1", 8000, REPO / "none", admin)
     assert local == []
     moved = startup_warnings(WebSettings(), "127.0.0.1", 8123, REPO / "none", admin)
@@ -695,7 +695,7 @@ def test_serve_warns_about_what_production_needs():
     for needed in ("https://", "secure_cookies", "--region", "logs"):
         assert needed in public
     safe = WebSettings(base_url="https://mou.example.org", secure_cookies=True)
-    scoped = [*admin, Account(2, "lon", ("london",), 0)]
+    scoped = [*admin, Account(2, "lon", ("london",), 0, "")]
     [only_logs] = startup_warnings(safe, "0.0.0.0", 8000, REPO / "none", scoped)
     assert "gunicorn" in only_logs
 

@@ -19,7 +19,14 @@ from mougen.round.tables import LinkRow, QueuedRow
 from mougen.tracker import Tracker
 from mougen.workspace import Workspace
 from tests.conftest import backend_url
-from tests.webround import AUTHORITY, COORDINATOR, MOU, add_signatory_emails, email
+from tests.webround import (
+    AUTHORITY,
+    COORDINATOR,
+    MOU,
+    add_signatory_emails,
+    email,
+    tracker_at_0004_with,
+)
 from tests.webserver import REPO, Gunicorn, free_port, start_smtp, write_settings
 
 pytestmark = pytest.mark.slow
@@ -175,30 +182,25 @@ def test_remind_invites_whoever_is_next_even_if_never_invited(round_ws, db_url, 
     assert _outbox_links(ws)[-1][0] == email(AUTHORITY, "lead-member")
 
 
-def test_migration_0005_keeps_accounts_as_administrators(db_url):
-    """A 0004 tracker's accounts keep working after 0005 (every region: an administrator),
-    and 0005 goes down again."""
+def test_migration_0005_gives_older_accounts_no_region(db_url):
+    """A 0004 tracker's accounts keep their names and passwords after 0005 but no region
+    (the review: NULL made every one an administrator), 0007 gives each a session nonce,
+    and both go down again."""
     from alembic import command
-    from sqlalchemy import inspect, text
+    from sqlalchemy import inspect
 
     from mougen.round.store import RoundStore
     from mougen.tracker.database import make_engine
     from mougen.tracker.migrate import _config, upgrade
 
+    tracker_at_0004_with(db_url, "ann", "x")
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0004")
-        with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO web_users (name, password_hash, failed_logins, created_at) "
-                    "VALUES ('ann', 'x', 2, CURRENT_TIMESTAMP)"
-                )
-            )
         upgrade(engine)
         with Tracker.open(db_url) as tracker:
             [ann] = RoundStore(tracker).users()
-        assert (ann.name, ann.regions, ann.generation) == ("ann", None, 0)
+        assert (ann.name, ann.regions, ann.generation) == ("ann", (), 0)
+        assert len(ann.nonce) == 32 and not ann.administrator
         with engine.begin() as connection:
             command.downgrade(_config(connection), "0004")
         tables = set(inspect(engine).get_table_names())

@@ -103,3 +103,27 @@ def make_programme(folder: Path) -> Programme:
     signers = programme_signers(ws, folder / "keys")
     region = ws.catalog.mou(MOU).region.id
     return Programme(region, ca_dir(ws, region), signers)
+
+
+def tracker_at_0004_with(url: str, name: str, password_hash: str) -> None:
+    """Make ``url`` a tracker from before accounts had scopes (0004), with one account."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from mougen.tracker.database import make_engine
+    from mougen.tracker.migrate import upgrade
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine, "0004")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO web_users (name, password_hash, failed_logins, created_at)"
+                    " VALUES (:name, :hash, 2, :at)"
+                ),
+                {"name": name, "hash": password_hash, "at": datetime.now(UTC)},
+            )
+    finally:
+        engine.dispose()

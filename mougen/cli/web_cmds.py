@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,16 +75,23 @@ def users() -> None:
     """Coordinator accounts for the web service."""
 
 
+def _scope_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--region R...`` and ``--admin``: the scope ``users add`` and ``users scope`` give."""
+    command = click.option(
+        "--admin", is_flag=True, help="Every region, and the workspace-wide report."
+    )(command)
+    return click.option(
+        "--region",
+        "regions",
+        multiple=True,
+        metavar="REGION",
+        help="A region whose rounds the account may see and act on (repeat for more).",
+    )(command)
+
+
 @users.command("add")
 @click.argument("name")
-@click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    metavar="REGION",
-    help="A region whose rounds the account may see and act on (repeat for more).",
-)
-@click.option("--admin", is_flag=True, help="Every region, and the workspace-wide report.")
+@_scope_options
 @click.option(
     "--password-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -138,6 +146,29 @@ def _names(ws: Workspace) -> set[str]:
         return {account.name for account in RoundStore(tracker).users()}
 
 
+@users.command("scope")
+@click.argument("name")
+@_scope_options
+@pass_workspace
+def users_scope(ws: Workspace, name: str, regions: tuple[str, ...], admin: bool) -> None:
+    """Set the regions of existing account NAME (--region R..., or --admin); its password
+    stays, and every session of it ends."""
+    scope = _scope(ws, regions, admin)
+    from mougen.round.store import Keep, RoundStore
+
+    if isinstance(scope, Keep):
+        raise MougenError(f"user {name}: give --region R (or --admin for every region)")
+    with Tracker.open(ws.db_url) as tracker:
+        RoundStore(tracker).scope_user(name, scope, cli_actor())
+    click.echo(f"{name}: {_scope_text(scope)}")
+
+
+def _scope_text(regions: tuple[str, ...] | None) -> str:
+    if regions is None:
+        return "all regions (admin)"
+    return ",".join(regions) or "no regions (give some with `mougen users scope`)"
+
+
 @users.command("remove")
 @click.argument("name")
 @pass_workspace
@@ -160,7 +191,7 @@ def users_list(ws: Workspace) -> None:
     with open_tracker(ws) as tracker:
         accounts = RoundStore(tracker).users()
     for account in accounts:
-        click.echo(f"{account.name}\t{','.join(account.regions or ()) or 'all regions (admin)'}")
+        click.echo(f"{account.name}\t{_scope_text(account.regions)}")
 
 
 @click.command()

@@ -100,12 +100,14 @@ class Actor:
 
 @dataclass(frozen=True)
 class Account:
-    """A coordinator account: its regions (None: every region) and session generation."""
+    """A coordinator account: its regions (None: every region; empty: none yet), session
+    generation and session nonce."""
 
     id: int
     name: str
     regions: tuple[str, ...] | None
     generation: int
+    nonce: str
 
     def may_see(self, region: str) -> bool:
         """Whether this account may see and act on ``region``'s rounds."""

@@ -32,6 +32,10 @@ from mougen.hsm import TokenSettings, token_settings
 from mougen.mail import SmtpSettings, smtp_settings
 from mougen.roles import ROLE_IDS
 
+#: Verification slots kept for signatories' and coordinators' uploads, beside the
+#: ``verify_workers`` every check may take.
+RESERVED_SLOTS = 1
+
 FILE = "web.toml"
 
 
@@ -54,8 +58,9 @@ class WebSettings:
 
     @property
     def verify_ceiling_mb(self) -> int:
-        """The most memory public verification may take at once, over every worker."""
-        return self.verify_workers * self.verify_memory_mb
+        """The most memory verification may take at once, over every worker: the public
+        slots and the ones reserved for uploads on a link or by a coordinator."""
+        return (self.verify_workers + RESERVED_SLOTS) * self.verify_memory_mb
 
     @property
     def upload_limit(self) -> int:

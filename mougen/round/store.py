@@ -33,7 +33,7 @@ from mougen.round.tables import (
     UploadRow,
     UserRow,
 )
-from mougen.round.tokens import same_hash, token_hash
+from mougen.round.tokens import new_nonce, same_hash, token_hash
 from mougen.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -89,16 +89,30 @@ class RoundStore:
             if row is None:
                 if isinstance(regions, Keep):
                     raise MougenError(f"user {name}: give --region R (or --admin for every region)")
-                row = UserRow(name=name, session_generation=0, created_at=_now())
+                row = UserRow(
+                    name=name, session_generation=0, session_nonce=new_nonce(), created_at=_now()
+                )
                 s.add(row)
             else:
                 row.session_generation += 1
             row.password_hash = digest
             if not isinstance(regions, Keep):
                 row.regions = ",".join(regions) if regions is not None else None
-            detail = {**actor.detail(), "regions": row.regions or "all"}
+            detail = {**actor.detail(), "regions": "all" if row.regions is None else row.regions}
             self.tracker.log_event(s, "user-added" if new else "password-set", name, detail)
         return new
+
+    def scope_user(self, name: str, regions: tuple[str, ...] | None, actor: Actor) -> None:
+        """Give an existing account ``regions`` (None: every region); its sessions end, so
+        none goes on with the old scope. ``UnknownItem`` if there is no such account."""
+        with self.tracker.transaction() as s:
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise UnknownItem(f"no user {name!r}")
+            row.regions = ",".join(regions) if regions is not None else None
+            row.session_generation += 1
+            detail = {**actor.detail(), "regions": "all" if row.regions is None else row.regions}
+            self.tracker.log_event(s, "user-scoped", name, detail)
 
     def remove_user(self, name: str, actor: Actor) -> None:
         """Remove an account; its sessions end with it. ``UnknownItem`` if there is none."""
@@ -342,8 +356,9 @@ class RoundStore:
 
 
 def _account(row: UserRow) -> Account:
-    regions = tuple(row.regions.split(",")) if row.regions else None
-    return Account(row.id, row.name, regions, row.session_generation)
+    # None: an administrator; "": no region yet (an account from before scopes existed).
+    regions = None if row.regions is None else tuple(r for r in row.regions.split(",") if r)
+    return Account(row.id, row.name, regions, row.session_generation, row.session_nonce or "")
 
 
 def _subject(link: Link) -> str:

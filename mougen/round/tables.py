@@ -1,5 +1,5 @@
 """The web service's tables in the tracker database (migrations ``0003_web`` and
-``0005_web_scopes``)."""
+``0005_web_scopes``, ``0007_session_nonce``)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class UserRow(Base):
     regions: Mapped[str | None] = mapped_column(Text)
     #: Raised by logout, a password change and removal: every older session ends.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    #: Random per account (migration 0007): a session carries it, so one made for a removed
+    #: account is not valid for a new account that reuses its name and id.
+    session_nonce: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -13,6 +13,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_nonce() -> str:
+    """A fresh session nonce for an account: sessions carry it, so a session made for an
+    account that was removed is never valid for a later account of the same name and id."""
+    return secrets.token_hex(16)
+
+
 def token_hash(token: str) -> str:
     """The SHA-256 the database keeps in place of ``token``."""
     return sha256_hex(token.encode("utf-8", "surrogateescape"))

@@ -8,6 +8,7 @@ signed session cookies; any WSGI server runs it with several workers (gunicorn, 
 from __future__ import annotations
 
 import contextlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -107,6 +108,7 @@ def _signed_in_account() -> None:
         account is None
         or account.name != session.get("user")
         or account.generation != session.get("generation")
+        or not hmac.compare_digest(account.nonce, str(session.get("nonce", "")))
     ):
         session.clear()
         return

@@ -2,8 +2,10 @@
 
 Each slot is a file locked with ``flock``: whoever holds the lock may run one verification.
 The kernel drops a lock when its holder dies, so a crashed worker never keeps a slot. With
-``slots`` slots and each verification held to ``verify_memory_mb``, verification of public
-uploads never needs more than ``slots * verify_memory_mb`` of memory at once.
+``slots`` shared slots, ``reserved`` more that only signatories' and coordinators' uploads may
+take (so a flood of public checks cannot starve them), and each verification held to
+``verify_memory_mb``, verification never needs more than ``(slots + reserved) *
+verify_memory_mb`` of memory at once.
 """
 
 from __future__ import annotations
@@ -24,13 +26,17 @@ class Busy(Exception):
 
 
 @contextmanager
-def verification_slot(folder: Path, slots: int, wait_seconds: float) -> Iterator[None]:
-    """Hold one of ``slots`` slots in ``folder`` while the block runs, waiting up to
+def verification_slot(
+    folder: Path, slots: int, wait_seconds: float, reserved: int = 0
+) -> Iterator[None]:
+    """Hold one of ``slots`` shared slots in ``folder`` while the block runs (or first one of
+    ``reserved`` slots kept for uploads on a link or by a coordinator), waiting up to
     ``wait_seconds`` for one to come free; :class:`Busy` if none does."""
+    names = [f"reserved-{n}" for n in range(reserved)] + [f"slot-{n}" for n in range(slots)]
     folder.mkdir(mode=0o700, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     while True:
-        fd = _take_any(folder, slots)
+        fd = _take_any(folder, names)
         if fd is not None:
             break
         if time.monotonic() >= deadline:
@@ -42,9 +48,9 @@ def verification_slot(folder: Path, slots: int, wait_seconds: float) -> Iterator
         os.close(fd)  # closing the file releases its lock
 
 
-def _take_any(folder: Path, slots: int) -> int | None:
-    for n in range(slots):
-        fd = os.open(folder / f"slot-{n}", os.O_RDWR | os.O_CREAT, 0o600)
+def _take_any(folder: Path, names: list[str]) -> int | None:
+    for name in names:
+        fd = os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -14,25 +14,17 @@ from flask.typing import ResponseReturnValue
 
 from mougen.collect.checks import Rejection
 from mougen.round.intake import PDF_MAGIC
-from mougen.round.store import ATTEMPT_WINDOW
 from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.verdict import Verdict
 from mougen.web.context import signing_round
 from mougen.web.forms import UploadForm
+from mougen.web.pool import BUSY_RETRY_SECONDS, RATE_RETRY_SECONDS, checking
 from mougen.web.public_result import PublicResult, public_result
-from mougen.web.slots import Busy, verification_slot
+from mougen.web.slots import Busy
 from mougen.web.views.uploads import uploaded_bytes
 
 bp = Blueprint("auditor", __name__)
-
-
-#: The folder, in the workspace, of the verification slots (see :mod:`mougen.web.slots`).
-SLOTS_FOLDER = ".verify-slots"
-#: A client over its per-address limit waits out the window the limit counts in.
-RATE_RETRY_SECONDS = int(ATTEMPT_WINDOW.total_seconds())
-#: How long a client refused for lack of a slot is asked to wait.
-BUSY_RETRY_SECONDS = 30
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -51,9 +43,7 @@ def verify() -> ResponseReturnValue:
         data = uploaded_bytes(form, settings.upload_limit)
         if not data.startswith(PDF_MAGIC):
             raise Rejection("this is not a PDF file")
-        with verification_slot(
-            service.ws.root / SLOTS_FOLDER, settings.verify_workers, settings.verify_wait_seconds
-        ):
+        with checking(service, reserved=False):
             verdict = checker.check_bytes(data, "uploaded.pdf")
     except Busy:
         return _refused(form, "The service is busy checking other files.", 503, BUSY_RETRY_SECONDS)

@@ -37,6 +37,8 @@ from mougen.round.documents import packs_dir
 from mougen.round.records import Account
 from mougen.web.context import actor, signing_round
 from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
+from mougen.web.pool import BUSY, BUSY_RETRY_SECONDS, checking
+from mougen.web.slots import Busy
 from mougen.web.views.uploads import uploaded_bytes
 
 bp = Blueprint("coordinator", __name__)
@@ -63,6 +65,13 @@ def login_required(view: View) -> View:
     return wrapped
 
 
+#: The dashboard's one line for an account with no region (one made before scopes existed).
+NO_SCOPE = (
+    "Your account has no regions yet: ask an administrator to run "
+    "`mougen users scope {name} --region REGION`."
+)
+
+
 def _account() -> Account:
     return g.account
 
@@ -77,7 +86,10 @@ def login() -> ResponseReturnValue:
             session.clear()
             session.permanent = True  # signed with its time: it ends after SESSION_HOURS
             session.update(
-                uid=done.account.id, user=done.account.name, generation=done.account.generation
+                uid=done.account.id,
+                user=done.account.name,
+                generation=done.account.generation,
+                nonce=done.account.nonce,
             )
             return redirect(url_for("coordinator.dashboard"))
         error = _LOGIN_MESSAGES[done.outcome]
@@ -97,6 +109,8 @@ def logout() -> ResponseReturnValue:
 @bp.get("/")
 @login_required
 def dashboard() -> ResponseReturnValue:
+    if _account().regions == ():
+        flash(NO_SCOPE.format(name=_account().name), "no-scope")
     service = signing_round()
     rows = service.status()
     done = completion(rows)
@@ -224,7 +238,11 @@ def upload(mou: str) -> ResponseReturnValue:
         service = signing_round()
         try:
             data = uploaded_bytes(form, service.settings.upload_limit)
-            checked = service.receive(data, actor(), mou=mou)
+            with checking(service, reserved=True):
+                checked = service.receive(data, actor(), mou=mou)
+        except Busy:
+            headers = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+            return Response(BUSY, 503, headers, mimetype="text/plain")
         except Rejection as exc:
             flash(f"Upload rejected: {exc}", "error")
         else:

@@ -20,6 +20,8 @@ from mougen.round.remote import RemoteField, RemoteRefused
 from mougen.round.tokens import token_hash
 from mougen.web.context import CSP, client, remote_signing, signing_round
 from mougen.web.forms import CodeForm, CodeRequestForm
+from mougen.web.pool import BUSY, BUSY_RETRY_SECONDS, checking
+from mougen.web.slots import Busy
 
 bp = Blueprint("remote", __name__)
 
@@ -65,9 +67,15 @@ def confirm(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _code_page(token, field, form, status=400)
     try:
-        result = remote_signing().confirm(token, str(form.code.data), client())
+        # Signing ends in checking the signed file, like any upload on a link.
+        with checking(signing_round(), reserved=True):
+            result = remote_signing().confirm(token, str(form.code.data), client())
     except RemoteRefused:
         abort(404)
+    except Busy:
+        busy = _code_page(token, field, form, problem=BUSY, status=503)
+        busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return busy
     if result.outcome is not Outcome.ACCEPTED:
         problem = _REFUSALS[result.outcome].format(left=result.attempts_left)
         return _code_page(token, field, form, problem=problem, status=422)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, render_template, send_file
+from flask import Blueprint, Response, abort, make_response, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from mougen.collect.checks import Rejection
@@ -13,6 +13,8 @@ from mougen.round.documents import document_path
 from mougen.round.records import Link
 from mougen.web.context import CSP, actor, remote_signing, signing_round
 from mougen.web.forms import UploadForm
+from mougen.web.pool import BUSY, BUSY_RETRY_SECONDS, RATE_RETRY_SECONDS, TOO_MANY, checking
+from mougen.web.slots import Busy
 from mougen.web.views.uploads import uploaded_bytes
 
 bp = Blueprint("signatory", __name__)
@@ -58,12 +60,25 @@ def upload(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render(token, link, form, status=400)
     service = signing_round()
+    if not service.store.allow("upload", request.remote_addr, service.settings.verify_per_address):
+        return _refused(token, link, form, TOO_MANY, 429, RATE_RETRY_SECONDS)
     try:
         data = uploaded_bytes(form, service.settings.upload_limit)
-        service.receive(data, actor(_who(link)), link)
+        with checking(service, reserved=True):
+            service.receive(data, actor(_who(link)), link)
+    except Busy:
+        return _refused(token, link, form, BUSY, 503, BUSY_RETRY_SECONDS)
     except Rejection as exc:
         return _render(token, link, form, rejected=_for_signatory(str(exc), link), status=422)
     return render_template("signed.html", link=link, role=role(link.role), entry=_entry(link))
+
+
+def _refused(
+    token: str, link: Link, form: UploadForm, why: str, status: int, retry_after: int
+) -> Response:
+    page = _render(token, link, form, rejected=why, status=status)
+    page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 def _for_signatory(reason: str, link: Link) -> str:

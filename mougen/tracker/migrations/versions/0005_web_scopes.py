@@ -28,6 +28,9 @@ def upgrade() -> None:
         )
         users.drop_column("failed_logins")
         users.drop_column("locked_until")
+    # An account made before scopes existed gets none (an empty list), not every region:
+    # NULL would make it an administrator. A person scopes it with `mougen users scope`.
+    op.execute(sa.text("UPDATE web_users SET regions = ''"))
     op.drop_index("ix_web_login_attempts_address_at", "web_login_attempts")
     op.drop_table("web_login_attempts")
     op.create_table(
