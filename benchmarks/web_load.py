@@ -249,8 +249,8 @@ def _flood(ws: Workspace, server: Gunicorn, signers, slug: str, flood: int) -> b
     print(f"  the Lead Member's upload meanwhile: HTTP {signatory[1]} in {signatory[0]:.2f} s "
           f"(want 200 in < 5 s)")  # fmt: skip
     print(f"  memory: gunicorn tree idle {idle:.0f} MB, peak {peak:.0f} MB: verification took "
-          f"{peak - idle:.0f} MB (ceiling {ceiling} MB = {settings.verify_workers} + "
-          f"{RESERVED_SLOTS} reserved x "
+          f"{peak - idle:.0f} MB (ceiling {ceiling} MB = ({settings.verify_workers} + "
+          f"{RESERVED_SLOTS} reserved) x "
           f"{settings.verify_memory_mb} MB)")  # fmt: skip
     print(f"  checks counted {counted} (want {served}, each check answered 200)")
     ok = signatory[1] == 200 and signatory[0] < 5 and peak - idle < ceiling
