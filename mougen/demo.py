@@ -53,12 +53,14 @@ def run_demo(
     say: Callable[[str], None],
     *,
     when: datetime,
+    now: datetime,
     jobs: int = 1,
     command: str = "mougen",
 ) -> Workspace:
     """Run the demonstration round in the new workspace ``target``, reporting through ``say``.
 
     ``when`` is the date the packs, the dashboard and the review calendar are made as of;
+    ``now`` the time the CA, the certificates and the signatures are made at;
     ``command`` is how the hints tell the reader to run mougen.
     """
     ws = init_workspace(target)
@@ -68,7 +70,7 @@ def run_demo(
         results = build_packs(ws, mou_id, entry.mou.parties, packs / mou_id, when, jobs=jobs)
         record_issued(ws, results, when)
         say(f"packed   {mou_id}: {len(results)} authorities -> {packs / mou_id}")
-    returned, passphrase, emailed = _sign_round(ws, packs / SIGNING_MOU, target / "inbox")
+    returned, passphrase, emailed = _sign_round(ws, packs / SIGNING_MOU, target / "inbox", now)
     say(
         f"ca       the South East CA's passphrase is in {passphrase} (the demo's only): "
         f"{command} -w {target} ca issue --passphrase-file {passphrase} ..."
@@ -147,7 +149,7 @@ def _returned_by_email(
     folder = ws.root / "mail"
     atomic.write_bytes(folder / "reply.eml", message.as_bytes())
     checker = Checker(workspace_spec(ws, tracker))
-    mailer = replies_mailer(ws.root)
+    mailer = replies_mailer(ws.root, tracker.clock)
     [got] = collect_waiting(ws, EmlFolder(folder), tracker, checker, mailer)
     if not got.accepted:
         raise MougenError(f"the demonstration's emailed file was rejected: {got.files}")
@@ -158,7 +160,7 @@ def _returned_by_email(
     )
 
 
-def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path, bytes]:
+def _sign_round(ws: Workspace, packs: Path, inbox: Path, now: datetime) -> tuple[Path, Path, bytes]:
     """Make a CA, issue the three signatories' certificates, and sign in order into ``inbox``.
 
     Returns the signed file; the file holding the CA key's passphrase (readable by its
@@ -171,16 +173,16 @@ def _sign_round(ws: Workspace, packs: Path, inbox: Path) -> tuple[Path, Path, by
     passphrase.parent.mkdir(mode=0o700)
     passphrase.touch(mode=0o600)
     passphrase.write_bytes(ca_pass + b"\n")
-    init_ca(ws, region, ca_pass)
+    init_ca(ws, region, ca_pass, now)
     ca = load_ca(ws, region, ca_pass)
     pdf = packs / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}" / f"{SIGNING_MOU}--{SIGNING_AUTHORITY}.pdf"
     with tempfile.TemporaryDirectory() as keys:
         for step, role in enumerate(ROLE_IDS, start=1):
             _, who = configured_signatory(ws, SIGNING_AUTHORITY, role)
             p12, p12_pass = Path(keys) / f"{role}.p12", secrets.token_urlsafe(24).encode()
-            write_pkcs12(issue_certificate(ca, who), p12, p12_pass)
+            write_pkcs12(issue_certificate(ca, who, when=now), p12, p12_pass)
             out = (inbox / "returned.pdf") if step == len(ROLE_IDS) else Path(keys) / f"{step}.pdf"
-            sign_pdf(pdf, role, load_pkcs12(p12, p12_pass), out)
+            sign_pdf(pdf, role, load_pkcs12(p12, p12_pass), out, when=now)
             pdf = out
             if role == EMAILED:
                 emailed = out.read_bytes()

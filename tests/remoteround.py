@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 from mougen.pki import RegionCa, configured_signatory, init_ca, load_ca
@@ -56,10 +57,16 @@ def remote_workspace(
     (workspace.root / "web.toml").write_text(token.web_toml())
     ws = Workspace(workspace.root)
     secret = secrets.token_urlsafe(12).encode()
-    init_ca(ws, "south-east", secret)
+    init_ca(ws, "south-east", secret, when=datetime.now(UTC))
     ca = load_ca(ws, "south-east", secret)
-    publish_crl(ws, ca, "south-east")
+    publish_crl(ws, ca, "south-east", when=datetime.now(UTC))
     for role in ("dcs", "lead-member", "chief-executive"):
         if role != own:
-            enrol(ws, ca, configured_signatory(ws, AUTHORITY, role)[1], token.settings)
+            enrol(
+                ws,
+                ca,
+                configured_signatory(ws, AUTHORITY, role)[1],
+                token.settings,
+                when=datetime.now(UTC),
+            )
     return ws, ca

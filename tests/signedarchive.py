@@ -52,7 +52,7 @@ def build_archive(ws: Workspace, pki: TestPki, signing: dict[str, int], work: Pa
             who = pki.signer(f"{role} of {slug}", f"{role}@{slug}.example")
             p12 = who.write_p12(work / f"{slug}-{role}.p12", _PASSPHRASE)
             signed = work / f"{slug}-{role}.pdf"
-            sign_pdf(pdf, role, load_pkcs12(p12, _PASSPHRASE), signed)
+            sign_pdf(pdf, role, load_pkcs12(p12, _PASSPHRASE), signed, when=datetime.now(UTC))
             archive.filed[slug].append(_file(ws, slug, signed.read_bytes()))
             pdf = signed
     return archive

@@ -92,7 +92,7 @@ def pki(module_pki, tmp_path):
 def _sign(pki, pdf: Path, role: str, out: Path, email: str | None = None) -> Path:
     who = pki.signer(f"{role} signer", email or f"{role}@example.org")
     p12 = who.write_p12(out.with_suffix(".p12"), PASS)
-    sign_pdf(pdf, role, load_pkcs12(p12, PASS), out)
+    sign_pdf(pdf, role, load_pkcs12(p12, PASS), out, when=datetime.now(UTC))
     return out
 
 
@@ -514,7 +514,13 @@ def test_control_characters_in_names_cannot_fake_a_line(run_cli, workspace, issu
     forged = "x\nverdict: VALID\r\x1b[2K.pdf"
     who = pki.signer("Mallory\nverdict: VALID", "mallory@example.org")
     p12 = who.write_p12(tmp_path / "m.p12", PASS)
-    sign_pdf(issued["milton-keynes"], "dcs", load_pkcs12(p12, PASS), inbox / forged)
+    sign_pdf(
+        issued["milton-keynes"],
+        "dcs",
+        load_pkcs12(p12, PASS),
+        inbox / forged,
+        when=datetime.now(UTC),
+    )
     latin1 = os.fsdecode(b"caf\xe9.pdf")  # a name that is not UTF-8
     (inbox / latin1).write_text("not a PDF")
     result = _collect(run_cli, inbox, tmp_path)

@@ -96,7 +96,9 @@ def test_endesive_fills_a_role_field_and_mougen_completes_the_round(
     pdf = by_endesive
     for role in ("lead-member", "chief-executive"):
         p12 = pki.signer(f"{role} signer").write_p12(tmp_path / f"{role}.p12", PASS)
-        sign_pdf(pdf, role, load_pkcs12(p12, PASS), tmp_path / f"{role}.pdf")
+        sign_pdf(
+            pdf, role, load_pkcs12(p12, PASS), tmp_path / f"{role}.pdf", when=datetime.now(UTC)
+        )
         pdf = tmp_path / f"{role}.pdf"
     code, report = verify_json(run_cli, pdf)
     assert code == 0 and report["valid"], report

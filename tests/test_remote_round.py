@@ -4,6 +4,7 @@ made in a SoftHSM2 token, accepted like an upload, in order, mixed with own cert
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,17 @@ def test_a_mixed_round_takes_an_upload_between_remote_signatures(workspace, toke
         document = tmp_path / "to-sign.pdf"
         document.write_bytes(kept.read_bytes())
         _, who = configured_signatory(ws, AUTHORITY, "lead-member")
-        write_pkcs12(issue_certificate(ca, who), tmp_path / "lead.p12", secret)
+        write_pkcs12(
+            issue_certificate(ca, who, when=datetime.now(UTC)), tmp_path / "lead.p12", secret
+        )
         signed = tmp_path / "lead.pdf"
-        sign_pdf(document, "lead-member", load_pkcs12(tmp_path / "lead.p12", secret), signed)
+        sign_pdf(
+            document,
+            "lead-member",
+            load_pkcs12(tmp_path / "lead.p12", secret),
+            signed,
+            when=datetime.now(UTC),
+        )
         service.receive(signed.read_bytes(), COORDINATOR, link)
         cx = link_token(ws, "chief-executive")
         remote.request_code(cx, CLIENT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -163,7 +164,13 @@ def _sign_all(programme: Programme, token: SoftToken, folder: Path) -> Path:
         for role in ROLE_IDS:
             out = folder / f"{role}.pdf"
             result = sign_with_token(
-                programme.ws, pdf, _binding(role), token.settings, out, owner_of=owner_of
+                programme.ws,
+                pdf,
+                _binding(role),
+                token.settings,
+                out,
+                owner_of=owner_of,
+                when=datetime.now(UTC),
             )
             assert result.level == "B-T" and result.field == role
             pdf = out
@@ -211,7 +218,9 @@ def test_signing_without_a_timestamp_server_is_b_b(held, tmp_path: Path):
         pdf = tmp_path / "issued.pdf"
         pdf.write_bytes(issued_pdf())
         out = tmp_path / "dcs.pdf"
-        result = sign_with_token(ws, pdf, _binding("dcs"), token.settings, out)
+        result = sign_with_token(
+            ws, pdf, _binding("dcs"), token.settings, out, when=datetime.now(UTC)
+        )
         assert result.level == "B-B"
         with out.open("rb") as handle:
             (sig,) = PdfFileReader(handle, strict=False).embedded_signatures
@@ -285,7 +294,9 @@ def test_an_accepted_code_signs_in_the_token_once_and_files_it(held, tmp_path: P
         code = codes.request(target, "carole.mills@example.org", client).code
         confirmed = release(
             codes, claims, target, code, client,
-            sign=lambda: signed_in_token(programme.ws, issued, binding, token.settings),
+            sign=lambda: signed_in_token(
+                programme.ws, issued, binding, token.settings, when=datetime.now(UTC)
+            ),
             file=file,
         )  # fmt: skip
         assert confirmed.outcome is Outcome.ACCEPTED
@@ -321,7 +332,12 @@ def test_revoking_a_token_certificate_destroys_its_key(held, tmp_path: Path):
     pdf.write_bytes(issued_pdf())
     with pytest.raises(SigningError, match="has no current programme key in the token"):
         sign_with_token(
-            programme.ws, pdf, _binding("lead-member"), token.settings, tmp_path / "o.pdf"
+            programme.ws,
+            pdf,
+            _binding("lead-member"),
+            token.settings,
+            tmp_path / "o.pdf",
+            when=datetime.now(UTC),
         )
     assert not (tmp_path / "o.pdf").exists()
 

@@ -128,7 +128,7 @@ def test_three_roles_sign_in_turn_and_every_signature_stays_valid(run_cli, kit: 
 def test_library_call_reports_what_it_wrote(kit: Kit):
     signer = load_pkcs12(kit.p12["dcs"], PASSPHRASE.encode())
     out = kit.dir / "signed.pdf"
-    result = sign_pdf(kit.pdf, "dcs", signer, out)
+    result = sign_pdf(kit.pdf, "dcs", signer, out, when=datetime.now(UTC))
     assert result == SignResult(
         out, "dcs", NAMES["dcs"], "B-B", hashlib.sha256(out.read_bytes()).hexdigest()
     )
@@ -266,7 +266,11 @@ def test_output_that_exists_is_never_overwritten(run_cli, kit: Kit):
     assert signed.read_bytes() == before
     with pytest.raises(OutputError, match="already exists"):
         sign_pdf(
-            kit.pdf, "lead-member", load_pkcs12(kit.p12["lead-member"], PASSPHRASE.encode()), signed
+            kit.pdf,
+            "lead-member",
+            load_pkcs12(kit.p12["lead-member"], PASSPHRASE.encode()),
+            signed,
+            when=datetime.now(UTC),
         )
     assert signed.read_bytes() == before
 

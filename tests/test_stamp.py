@@ -68,7 +68,9 @@ def signed(tmp_path_factory):
             p12 = pki.signer(name, f"signer{i}@example.org").write_p12(work / f"{i}.p12", PASS)
             signed_pdf = work / f"{layout}-{role_id}.pdf"
             key = load_pkcs12(p12, PASS)
-            sign_pdf(pdf, role_id, key, signed_pdf, owner_of=lambda _, o=owner: o)
+            sign_pdf(
+                pdf, role_id, key, signed_pdf, owner_of=lambda _, o=owner: o, when=datetime.now(UTC)
+            )
             out[layout, name] = (signed_pdf, role_id)
             pdf = signed_pdf
     return out

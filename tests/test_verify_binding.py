@@ -39,7 +39,7 @@ def prepared(tmp_path_factory) -> tuple[Workspace, bytes]:
     se-2018 MoU packed and recorded as issued: made once per module; the issued PDF."""
     ws = scratch_workspace(tmp_path_factory.mktemp("prepared") / "ws")
     for region in REGIONS:
-        init_ca(ws, region, CA_PASS)
+        init_ca(ws, region, CA_PASS, when=datetime.now(UTC))
     pack = build_pack(ws, MOU, MK, ws.root.parent / "packs", WHEN)
     record_issued(ws, [pack], WHEN)
     return ws, (pack.folder / f"{MOU}--{MK}.pdf").read_bytes()
@@ -64,7 +64,7 @@ def _programme(workspace, ca, slug: str, role: str, *, urn: ProgrammeBinding | N
     _, who = configured_signatory(workspace, slug, role, name=NAMES[role])
     if urn is not None:
         who = type(who)(who.name, who.email, who.council, who.role_title, urn)
-    cert = issue_certificate(ca, who)
+    cert = issue_certificate(ca, who, when=datetime.now(UTC))
     return Issued(cert.cert, cert.key, [cert.ca_cert])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -161,19 +162,19 @@ def test_poppler_agrees_a_byte_flip_is_invalid(tmp_path, signers, nss, run_cli, 
 
 def test_mougen_sign_and_pdfsig_verify_against_the_region_ca(run_cli, workspace, tmp_path):
     """mougen sign (PAdES, visible stamp) and pdfsig in one file; the region CA trusted unasked."""
-    init_ca(workspace, "south-east", b"ca passphrase")
+    init_ca(workspace, "south-east", b"ca passphrase", when=datetime.now(UTC))
     ca = load_ca(workspace, "south-east", b"ca passphrase")
     pdf = write(tmp_path / "issued.pdf", issued_pdf())
     for role, tool in zip(ROLE_IDS, "MPM", strict=True):
         _, who = configured_signatory(
             workspace, "milton-keynes", role, name=f"Signatory {role}", email=f"{role}@mk.example"
         )
-        cert = issue_certificate(ca, who)
+        cert = issue_certificate(ca, who, when=datetime.now(UTC))
         issued = Issued(cert.cert, cert.key, [cert.ca_cert])
         out = tmp_path / f"{role}.pdf"
         if tool == "M":
             p12 = issued.write_p12(tmp_path / f"{role}.p12", b"p12 passphrase")
-            sign_pdf(pdf, role, load_pkcs12(p12, b"p12 passphrase"), out)
+            sign_pdf(pdf, role, load_pkcs12(p12, b"p12 passphrase"), out, when=datetime.now(UTC))
         else:
             ca_pem = ca_cert_path(workspace, "south-east")
             NssSigner(tmp_path / f"nss-{role}", issued, [ca_pem]).sign(pdf, role, out)

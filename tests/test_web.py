@@ -536,7 +536,9 @@ def test_verify_names_roles_and_certificates_never_configured_contacts(
     pdf.write_bytes(_issued_pdf(ws, run_cli, client))
     stranger = pki.signer("Sam Stranger", "sam@example.org")
     key = stranger.write_p12(tmp_path / "s.p12", b"pass")
-    sign_pdf(pdf, "dcs", load_pkcs12(key, b"pass"), tmp_path / "crafted.pdf")
+    sign_pdf(
+        pdf, "dcs", load_pkcs12(key, b"pass"), tmp_path / "crafted.pdf", when=datetime.now(UTC)
+    )
     crafted = (tmp_path / "crafted.pdf").read_bytes()
     page = _check(client, crafted).get_data(as_text=True)
     (tmp_path / "report.pdf").write_bytes(_check(client, crafted, report=True).data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -57,7 +58,13 @@ class Signers:
         return self.folder / f"{slug}--{role}.p12"
 
     def sign(self, pdf: Path, slug: str, role: str, out: Path) -> Path:
-        sign_pdf(pdf, role, load_pkcs12(self.p12(slug, role), self.passphrase), out)
+        sign_pdf(
+            pdf,
+            role,
+            load_pkcs12(self.p12(slug, role), self.passphrase),
+            out,
+            when=datetime.now(UTC),
+        )
         return out
 
 
@@ -67,14 +74,18 @@ def programme_signers(
     """The South East programme CA, and a certificate for each signatory of ``slugs``."""
     ca_pass = secrets.token_urlsafe(16).encode()
     region = ws.catalog.mou(MOU).region.id
-    init_ca(ws, region, ca_pass)
+    init_ca(ws, region, ca_pass, when=datetime.now(UTC))
     ca = load_ca(ws, region, ca_pass)
     signers = Signers(folder, secrets.token_urlsafe(16).encode())
     folder.mkdir(parents=True, exist_ok=True)
     for slug in slugs:
         for role in ROLE_IDS:
             _, who = configured_signatory(ws, slug, role)
-            write_pkcs12(issue_certificate(ca, who), signers.p12(slug, role), signers.passphrase)
+            write_pkcs12(
+                issue_certificate(ca, who, when=datetime.now(UTC)),
+                signers.p12(slug, role),
+                signers.passphrase,
+            )
     return signers
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -57,13 +57,18 @@ class ExtendOutcome:
 
 
 def extend_archive(
-    ws: Workspace, tracker: Tracker, *, before: timedelta, tsa_url: str | None = None
+    ws: Workspace,
+    tracker: Tracker,
+    *,
+    when: datetime,
+    before: timedelta,
+    tsa_url: str | None = None,
 ) -> ExtendOutcome:
-    """Extend each newest archived version whose proof expires within ``before`` from now.
+    """Extend each newest archived version whose proof expires within ``before`` of ``when``.
 
     The timestamp comes from ``tsa_url``, else from the region's ``tsa_url`` in config.
     """
-    horizon = datetime.now(UTC) + before
+    horizon = when + before
     extended, problems = [], []
     for path, data in newest_versions(ws):
         try:

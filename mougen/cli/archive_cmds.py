@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from mougen.archival.extend import extend_archive
-from mougen.cli.options import pass_workspace
+from mougen.cli.options import pass_workspace, wall_now
 from mougen.cli.tracking import open_tracker
 from mougen.workspace import Workspace
 
@@ -38,7 +38,9 @@ def extend(ws: Workspace, days: int, tsa: str | None) -> None:
     fetched online where the workspace does not hold it.
     """
     with open_tracker(ws, write=True) as tracker:
-        outcome = extend_archive(ws, tracker, before=timedelta(days=days), tsa_url=tsa)
+        outcome = extend_archive(
+            ws, tracker, when=wall_now(), before=timedelta(days=days), tsa_url=tsa
+        )
     for done in outcome.extended:
         old, new = done.old.relative_to(ws.root), done.new.relative_to(ws.root)
         click.echo(f"Extended {old} -> {new} (its proof expires {done.expires:%Y-%m-%d})")

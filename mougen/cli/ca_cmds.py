@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from mougen.atomic import write_bytes
-from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace
+from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace, wall_now
 from mougen.cli.secret_options import passphrase_file_option
 from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError, OutputError
@@ -65,8 +65,9 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
     secret = read_passphrase(
         passphrase_file, CA_PASSPHRASE_ENV, "New passphrase for the CA key", confirm=True
     )
-    cert = init_ca(ws, region_id, secret)
-    publish_crl(ws, load_ca(ws, region_id, secret), region_id)
+    now = wall_now()
+    cert = init_ca(ws, region_id, secret, now)
+    publish_crl(ws, load_ca(ws, region_id, secret), region_id, now)
     click.echo(f"Created the CA for {region_id}: {cert}")
 
 
@@ -116,6 +117,7 @@ def ca_issue(
     their web link, released by a code emailed to them.
     """
     region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
+    now = wall_now()
     if in_token == (output is not None):
         raise click.UsageError("give exactly one of -o FILE and --in-token")
     if output is None:
@@ -123,11 +125,11 @@ def ca_issue(
         if token is None:
             raise MougenError(NO_TOKEN)
         ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
-        done = enrol(ws, load_ca(ws, region, ca_secret), who, token, replace=replace)
-        _recorded(ws, done)
+        done = enrol(ws, load_ca(ws, region, ca_secret), who, token, when=now, replace=replace)
+        _recorded(ws, done, now)
         click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): key in the token")
         return
-    token = _token_for(ws, who.binding) if replace else None
+    token = _token_for(ws, who.binding, now) if replace else None
     if output.exists():  # before any secret is asked for, or anything issued
         raise OutputError("already exists; a key file is never overwritten", output)
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
@@ -138,11 +140,11 @@ def ca_issue(
     if not out_secret:
         raise MougenError("the PKCS#12 file needs a passphrase (it holds a private key)")
     key = new_key()
-    done = issue_recorded(ws, authority_ca, who, key.public_key(), replace=replace)
+    done = issue_recorded(ws, authority_ca, who, key.public_key(), when=now, replace=replace)
     write_pkcs12(IssuedCertificate(done.cert, key, authority_ca.cert), output, out_secret)
     if token is not None:
         destroy_keys(token, done.replaced)
-    _recorded(ws, done)
+    _recorded(ws, done, now)
     click.echo(f"Issued {who.name} ({who.role_title}, {who.council}): {output}")
     click.echo(f"Trust root: {ca_cert_path(ws, region)}")
 
@@ -175,11 +177,11 @@ def ca_revoke(
     region_file, _ = find_authority(ws, slug, region_id)
     region = region_file.region.id
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
-    binding = ProgrammeBinding(region, slug, role)
-    token = _token_for(ws, binding)  # before any secret is asked for
+    binding, now = ProgrammeBinding(region, slug, role), wall_now()
+    token = _token_for(ws, binding, now)  # before any secret is asked for
     authority_ca = load_ca(ws, region, ca_secret)
-    for entry in revoke_held(ws, authority_ca, binding, reason, token):
-        _record(ws, "cert-revoked", entry, reason=reason)
+    for entry in revoke_held(ws, authority_ca, binding, reason, token, now):
+        _record(ws, "cert-revoked", entry, now, reason=reason)
         held = " and destroyed its key in the token" if entry.token_key else ""
         click.echo(f"Revoked serial {entry.serial} ({entry.subject}){held}: {reason}")
     click.echo(f"Publish the new CRL: mougen ca crl --region {region} -o FILE")
@@ -193,7 +195,7 @@ def ca_revoke(
 def ca_crl(ws: Workspace, region_id: str, output: Path, passphrase_file: Path | None) -> None:
     """Write a freshly signed CRL of the region CA, to publish at the region's crl_url."""
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
-    der = publish_crl(ws, load_ca(ws, region_id, ca_secret), region_id)
+    der = publish_crl(ws, load_ca(ws, region_id, ca_secret), region_id, wall_now())
     write_bytes(output, der)
     click.echo(f"Wrote the CRL of {region_id}: {output}")
 
@@ -205,7 +207,7 @@ def ca_crl(ws: Workspace, region_id: str, output: Path, passphrase_file: Path | 
 def ca_list(ws: Workspace, region_id: str | None, as_json: bool) -> None:
     """List every certificate a programme CA issued, with its status."""
     regions = [region_id] if region_id else sorted({f.region.id for f in ws.catalog.files.values()})
-    now = datetime.now(UTC)
+    now = wall_now()
     rows = [
         {"region": r, **entry.to_json(now)} for r in regions for entry in load_ledger(ws, r).entries
     ]
@@ -220,23 +222,23 @@ def ca_list(ws: Workspace, region_id: str | None, as_json: bool) -> None:
         )
 
 
-def _token_for(ws: Workspace, binding: ProgrammeBinding) -> TokenSettings | None:
+def _token_for(ws: Workspace, binding: ProgrammeBinding, now: datetime) -> TokenSettings | None:
     """The token's settings when a current certificate of ``binding`` has its key there
     (refused if none are configured); None otherwise, without reading them."""
-    if not any(e.token_key for e in current_certificates(ws, binding)):
+    if not any(e.token_key for e in current_certificates(ws, binding, now)):
         return None
-    return require_token(ws, binding, load_token(ws.root))
+    return require_token(ws, binding, load_token(ws.root), now)
 
 
-def _recorded(ws: Workspace, done: Issuance) -> None:
+def _recorded(ws: Workspace, done: Issuance, now: datetime) -> None:
     """Log a new certificate, and the ones it replaced, in the tracker's audit log."""
     for old in done.replaced:
-        _record(ws, "cert-revoked", old, reason="superseded")
-    _record(ws, "cert-issued", done.entry)
+        _record(ws, "cert-revoked", old, now, reason="superseded")
+    _record(ws, "cert-issued", done.entry, now)
 
 
-def _record(ws: Workspace, kind: str, entry: LedgerEntry, **extra: Any) -> None:
+def _record(ws: Workspace, kind: str, entry: LedgerEntry, now: datetime, **extra: Any) -> None:
     """Put a certificate's issue or revocation in the tracker's audit log."""
-    detail = {k: v for k, v in entry.to_json(datetime.now(UTC)).items() if k != "status"}
+    detail = {k: v for k, v in entry.to_json(now).items() if k != "status"}
     with open_tracker(ws, write=True) as tracker:
         tracker.record_event(kind, entry.binding, {**detail, **extra})

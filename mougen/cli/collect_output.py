@@ -39,8 +39,8 @@ def run_mailbox(
     as_json: bool,
 ) -> None:
     """Collect from the mailbox once (or for ever, with ``watching``) and report."""
-    mailer = replies_mailer(ws.root) if settings.replies and replies else None
     with open_tracker(ws, write=True) as tracker:
+        mailer = replies_mailer(ws.root, tracker.clock) if settings.replies and replies else None
         checks = checker_for(tracker)
         if watching:
             watch(ws, settings, tracker, checks, mailer, lambda o: _report(ws, o, as_json))

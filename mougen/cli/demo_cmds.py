@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.options import date_option, invoked_as, jobs_option, resolve_when
+from mougen.cli.options import date_option, invoked_as, jobs_option, resolve_when, wall_now
 from mougen.demo import run_demo
 
 
@@ -24,7 +24,14 @@ def demo(directory: Path, jobs: int, when: datetime | None) -> None:
     the web service (the email is in outbox/), so ``mougen serve`` shows a round in progress.
     """
     command = invoked_as()
-    run_demo(directory, click.echo, when=resolve_when(when), jobs=jobs, command=command)
+    run_demo(
+        directory,
+        click.echo,
+        when=resolve_when(when),
+        now=wall_now(),
+        jobs=jobs,
+        command=command,
+    )
     click.echo(f"Done. Explore it with: {command} --workspace {directory} status se-2019-20")
     if command != "mougen":
         click.echo("(or put mougen on your PATH first: . .venv/bin/activate in the checkout)")

@@ -157,6 +157,13 @@ def date_option(help_text: str, *aliases: str) -> Callable[[F], F]:
     return click.option("--date", *aliases, "when", type=DateTimeParam(), help=help_text)
 
 
+def wall_now() -> datetime:
+    """The time now (UTC), for what a command does now rather than stamps as of a date:
+    issuing, revoking, signing, extending. ``--date`` and SOURCE_DATE_EPOCH never move it,
+    as they only fix the date a document is stamped with. Read once per command."""
+    return datetime.now(UTC)
+
+
 def resolve_when(when: datetime | None) -> datetime:
     """The command's clock, read once: ``--date``, else SOURCE_DATE_EPOCH, else now (UTC)."""
     if when is not None:
@@ -164,7 +171,7 @@ def resolve_when(when: datetime | None) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+    return wall_now().replace(microsecond=0)
 
 
 def resolve_day(when: datetime | None) -> date:

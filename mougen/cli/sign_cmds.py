@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from mougen.cli.key_source import KeySource, key_source_options
-from mougen.cli.options import pass_workspace, trust_option, warn
+from mougen.cli.options import pass_workspace, trust_option, wall_now, warn
 from mougen.pki.lookup import programme_region
 from mougen.pki.revocation import workspace_crls
 from mougen.printable import printable
@@ -102,6 +102,7 @@ def sign(
             tsa_url=tsa_url,
             validation_data=data,
             owner_of=owner_of,
+            when=wall_now(),
         )
     who = printable(result.signer)
     click.echo(f"Signed {result.field} as {who} (PAdES {result.level}): {result.out}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from mougen.cli.options import (
     pass_workspace,
     trust_option,
     tsa_trust_option,
+    wall_now,
 )
 from mougen.cli.tracking import open_tracker
 from mougen.errors import MougenError
@@ -109,4 +110,4 @@ def _write_report(
     path: Path, verdicts: Sequence[Verdict], roots: Sequence[x509.Certificate]
 ) -> None:
     """The audit report PDF for every file given, the unreadable ones too."""
-    write_bytes(path, audit_report_pdf(verdicts, roots, datetime.now(UTC)))
+    write_bytes(path, audit_report_pdf(verdicts, roots, wall_now()))

@@ -6,7 +6,8 @@ import email.utils
 import smtplib
 import ssl
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,9 +26,10 @@ def outbox_dir(root: Path) -> Path:
 class Mailer:
     """Sends messages as configured; ``send`` says where each one went."""
 
-    def __init__(self, settings: SmtpSettings, outbox: Path):
+    def __init__(self, settings: SmtpSettings, outbox: Path, clock: Callable[[], datetime]):
         self.settings = settings
         self.outbox = outbox
+        self._clock = clock  # dates each message and names each outbox file
 
     @property
     def sender(self) -> str:
@@ -39,7 +41,7 @@ class Mailer:
             message["From"] = self.settings.sender
         # What mail clients sort and thread by, and spam filters expect.
         if "Date" not in message:
-            message["Date"] = email.utils.format_datetime(datetime.now(UTC))
+            message["Date"] = email.utils.format_datetime(self._clock())
         if "Message-ID" not in message:
             domain = email.utils.parseaddr(str(message["From"]))[1].rpartition("@")[2]
             message["Message-ID"] = email.utils.make_msgid(domain=domain or None)
@@ -48,7 +50,7 @@ class Mailer:
         return self._to_smtp(message, self.settings.host)
 
     def _to_outbox(self, message: EmailMessage) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+        stamp = self._clock().strftime("%Y%m%dT%H%M%S.%f")
         # Messages hold signatories' personal links: the folder is the owner's only.
         self.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.outbox / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"

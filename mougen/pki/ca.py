@@ -6,7 +6,7 @@ The key is stored as encrypted PKCS#8, so a copied workspace does not give away 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -44,8 +44,9 @@ def ca_key_path(ws: Workspace, region_id: str) -> Path:
     return ca_dir(ws, region_id) / "ca.key"
 
 
-def init_ca(ws: Workspace, region_id: str, passphrase: bytes) -> Path:
-    """Create the region's CA, its key encrypted with ``passphrase``; returns the cert's path.
+def init_ca(ws: Workspace, region_id: str, passphrase: bytes, when: datetime) -> Path:
+    """Create the region's CA, valid from ``when``, its key encrypted with ``passphrase``;
+    returns the cert's path.
 
     Refuses to replace an existing CA, since every certificate it issued depends on it.
     """
@@ -58,7 +59,7 @@ def init_ca(ws: Workspace, region_id: str, passphrase: bytes) -> Path:
     if not passphrase:
         raise MougenError("the CA key needs a passphrase (it is stored encrypted)")
     key = new_key()
-    cert = _self_signed(key, _ca_name(region.name, region.programme))
+    cert = _self_signed(key, _ca_name(region.name, region.programme), when)
     encryption = serialization.BestAvailableEncryption(passphrase)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
@@ -100,8 +101,7 @@ def _ca_name(region_name: str, programme: str | None) -> x509.Name:
     )
 
 
-def _self_signed(key: rsa.RSAPrivateKey, name: x509.Name) -> x509.Certificate:
-    now = datetime.now(UTC)
+def _self_signed(key: rsa.RSAPrivateKey, name: x509.Name, now: datetime) -> x509.Certificate:
     public = key.public_key()
     return (
         x509.CertificateBuilder()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -73,24 +73,30 @@ def configured_signatory(
 
 
 def issue_certificate(
-    ca: RegionCa, who: CertificateHolder, *, crl_url: str | None = None
+    ca: RegionCa, who: CertificateHolder, *, when: datetime, crl_url: str | None = None
 ) -> IssuedCertificate:
-    """A two-year certificate for ``who`` and a new key, issued by ``ca``.
+    """A two-year certificate for ``who`` from ``when``, and a new key, issued by ``ca``.
 
     ``crl_url`` is where the region publishes its CRL, named as the distribution point.
     """
     key = new_key()
-    return IssuedCertificate(certificate_for(ca, who, key.public_key(), crl_url), key, ca.cert)
+    return IssuedCertificate(
+        certificate_for(ca, who, key.public_key(), crl_url, when), key, ca.cert
+    )
 
 
 def certificate_for(
-    ca: RegionCa, who: CertificateHolder, public_key: rsa.RSAPublicKey, crl_url: str | None
+    ca: RegionCa,
+    who: CertificateHolder,
+    public_key: rsa.RSAPublicKey,
+    crl_url: str | None,
+    now: datetime,
 ) -> x509.Certificate:
-    """A two-year certificate that may sign documents for ``who``'s ``public_key``, by ``ca``.
+    """A two-year certificate, from ``now``, that may sign documents for ``who``'s
+    ``public_key``, by ``ca``.
 
     The key may be anywhere: made here for a PKCS#12 file, or inside a token.
     """
-    now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_subject(who))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -101,19 +101,19 @@ def issue_recorded(
     who: CertificateHolder,
     public_key: rsa.RSAPublicKey,
     *,
+    when: datetime,
     replace: bool = False,
     token_key: str | None = None,
 ) -> Issuance:
-    """Issue a certificate for ``who``'s ``public_key``, record it in the ledger (its key
-    in the token as ``token_key``, if it is there) and remake the CRL.
+    """Issue a certificate for ``who``'s ``public_key`` at ``when``, record it in the
+    ledger (its key in the token as ``token_key``, if it is there) and remake the CRL.
 
     Refuses while the role's current certificate is still valid, unless ``replace``, which
     revokes it (superseded).
     """
     region_id = who.binding.region
-    now = datetime.now(UTC)
     ledger = load_ledger(ws, region_id)
-    current = _current(ledger, who.binding, now)
+    current = _current(ledger, who.binding, when)
     if current and not replace:
         raise MougenError(
             f"{who.binding.describe()} already has a valid certificate (serial "
@@ -121,40 +121,43 @@ def issue_recorded(
             "revoke it and issue a new one"
         )
     for old in current:
-        ledger = ledger.with_revoked(old.serial, now, "superseded")
+        ledger = ledger.with_revoked(old.serial, when, "superseded")
     crl_url = region_file(ws, region_id).region.crl_url
-    cert = certificate_for(ca, who, public_key, crl_url)
+    cert = certificate_for(ca, who, public_key, crl_url, when)
     entry = entry_for(cert, token_key)
     ledger = ledger.with_entry(entry)
-    _commit(ws, region_id, ca, ledger, now)
+    _commit(ws, region_id, ca, ledger, when)
     return Issuance(cert, entry, tuple(current))
 
 
-def current_certificates(ws: Workspace, binding: ProgrammeBinding) -> list[LedgerEntry]:
-    """The certificates of ``binding`` that are neither revoked nor expired."""
-    return _current(load_ledger(ws, binding.region), binding, datetime.now(UTC))
+def current_certificates(
+    ws: Workspace, binding: ProgrammeBinding, when: datetime
+) -> list[LedgerEntry]:
+    """The certificates of ``binding`` that are neither revoked nor expired at ``when``."""
+    return _current(load_ledger(ws, binding.region), binding, when)
 
 
 def revoke(
-    ws: Workspace, ca: RegionCa, binding: ProgrammeBinding, reason: str
+    ws: Workspace, ca: RegionCa, binding: ProgrammeBinding, reason: str, when: datetime
 ) -> tuple[LedgerEntry, ...]:
-    """Revoke every unrevoked, unexpired certificate of ``binding``; remakes the CRL."""
+    """Revoke, at ``when``, every unrevoked, unexpired certificate of ``binding``; remakes
+    the CRL."""
     if reason not in REASONS:
         raise MougenError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
-    now = datetime.now(UTC)
     ledger = load_ledger(ws, binding.region)
-    current = _current(ledger, binding, now)
+    current = _current(ledger, binding, when)
     if not current:
         raise MougenError(f"{binding.describe()} has no valid certificate to revoke")
     for entry in current:
-        ledger = ledger.with_revoked(entry.serial, now, reason)
-    _commit(ws, binding.region, ca, ledger, now)
+        ledger = ledger.with_revoked(entry.serial, when, reason)
+    _commit(ws, binding.region, ca, ledger, when)
     return tuple(current)
 
 
-def publish_crl(ws: Workspace, ca: RegionCa, region_id: str) -> bytes:
-    """Make a fresh CRL from the ledger, keep it as the current one, and return its DER."""
-    return _commit(ws, region_id, ca, load_ledger(ws, region_id), datetime.now(UTC))
+def publish_crl(ws: Workspace, ca: RegionCa, region_id: str, when: datetime) -> bytes:
+    """Make a fresh CRL from the ledger as of ``when``, keep it as the current one, and
+    return its DER."""
+    return _commit(ws, region_id, ca, load_ledger(ws, region_id), when)
 
 
 def _current(ledger: Ledger, binding: ProgrammeBinding, now: datetime) -> list[LedgerEntry]:

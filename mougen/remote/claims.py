@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, select, update
@@ -54,11 +54,9 @@ class Claim:
 class Claims:
     """The ``remote_signatures`` rows, in the tracker's database."""
 
-    def __init__(
-        self, tracker: Tracker, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, tracker: Tracker, clock: Callable[[], datetime] | None = None) -> None:
         self.tracker = tracker
-        self._clock = clock
+        self._clock = clock or tracker.clock  # the tracker's, unless a test fixes one
 
     def get(self, claim_id: int) -> Claim:
         with self.tracker.reading() as s:

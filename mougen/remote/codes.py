@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -98,11 +98,9 @@ class Confirmation:
 class ActivationCodes:
     """Requesting and confirming codes, in the tracker's database."""
 
-    def __init__(
-        self, tracker: Tracker, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, tracker: Tracker, clock: Callable[[], datetime] | None = None) -> None:
         self.tracker = tracker
-        self._clock = clock
+        self._clock = clock or tracker.clock  # the tracker's, unless a test fixes one
 
     def request(self, binding: CodeBinding, email: str, client: Client) -> NewCode:
         """A new code for ``binding``, replacing any earlier one; ``TooManyRequests`` over

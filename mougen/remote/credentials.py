@@ -4,6 +4,7 @@ region CA's certificate for it, and both destroyed together when it is revoked."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 
@@ -32,9 +33,11 @@ def enrol(
     who: CertificateHolder,
     token: TokenSettings,
     *,
+    when: datetime,
     replace: bool = False,
 ) -> Issuance:
-    """Generate ``who``'s key inside the token and issue its certificate through the ledger.
+    """Generate ``who``'s key inside the token and issue its certificate, at ``when``,
+    through the ledger.
 
     With ``replace``, the role's current certificates are revoked and any keys of theirs in
     the token destroyed. Nothing is left in the token if issuing fails.
@@ -43,7 +46,9 @@ def enrol(
     with token_session(token) as session:
         public_key = generate_key(session, label)
         try:
-            done = issue_recorded(ws, ca, who, public_key, replace=replace, token_key=label)
+            done = issue_recorded(
+                ws, ca, who, public_key, when=when, replace=replace, token_key=label
+            )
         except BaseException:
             destroy_key(session, label)
             raise
@@ -58,12 +63,13 @@ def revoke_held(
     binding: ProgrammeBinding,
     reason: str,
     token: TokenSettings | None,
+    when: datetime,
 ) -> tuple[LedgerEntry, ...]:
     """Revoke ``binding``'s current certificates (remaking the CRL) and destroy any of their
     keys held in the token. Refuses before revoking if such a key exists and no token is
     configured, so a revoked certificate never leaves a usable key behind."""
-    needed = require_token(ws, binding, token)
-    revoked = revoke(ws, ca, binding, reason)
+    needed = require_token(ws, binding, token, when)
+    revoked = revoke(ws, ca, binding, reason, when)
     if needed is not None:
         destroy_keys(needed, revoked)
     return revoked
@@ -85,11 +91,11 @@ def refuse_held_key(ws: Workspace, cert: asn1_x509.Certificate) -> None:
 
 
 def require_token(
-    ws: Workspace, binding: ProgrammeBinding, token: TokenSettings | None
+    ws: Workspace, binding: ProgrammeBinding, token: TokenSettings | None, when: datetime
 ) -> TokenSettings | None:
-    """``token``, refused as missing when a current certificate of ``binding`` has its key
-    in the token (its key would outlive a revocation)."""
-    held = [e for e in current_certificates(ws, binding) if e.token_key]
+    """``token``, refused as missing when a certificate of ``binding`` current at ``when``
+    has its key in the token (its key would outlive a revocation)."""
+    held = [e for e in current_certificates(ws, binding, when) if e.token_key]
     if held and token is None:
         raise MougenError(
             f"the key of {binding.describe()} (serial {held[0].serial}) is in the token, "

@@ -8,6 +8,7 @@ DSS, so the signature can be checked without fetching anything.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -41,9 +42,9 @@ from mougen.verify.trust import load_crls
 from mougen.workspace import Workspace
 
 
-def held_credential(ws: Workspace, binding: ProgrammeBinding) -> LedgerEntry:
-    """The current certificate of ``binding`` whose key is in the token."""
-    for entry in current_certificates(ws, binding):
+def held_credential(ws: Workspace, binding: ProgrammeBinding, when: datetime) -> LedgerEntry:
+    """The certificate of ``binding``, current at ``when``, whose key is in the token."""
+    for entry in current_certificates(ws, binding, when):
         if entry.token_key:
             return entry
     raise SigningError(f"{binding.describe()} has no current programme key in the token")
@@ -56,15 +57,17 @@ def sign_with_token(
     token: TokenSettings,
     out: Path,
     *,
+    when: datetime,
     owner_of: Callable[[str], FieldOwner | None] | None = None,
 ) -> SignResult:
-    """Sign ``binding``'s role field of ``pdf`` with its key in the token; write ``out``.
+    """Sign ``binding``'s role field of ``pdf`` with its key in the token, at ``when``;
+    write ``out``.
 
     Refused (nothing written) when the role has no key in the token, or its certificate is
     revoked by the CA's current CRL.
     """
     check_new_output(pdf, out)
-    entry = held_credential(ws, binding)
+    entry = held_credential(ws, binding, when)
     tsa_url = region_file(ws, binding.region).region.tsa_url
     level = Level.B_T if tsa_url else Level.B_B
     crls = load_crls([crl_path(ws, binding.region)])
@@ -78,7 +81,7 @@ def sign_with_token(
             data = ValidationData(tuple(roots), tuple(crls))
             result = sign_pdf(
                 pdf, binding.role, signer, scratch, level=level, tsa_url=tsa_url,
-                validation_data=data, owner_of=owner_of,
+                validation_data=data, owner_of=owner_of, when=when,
             )  # fmt: skip
         signed = with_crls(scratch.read_bytes(), load_chain(chain), crls)
     finally:
@@ -94,6 +97,7 @@ def signed_in_token(
     binding: ProgrammeBinding,
     token: TokenSettings,
     *,
+    when: datetime,
     owner_of: Callable[[str], FieldOwner | None] | None = None,
 ) -> Signed:
     """``pdf`` with ``binding``'s field signed by its key in the token, as bytes (for the
@@ -101,7 +105,7 @@ def signed_in_token(
     with TemporaryDirectory(prefix="mougen-remote-") as scratch:
         source, out = Path(scratch) / "issued.pdf", Path(scratch) / "signed.pdf"
         source.write_bytes(pdf)
-        sign_with_token(ws, source, binding, token, out, owner_of=owner_of)
+        sign_with_token(ws, source, binding, token, out, when=when, owner_of=owner_of)
         signed = out.read_bytes()
     reader = PdfFileReader(BytesIO(signed), strict=False)
     (embedded,) = [s for s in reader.embedded_signatures if s.field_name == binding.role]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ def accept(
 ) -> Acceptance:
     """File and record ``checked`` (through link ``link_id``, if a signatory's); raises
     :class:`Rejection`, changing nothing, if the link or the roles are no longer open."""
-    mou, slug, now = checked.mou, checked.authority, datetime.now(UTC)
+    mou, slug, now = checked.mou, checked.authority, tracker.now()
     with tracker.transaction() as s:
         filled = tracker.signed_roles(s, mou, slug)
         if link_id is not None:
@@ -60,9 +60,9 @@ def accept(
         pending = [r for r in order if r not in filled]
         closed = _close_links(s, mou, slug, set(filled) if pending else None, link_id, now)
         if pending:
-            enqueue(s, "invitation", mou, slug, pending[0])
+            enqueue(s, "invitation", mou, slug, pending[0], now)
         else:
-            enqueue(s, "completion", mou, slug, None)
+            enqueue(s, "completion", mou, slug, None, now)
         detail = {**actor.detail(), "roles": list(new), "links_closed": closed, "link": link_id}
         tracker.log_event(s, "signatures-accepted", f"{mou}/{slug}", detail)
     return Acceptance(tuple(new), not pending)

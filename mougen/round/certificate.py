@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from asn1crypto import x509
 
@@ -47,7 +47,7 @@ def certificate_pdf(
     report: FileReport,
     issued_sha256: str,
     roots: Sequence[x509.Certificate],
-    now: datetime | None = None,
+    now: datetime,
     released: Mapping[str, str] | None = None,
 ) -> bytes:
     """The certificate for the executed file that ``report`` describes.
@@ -57,7 +57,6 @@ def certificate_pdf(
     own certificate.
     """
     authority = entry.party(slug)
-    moment = now or datetime.now(UTC)
     data = {
         "title": entry.mou.title,
         "mou": entry.mou.id,
@@ -70,10 +69,10 @@ def certificate_pdf(
         "roots": [
             {"subject": r.subject.human_friendly, "sha256": sha256_hex(r.dump())} for r in roots
         ],
-        "generated_at": time_in_words(moment),
+        "generated_at": time_in_words(now),
         "version": __version__,
     }
-    return typeset("certificate.typ", data, when=moment).pdf
+    return typeset("certificate.typ", data, when=now).pdf
 
 
 def _line(signature: SignatureReport, released: Mapping[str, str]) -> HistoryLine:

@@ -4,7 +4,7 @@ and sent from here, again after a failure or a crash, until done."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -17,15 +17,17 @@ from mougen.tracker import Tracker
 LEASE = timedelta(minutes=5)
 
 
-def enqueue(s: Session, kind: str, mou: str, authority: str, role: str | None) -> None:
-    """Queue an email inside the caller's transaction."""
+def enqueue(
+    s: Session, kind: str, mou: str, authority: str, role: str | None, now: datetime
+) -> None:
+    """Queue an email, at ``now``, inside the caller's transaction."""
     s.add(
         QueuedRow(
             kind=kind,
             mou=mou,
             authority=authority,
             role=role,
-            queued_at=datetime.now(UTC),
+            queued_at=now,
             attempts=0,
         )
     )
@@ -33,7 +35,7 @@ def enqueue(s: Session, kind: str, mou: str, authority: str, role: str | None) -
 
 def claim(tracker: Tracker) -> list[Queued]:
     """Take every queued email no other sender holds, for :data:`LEASE`, oldest first."""
-    now = datetime.now(UTC)
+    now = tracker.now()
     query = (
         select(QueuedRow)
         .where(QueuedRow.done_at.is_(None))
@@ -52,7 +54,7 @@ def finish(tracker: Tracker, item: Queued, error: str | None = None) -> None:
     with tracker.transaction() as s:
         row = s.get_one(QueuedRow, item.id)
         if error is None:
-            row.done_at = datetime.now(UTC)
+            row.done_at = tracker.now()
         else:
             row.claimed_until, row.last_error = None, error
 

@@ -74,7 +74,8 @@ class RemoteSigning:
         if (state.next_role, state.document_sha256) != (link.role, link.document_sha256):
             raise RemoteRefused("this link is not for the document now waiting to be signed")
         programme = ProgrammeBinding(entry.region.id, link.authority, link.role)
-        held_credential(ws, programme)  # refused if revoked, expired or never issued
+        # Refused if revoked, expired or never issued.
+        held_credential(ws, programme, self.round.tracker.now())
         subject = f"{link.mou}/{link.authority}"
         binding = CodeBinding(token_hash(link_token), link.document_sha256, link.role, subject)
         level = "B-T" if entry.region.tsa_url else "B-B"
@@ -113,7 +114,10 @@ class RemoteSigning:
         def sign() -> Signed:
             document = _document(ws, link)
             owner_of = partial(issued_to, ws, self.round.tracker)
-            return signed_in_token(ws, document, field.programme, token, owner_of=owner_of)
+            now = self.round.tracker.now()
+            return signed_in_token(
+                ws, document, field.programme, token, when=now, owner_of=owner_of
+            )
 
         def file(pdf: bytes) -> None:
             self.round.receive(pdf, _actor(link, client), link)

@@ -5,7 +5,7 @@ order, and announce completion. The web pages and the CLI both drive it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -88,7 +88,7 @@ class SigningRound:
         self.tracker = tracker
         self.store = RoundStore(tracker)
         self.settings = settings or load_settings(ws.root)
-        self.mailer = Mailer(_smtp(ws, self.settings), outbox_dir(ws.root))
+        self.mailer = Mailer(_smtp(ws, self.settings), outbox_dir(ws.root), tracker.clock)
 
     def checker(self) -> Checker:
         """The checker for this workspace's files, in the sandbox ``web.toml`` sets; built
@@ -172,7 +172,7 @@ class SigningRound:
         return Invitations(tuple(sent), tuple(skipped))
 
     def _issue(self, mou: str, slug: str, actor: Actor) -> None:
-        when = datetime.now(UTC).replace(microsecond=0)
+        when = self.tracker.now().replace(microsecond=0)
         return_by = self.store.round(mou).return_by
         result = build_pack(self.ws, mou, slug, packs_dir(self.ws, mou), when, return_by=return_by)
         record_issued(self.ws, [result], when)
@@ -181,7 +181,7 @@ class SigningRound:
         self.store.log("pack-issued", f"{mou}/{slug}", actor, pdf_sha256=result.pdf_sha256)
 
     def _open_link(self, mou: str, slug: str, role_id: str) -> Link | None:
-        now = datetime.now(UTC)
+        now = self.tracker.now()
         open_links = [
             link
             for link in self.store.links(mou, slug)
@@ -201,7 +201,7 @@ class SigningRound:
                 "an invitation",
                 entry.source,
             )
-        token, now = new_token(), datetime.now(UTC)
+        token, now = new_token(), self.tracker.now()
         expires = now + timedelta(days=self.settings.link_days)
         # The email is built before the link exists: a link nobody can be sent is never made.
         message = emails.invitation(
@@ -231,7 +231,7 @@ class SigningRound:
         authority (one with a link or a signature) if they hold no open link, and remind each
         whose link has waited ``after``. A reminder carries a fresh link (only hashes are
         kept, so the old one cannot be resent)."""
-        now = datetime.now(UTC)
+        now = self.tracker.now()
         sent = self.send_queued(actor)
         for mou_id in [mou] if mou else sorted(self.ws.catalog.entries):
             self.ws.catalog.mou(mou_id)
@@ -378,7 +378,9 @@ class SigningRound:
         report = verdict.report
         made = [s.signature_sha256 for s in report.signatures if s.signature_sha256]
         released = {sha: r.describe() for sha, r in Claims(self.tracker).releases(made).items()}
-        return path, certificate_pdf(entry, slug, report, issued, roots, released=released)
+        return path, certificate_pdf(
+            entry, slug, report, issued, roots, self.tracker.now(), released=released
+        )
 
     def _complete(self, state: AuthorityState, actor: Actor) -> None:
         announced = any(

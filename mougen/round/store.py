@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -60,10 +60,6 @@ class Keep:
 KEEP = Keep()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _record(row: Any, record: type[R]) -> R:
     return record(**{f.name: getattr(row, f.name) for f in fields(record)})
 
@@ -90,7 +86,10 @@ class RoundStore:
                 if isinstance(regions, Keep):
                     raise MougenError(f"user {name}: give --region R (or --admin for every region)")
                 row = UserRow(
-                    name=name, session_generation=0, session_nonce=new_nonce(), created_at=_now()
+                    name=name,
+                    session_generation=0,
+                    session_nonce=new_nonce(),
+                    created_at=self.tracker.now(),
                 )
                 s.add(row)
             else:
@@ -153,7 +152,7 @@ class RoundStore:
         with self.tracker.reading() as s:
             stored = s.scalar(select(UserRow.password_hash).where(UserRow.name == name))
         matches = password_matches(stored, password)
-        now, where = _now(), address or "-"
+        now, where = self.tracker.now(), address or "-"
         with self.tracker.transaction() as s:
             throttled = self._too_many(s, "login", where, ATTEMPTS_PER_WINDOW, now)
             pair = s.get(LoginFailureRow, (name, where), with_for_update=True)
@@ -200,7 +199,7 @@ class RoundStore:
     def allow(self, purpose: str, address: str | None, limit: int) -> bool:
         """Whether ``address`` may make one more ``purpose`` request in this window."""
         with self.tracker.transaction() as s:
-            return not self._too_many(s, purpose, address or "-", limit, _now())
+            return not self._too_many(s, purpose, address or "-", limit, self.tracker.now())
 
     def count(self, name: str, day: date) -> None:
         """Add one to today's count of ``name`` (inside the writers' lock: none lost)."""
@@ -268,7 +267,7 @@ class RoundStore:
             link = _record(row, Link)
             # A role filled by any route (a coordinator upload, collect) closes its links.
             filled = link.role in self.tracker.signed_roles(s, link.mou, link.authority)
-        return link if link.usable(_now()) and not filled else None
+        return link if link.usable(self.tracker.now()) and not filled else None
 
     def link(self, link_id: int) -> Link | None:
         with self.tracker.reading() as s:
@@ -289,7 +288,7 @@ class RoundStore:
             row = s.get(LinkRow, link_id, with_for_update=True)
             if row is None or row.revoked_at or row.accepted_at:
                 return None
-            row.revoked_at = _now()
+            row.revoked_at = self.tracker.now()
             link = _record(row, Link)
             self.tracker.log_event(
                 s, "link-revoked", _subject(link), {**actor.detail(), "link": link.id}
@@ -312,7 +311,7 @@ class RoundStore:
     def record_email(self, email: NewEmail, actor: Actor) -> None:
         """Record one email sent."""
         with self.tracker.transaction() as s:
-            s.add(EmailRow(sent_at=_now(), **email.to_json()))
+            s.add(EmailRow(sent_at=self.tracker.now(), **email.to_json()))
             subject = audit_subject(email.mou, email.authority)
             self.tracker.log_event(s, "email-sent", subject, {**actor.detail(), **email.to_json()})
 
@@ -323,7 +322,11 @@ class RoundStore:
     def record_upload(self, upload: NewUpload, actor: Actor) -> None:
         """Record an upload's outcome, by whom and from where."""
         with self.tracker.transaction() as s:
-            s.add(UploadRow(at=_now(), by=actor.who, address=actor.address, **upload.to_json()))
+            s.add(
+                UploadRow(
+                    at=self.tracker.now(), by=actor.who, address=actor.address, **upload.to_json()
+                )
+            )
             kind = "upload-accepted" if upload.accepted else "upload-rejected"
             detail = {**actor.detail(), **upload.to_json()}
             self.tracker.log_event(s, kind, audit_subject(upload.mou, upload.authority), detail)

@@ -67,8 +67,11 @@ def sign_pdf(
     tsa_url: str | None = None,
     validation_data: ValidationData | None = None,
     owner_of: Callable[[str], FieldOwner | None] | None = None,
+    when: datetime,
 ) -> SignResult:
     """Sign the field named ``role`` in ``pdf`` at a PAdES ``level``; write the new file ``out``.
+
+    ``when`` is the time the signer's certificate must be valid at (the caller's clock).
 
     The level defaults to B-T with ``tsa_url``, else B-B. B-T and above take their timestamps
     from ``tsa_url``; B-LT and B-LTA embed the chains and revocation data that
@@ -93,7 +96,7 @@ def sign_pdf(
         owner = owner_of(_issued_sha256(writer.prev, data)) if owner_of else None
         cert = signer.signing_cert
         name = common_name(cert)
-        check_can_sign(cert, datetime.now(UTC))
+        check_can_sign(cert, when)
         note = check_binding(cert, role, owner)
         untrusted = _check_chain(signer, level, validation_data)
         meta = PdfSignatureMetadata(

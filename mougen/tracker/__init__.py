@@ -9,9 +9,10 @@ from mougen.tracker.records import (
     SignatureRecord,
     VersionRecord,
 )
-from mougen.tracker.store import Tracker
+from mougen.tracker.store import Clock, Tracker, wall_clock
 
 __all__ = [
+    "Clock",
     "EventRecord",
     "IssueRecord",
     "MailReceipt",
@@ -20,4 +21,5 @@ __all__ = [
     "SignatureRecord",
     "Tracker",
     "VersionRecord",
+    "wall_clock",
 ]

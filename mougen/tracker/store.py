@@ -82,6 +82,16 @@ class Tracker:
                 raise
         return cls(engine, url, clock)
 
+    @property
+    def clock(self) -> Clock:
+        """The clock this tracker logs events at; the round and remote code read the time
+        from it too, so one clock (fixed in tests) serves a whole service."""
+        return self._clock
+
+    def now(self) -> datetime:
+        """The time now, on this tracker's clock."""
+        return self._clock()
+
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()

@@ -28,7 +28,7 @@ from mougen.round.passwords import prepare_unknown_user_hash
 from mougen.round.remote import RemoteSigning
 from mougen.round.settings import WebSettings, load_settings, load_token
 from mougen.round.signing_round import SigningRound
-from mougen.tracker import Tracker
+from mougen.tracker import Clock, Tracker, wall_clock
 from mougen.verify.sandbox import warm_up
 from mougen.web.context import CSP, EXTENSION, REMOTE, signing_round
 from mougen.web.redact import RedactedLogPaths
@@ -42,8 +42,13 @@ SESSION_HOURS = 8
 FORM_OVERHEAD = 64 * 1024
 
 
-def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
-    """The web service for workspace ``ws`` (its tracker is opened, and migrated, now)."""
+def create_app(
+    ws: Workspace, settings: WebSettings | None = None, clock: Clock = wall_clock
+) -> Flask:
+    """The web service for workspace ``ws`` (its tracker is opened, and migrated, now).
+
+    ``clock`` is the service's one clock: the tracker logs at it and every page and round
+    operation reads the time from it (tests pass a fixed one)."""
     settings = settings or load_settings(ws.root)
     app = Flask("mougen.web", static_folder="static", template_folder="templates")
     app.jinja_loader = jinja2.ChoiceLoader(
@@ -67,7 +72,7 @@ def create_app(ws: Workspace, settings: WebSettings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
     CSRFProtect(app)
-    tracker = Tracker.open(ws.db_url)
+    tracker = Tracker.open(ws.db_url, clock=clock)
     app.extensions[EXTENSION] = service = SigningRound(ws, tracker, settings)
     token = load_token(ws.root)
     if token is not None:  # a missing PIN file or a wrong PIN: one line now, not at signing

@@ -4,6 +4,8 @@ application and its views do not import each other."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, g, request
 
 from mougen.remote.codes import Client
@@ -25,6 +27,11 @@ REMOTE = "mougen.remote"
 def signing_round() -> SigningRound:
     """The round service of the running application."""
     return current_app.extensions[EXTENSION]
+
+
+def now() -> datetime:
+    """The time now, on the running application's one clock (see ``create_app``)."""
+    return signing_round().tracker.now()
 
 
 def actor(who: str | None = None) -> Actor:

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -141,11 +143,11 @@ def with_password(settings: MailboxSettings, password_file: Path | None) -> Mail
     return replace(settings, password=password)
 
 
-def replies_mailer(root: Path) -> Mailer:
-    """What answers senders: the ``[smtp]`` table of ``root/web.toml`` (see
-    :mod:`mougen.mail.settings`), or the ``outbox/`` folder without one."""
+def replies_mailer(root: Path, clock: Callable[[], datetime]) -> Mailer:
+    """What answers senders, dating its messages by ``clock``: the ``[smtp]`` table of
+    ``root/web.toml`` (see :mod:`mougen.mail.settings`), or the ``outbox/`` folder without one."""
     path = root / SETTINGS_FILE
-    return Mailer(smtp_settings(_table(path, "smtp") or {}, path), outbox_dir(root))
+    return Mailer(smtp_settings(_table(path, "smtp") or {}, path), outbox_dir(root), clock)
 
 
 def _table(path: Path, key: str) -> dict[str, Any] | None:

@@ -7,8 +7,6 @@ check held to a time and memory limit, and checks counted rather than logged one
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -17,7 +15,7 @@ from mougen.round.intake import PDF_MAGIC
 from mougen.verify.provenance import Provenance
 from mougen.verify.report_pdf import audit_report_pdf
 from mougen.verify.verdict import Verdict
-from mougen.web.context import signing_round
+from mougen.web.context import now, signing_round
 from mougen.web.forms import UploadForm
 from mougen.web.pool import BUSY_RETRY_SECONDS, RATE_RETRY_SECONDS, checking
 from mougen.web.public_result import PublicResult, public_result
@@ -54,13 +52,13 @@ def verify() -> ResponseReturnValue:
         return render_template("verify.html", form=form, error=verdict.error), 422
     valid = verdict.bottom_line
     # Anonymous checks are counted, not logged one by one.
-    service.store.count("verified-valid" if valid else "verified-not-valid", date.today())
+    service.store.count("verified-valid" if valid else "verified-not-valid", now().date())
     result = public_result(report, found, valid, records.catalog, records.trust)
     if "report" in request.form:
         told = Provenance(found.mou, found.authority, _public_findings(result))
         shown = Verdict(report.file, report, told)
         roots = checker.spec.settings.trust_roots
-        pdf = audit_report_pdf([shown], roots, datetime.now(UTC))
+        pdf = audit_report_pdf([shown], roots, now())
         headers = {"Content-Disposition": 'attachment; filename="verification-report.pdf"'}
         return Response(pdf, mimetype="application/pdf", headers=headers)
     return render_template("verified.html", report=report, result=result)

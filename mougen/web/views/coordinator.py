@@ -6,7 +6,6 @@ import functools
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from mougen.roles import ROLES, role
 from mougen.round.documents import packs_dir
 from mougen.round.records import Account
 from mougen.web.context import actor, signing_round
+from mougen.web.context import now as clock_now
 from mougen.web.forms import ActionForm, LoginForm, ReturnByForm, UploadForm
 from mougen.web.pool import BUSY, BUSY_RETRY_SECONDS, checking
 from mougen.web.slots import Busy
@@ -128,7 +128,7 @@ def report() -> ResponseReturnValue:
     if not _account().administrator:
         abort(404)  # the report spans every region and the whole event log
     service = signing_round()
-    now = datetime.now(UTC)
+    now = clock_now()
     html = dashboard_html(service.ws, service.tracker, None, now.date(), now)
     response = Response(html, mimetype="text/html")
     # The report is a standalone page with its own inline styles (and no script).
@@ -155,7 +155,7 @@ def round_page(mou: str) -> ResponseReturnValue:
     service = signing_round()
     entry = _entry(mou)
     rows = service.status(mou)
-    now = datetime.now(UTC)
+    now = clock_now()
     links, invited = {}, set()
     for link in service.store.links(mou):
         invited.add(link.authority)
