@@ -91,9 +91,9 @@ def run_demo(
     due = [r.mou for r in reviews(ws, when.date()) if r.due]
     say(f"reviews  due now: {', '.join(due) or 'none'}")
     redline = target / "redlines" / "se-2018--se-2019-20.docx"
-    old, new = load_version(ws, "se-2018"), load_version(ws, "se-2019-20")
-    summary = write_redline(old, new, redline)
-    write_redline(old, new, redline.with_suffix(".pdf"))
+    old, new = (load_version(ws, spec, when=when) for spec in ("se-2018", "se-2019-20"))
+    summary = write_redline(old, new, redline, when=when)
+    write_redline(old, new, redline.with_suffix(".pdf"), when=when)
     say(
         f"redline  {redline} (+ .pdf): {summary.insertions} insertions, "
         f"{summary.deletions} deletions, {summary.moves} moves"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -19,8 +20,8 @@ MOU, AUTHORITY = "se-2018", "milton-keynes"
 @cache
 def pdf_with_fields(*roles: str) -> bytes:
     """The same MoU with empty signature fields for ``roles`` only."""
-    rendered = render_authority(Workspace(BUNDLED), MOU, AUTHORITY)
-    laid_out = write_pdf(rendered.document, title=MOU)
+    rendered = render_authority(Workspace(BUNDLED), MOU, AUTHORITY, when=datetime.now(UTC))
+    laid_out = write_pdf(rendered.document, title=MOU, when=datetime.now(UTC))
     return add_signature_fields(laid_out.pdf, [p for p in laid_out.placements if p.role in roles])
 
 

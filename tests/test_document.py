@@ -94,7 +94,7 @@ def test_page_breaks_are_read_and_laid_out():
 
 
 def test_footnotes_are_read_with_their_marks(bundled):
-    model = render_placeholder(bundled, "se-2019-20").document
+    model = render_placeholder(bundled, "se-2019-20", when=datetime.now(UTC)).document
     [note] = model.footnotes
     assert note.paragraphs[0].text.strip().startswith("This is meant to address concerns")
     [cited] = [p for p in model.paragraphs if any(r.footnote for r in p.runs)]

@@ -206,7 +206,10 @@ def test_audit_report_summary_first_then_provenance_unreadable_and_any_script(tm
 
 
 def test_redline_pdf_is_accessible_with_a_key_to_its_marks(bundled, tmp_path):
-    old, new = load_version(bundled, "se-2018"), load_version(bundled, "se-2019-20")
+    old, new = (
+        load_version(bundled, "se-2018", when=datetime.now(UTC)),
+        load_version(bundled, "se-2019-20", when=datetime.now(UTC)),
+    )
     data, _ = render_redline(old, new, ".pdf", when=WHEN)
     pdf = tmp_path / "redline.pdf"
     pdf.write_bytes(data)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -37,7 +38,13 @@ MOVED_TEXT = "Systematically sharing knowledge"
 
 
 def redline(old: bytes, new: bytes) -> bytes:
-    return write_docx(diff_documents(read_docx(old), read_docx(new)), old, new, author="Tester")
+    return write_docx(
+        diff_documents(read_docx(old), read_docx(new)),
+        old,
+        new,
+        author="Tester",
+        when=datetime.now(UTC),
+    )
 
 
 def edited_copy(source: bytes) -> bytes:
@@ -266,7 +273,9 @@ def test_libreoffice_reads_each_revision_as_a_tracked_change(edited_pair, tmp_pa
 
 def test_pdf_redline_has_the_summary_and_both_sides_of_each_change(edited_pair, tmp_path):
     old, new = edited_pair
-    data, summary = render_redline(Version("old.docx", old), Version("new.docx", new), ".pdf")
+    data, summary = render_redline(
+        Version("old.docx", old), Version("new.docx", new), ".pdf", when=datetime.now(UTC)
+    )
     assert (summary.insertions, summary.deletions, summary.moves) == (3, 2, 1)
     pdf = tmp_path / "red.pdf"
     pdf.write_bytes(data)
@@ -383,7 +392,10 @@ def nw_to_london_pdf(tmp_path_factory) -> Path:
     renumbered."""
     old, new = (TEMPLATES / f"{name}.docx" for name in ("nw-2017-19", "london-2019"))
     data, _ = render_redline(
-        Version("nw-2017-19", old.read_bytes()), Version("london-2019", new.read_bytes()), ".pdf"
+        Version("nw-2017-19", old.read_bytes()),
+        Version("london-2019", new.read_bytes()),
+        ".pdf",
+        when=datetime.now(UTC),
     )
     pdf = tmp_path_factory.mktemp("redline") / "redline.pdf"
     pdf.write_bytes(data)
@@ -411,7 +423,9 @@ def test_changed_clauses_keep_their_hanging_indent_and_nesting(nw_to_london_pdf,
         if then != "3.7.":
             assert abs(text - (margin + 34)) < 1, f"{first}'s text at the clause indent"
     old, new = se_pair
-    data, _ = render_redline(Version("se-2018", old), Version("se-2019-20", new), ".pdf")
+    data, _ = render_redline(
+        Version("se-2018", old), Version("se-2019-20", new), ".pdf", when=datetime.now(UTC)
+    )
     (pdf := tmp_path / "se.pdf").write_bytes(data)
     label, text = _line_starting(pdf, "4.3.6.", "The")  # an inserted sub-clause
     assert abs(label - (margin + 28)) < 1 and abs(text - (margin + 62)) < 1

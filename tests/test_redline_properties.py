@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import UTC, datetime
 
 import docx
 from docx.enum.text import WD_BREAK
@@ -106,7 +107,9 @@ def expected_words(doc: list[list[Word]], table=None) -> list[str]:
 
 
 def check(old: bytes, new: bytes) -> bytes:
-    red = write_docx(diff_documents(read_docx(old), read_docx(new)), old, new)
+    red = write_docx(
+        diff_documents(read_docx(old), read_docx(new)), old, new, when=datetime.now(UTC)
+    )
     root = document_xml(red)
     ids = Counter(
         el.get(f"{W}id")

@@ -586,6 +586,23 @@ def test_links_expire(ws, app, run_cli):
     assert store.find_link(token) is None
 
 
+def test_the_service_runs_on_the_one_clock_create_app_is_given(ws):
+    moment = [datetime(2031, 5, 6, 9, 0, tzinfo=UTC)]
+    app = create_app(ws, clock=lambda: moment[0])
+    client = app.test_client()
+    _login(client)
+    page = client.get(f"/rounds/{MOU}")
+    client.post(f"/rounds/{MOU}/invite", data={"csrf_token": _csrf(page)})
+    [message] = [m for m in _outbox(ws) if str(m["To"]) == email(AUTHORITY, "dcs")]
+    assert message["Date"].datetime == moment[0]
+    store = app.extensions["mougen"].store
+    token = _link(message)
+    assert store.find_link(token) is not None
+    moment[0] += timedelta(days=29)  # past the link's 28 days on the service's clock only
+    assert store.find_link(token) is None
+    assert store.tracker.events()[-1].at.date() == moment[0].date() - timedelta(days=29)
+
+
 def test_upload_too_large_is_refused_before_it_is_read(ws):
     (ws.root / "web.toml").write_text("upload_limit_mb = 1\n")
     client = app_for(ws).test_client()

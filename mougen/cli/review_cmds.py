@@ -54,8 +54,9 @@ def redline(
 
     MoU ids are rendered for --authority, or with placeholders for the authority.
     """
-    before, after = (load_version(ws, spec, authority) for spec in (old, new))
-    summary = write_redline(before, after, out, author=author, when=resolve_when(when))
+    when = resolve_when(when)
+    before, after = (load_version(ws, spec, authority, when=when) for spec in (old, new))
+    summary = write_redline(before, after, out, author=author, when=when)
     _report(summary, out, as_text=as_text, as_json=as_json)
 
 
@@ -113,7 +114,8 @@ def review_diff(
     if pdf and out is not None and out.suffix.lower() != ".pdf":
         raise click.UsageError(f"--pdf writes a PDF, but the output {out.name} is not a .pdf")
     out = out or ws.root / "redlines" / f"{old_id}--{mou_id}{'.pdf' if pdf else '.docx'}"
-    old, new = load_version(ws, old_id), load_version(ws, mou_id)
-    summary = write_redline(old, new, out, author=author, when=resolve_when(when))
+    when = resolve_when(when)
+    old, new = (load_version(ws, spec, when=when) for spec in (old_id, mou_id))
+    summary = write_redline(old, new, out, author=author, when=when)
     click.echo(summary.text())
     click.echo(f"Wrote {out}")

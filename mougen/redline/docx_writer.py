@@ -42,14 +42,14 @@ def write_docx(
     old_docx: bytes,
     new_docx: bytes,
     *,
+    when: datetime,
     author: str = "mougen",
-    when: datetime | None = None,
 ) -> bytes:
     """The redline as DOCX bytes; ``old_docx``/``new_docx`` are the files ``redline`` compared."""
     package = docx.Document(io.BytesIO(new_docx))
     old = docx.Document(io.BytesIO(old_docx))
     old_body = old.element.body
-    stamp = _Stamp(author, _iso(when or datetime.now(UTC)), _first_free_id(package, old_body))
+    stamp = _Stamp(author, _iso(when), _first_free_id(package, old_body))
     notes = Footnotes(package, old)
     _BodyWriter(redline, old_body, package.element.body, stamp, notes).replace_body()
     notes.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from mougen.atomic import write_bytes
@@ -23,12 +23,11 @@ def compare(old: Version, new: Version) -> Redline:
 
 
 def render_redline(
-    old: Version, new: Version, fmt: str, *, author: str = "mougen", when: datetime | None = None
+    old: Version, new: Version, fmt: str, *, when: datetime, author: str = "mougen"
 ) -> tuple[bytes, Summary]:
     """The redline of ``old`` against ``new`` in ``fmt`` (".docx" or ".pdf"), and its summary."""
     redline = compare(old, new)
     summary = summarize(redline, old=old.name, new=new.name)
-    when = when or datetime.now(UTC)
     if fmt == ".docx":
         data = write_docx(redline, old.docx, new.docx, author=author, when=when)
     else:
@@ -38,7 +37,7 @@ def render_redline(
 
 
 def write_redline(
-    old: Version, new: Version, out: Path, *, author: str = "mougen", when: datetime | None = None
+    old: Version, new: Version, out: Path, *, when: datetime, author: str = "mougen"
 ) -> Summary:
     """Write the redline to ``out`` (its suffix picks DOCX or PDF); nothing is left half-written."""
     fmt = out.suffix.lower()

@@ -27,9 +27,7 @@ _WHOLE: dict[str, Revision] = {
 }
 
 
-def write_pdf(
-    redline: Redline, summary: Summary, *, title: str, when: datetime | None = None
-) -> bytes:
+def write_pdf(redline: Redline, summary: Summary, *, title: str, when: datetime) -> bytes:
     """The redline as PDF bytes, laid out by :func:`mougen.render.pdf.write_pdf`."""
     return lay_out(
         marked_document(redline, summary), title=title, when=when, standards=ACCESSIBLE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from mougen.errors import MougenError
@@ -18,11 +19,13 @@ class Version:
     docx: bytes
 
 
-def load_version(ws: Workspace, spec: str, authority: str | None = None) -> Version:
+def load_version(
+    ws: Workspace, spec: str, authority: str | None = None, *, when: datetime
+) -> Version:
     """``spec`` as a DOCX: a file (a ``.docx`` name or any path) read as is, or an MoU id rendered.
 
     An MoU id is rendered for ``authority`` (a party's slug), or with placeholders for
-    the authority's details when none is given.
+    the authority's details when none is given, dated ``when``.
     """
     path = Path(spec)
     if spec.lower().endswith(".docx") or len(path.parts) > 1 or path.is_file():
@@ -31,5 +34,5 @@ def load_version(ws: Workspace, spec: str, authority: str | None = None) -> Vers
         except OSError as exc:
             raise MougenError(f"cannot read: {exc.strerror}", path) from None
     if authority is None:
-        return Version(spec, render_placeholder(ws, spec).docx)
-    return Version(spec, render_authority(ws, spec, authority).docx)
+        return Version(spec, render_placeholder(ws, spec, when=when).docx)
+    return Version(spec, render_authority(ws, spec, authority, when=when).docx)

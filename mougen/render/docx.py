@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -100,10 +100,8 @@ class FilledTemplate:
     opened: DocxDocument
 
 
-def fill_template(
-    template: Path, context: dict[str, Any], when: datetime | None = None
-) -> FilledTemplate:
-    """Render ``template`` with ``context``: the DOCX dated ``when`` (default now), and the
+def fill_template(template: Path, context: dict[str, Any], when: datetime) -> FilledTemplate:
+    """Render ``template`` with ``context``: the DOCX dated ``when``, and the
     document in memory."""
     doc = _Template(io.BytesIO(load_template(template)))
     try:
@@ -114,7 +112,7 @@ def fill_template(
         raise TemplateError(f"template tag error: {exc.message}", template) from None
     out = io.BytesIO()
     doc.save(out)
-    return FilledTemplate(dated_docx(out.getvalue(), when or datetime.now(UTC)), doc.docx)
+    return FilledTemplate(dated_docx(out.getvalue(), when), doc.docx)
 
 
 def dated_docx(docx: bytes, when: datetime) -> bytes:

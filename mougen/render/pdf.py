@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from mougen.document import Document
 from mougen.render.model_data import document_data
@@ -37,7 +37,7 @@ def write_pdf(
     document: Document,
     *,
     title: str,
-    when: datetime | None = None,
+    when: datetime,
     footer: str = "",
     party: str = "",
     standards: Sequence[Standard] = ARCHIVAL,
@@ -47,7 +47,6 @@ def write_pdf(
     ``footer`` is an extra line printed under the title on every page (a preview's mark);
     ``party``, the council the document is made out to, follows the title there.
     """
-    when = when or datetime.now(UTC)
     result = typeset(
         "mou.typ",
         document_data(document, title=title, footer=footer, party=party),

@@ -68,9 +68,13 @@ class Rendered:
         return add_signature_fields(laid_out.pdf, laid_out.placements)
 
 
-def render_authority(
-    ws: Workspace, mou_id: str, slug: str, *, when: datetime | None = None
-) -> Rendered:
+#: The date of a rendering read only for its words (or laid out as a check and thrown
+#: away): the words never depend on the date, and no file made from it is kept, so no
+#: clock is read for it.
+WORDS_ONLY = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def render_authority(ws: Workspace, mou_id: str, slug: str, *, when: datetime) -> Rendered:
     """Render ``mou_id`` for the party ``slug``."""
     entry = ws.catalog.mou(mou_id)
     party = entry.party(slug)
@@ -78,19 +82,18 @@ def render_authority(
     return render_entry(ws.template_path(mou_id), entry, context, when, party=party.council)
 
 
-def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime | None = None) -> Rendered:
+def render_placeholder(ws: Workspace, mou_id: str, *, when: datetime) -> Rendered:
     """Render ``mou_id`` with placeholders for the authority (for redlines and checks)."""
     entry = ws.catalog.mou(mou_id)
     return render_entry(ws.template_path(mou_id), entry, placeholder_context(entry), when)
 
 
 def render_entry(
-    template: Path, entry: MouEntry, context: dict, when: datetime | None, *, party: str = ""
+    template: Path, entry: MouEntry, context: dict, when: datetime, *, party: str = ""
 ) -> Rendered:
     """Render a template with a context: the DOCX and its model (the PDF on demand).
 
     ``party`` is the council named in the PDF's footer."""
-    when = when or datetime.now(UTC).replace(microsecond=0)
     filled = fill_template(template, context, when)
     document = read_opened(filled.opened, template)
     missing = [r for r in ROLE_IDS if r not in document.anchors]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mougen.config.catalog import load_catalog, load_region_file, region_files
 from mougen.config.years import foreign_year_problems
 from mougen.errors import MougenError
-from mougen.render import render_authority
+from mougen.render import WORDS_ONLY, render_authority
 from mougen.reports.reviews import version_date_problems
 from mougen.workspace import Workspace
 
@@ -39,7 +39,7 @@ def _version_problems(ws: Workspace, mou_id: str) -> list[str]:
     try:
         # A real party, not placeholders: the config must supply every variable used,
         # and the PDF must lay out with its fields.
-        rendered = render_authority(ws, mou_id, entry.parties[0].slug)
+        rendered = render_authority(ws, mou_id, entry.parties[0].slug, when=WORDS_ONLY)
         _ = rendered.pdf
         texts = [entry.mou.title, *(p.text for p in rendered.document.paragraphs)]
         return version_date_problems(ws, mou_id) + foreign_year_problems(ws.catalog, entry, texts)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mougen.config import YearMonth
-from mougen.render import render_placeholder
+from mougen.render import WORDS_ONLY, render_placeholder
 from mougen.workspace import Workspace
 
 _MONTH = "|".join(calendar.month_name[1:])
@@ -25,7 +25,7 @@ class TextDates:
 
 def version_text(ws: Workspace, mou_id: str) -> str:
     """The text of an MoU version rendered with placeholders, whitespace collapsed."""
-    document = render_placeholder(ws, mou_id).document
+    document = render_placeholder(ws, mou_id, when=WORDS_ONLY).document
     return " ".join(" ".join(p.body_text.split()) for p in document.paragraphs)
 
 

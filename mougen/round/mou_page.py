@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mougen.document.model import Document, Paragraph, Run, Table
-from mougen.render import render_authority
+from mougen.render import WORDS_ONLY, render_authority
 from mougen.workspace import Workspace
 
 
@@ -35,7 +35,7 @@ class MouPage:
 def issued_page(ws: Workspace, mou: str, slug: str) -> MouPage:
     """The page of the authority's MoU: its template rendered for the authority (the words
     of the DOCX the PDF was laid out from; no PDF is laid out)."""
-    return mou_page(render_authority(ws, mou, slug).document)
+    return mou_page(render_authority(ws, mou, slug, when=WORDS_ONLY).document)
 
 
 def mou_page(document: Document) -> MouPage:

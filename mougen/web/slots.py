@@ -34,6 +34,7 @@ def verification_slot(
     ``wait_seconds`` for one to come free; :class:`Busy` if none does."""
     names = [f"reserved-{n}" for n in range(reserved)] + [f"slot-{n}" for n in range(slots)]
     folder.mkdir(mode=0o700, exist_ok=True)
+    # Elapsed time for the wait, not the date: no clock read in issue 16's sense.
     deadline = time.monotonic() + wait_seconds
     while True:
         fd = _take_any(folder, names)
