@@ -11,7 +11,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from tests.pki import TestPki
-from tests.verify_docs import issued_pdf, sign, tsa, tsa_client, verifier, write
+from tests.verify_docs import asn1_cert, issued_pdf, sign, tsa, tsa_client, verifier, write
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -162,3 +162,19 @@ def test_tsa_trust_that_is_not_a_certificate(run_cli, tmp_path):
     result = run_cli("verify", str(pdf), "--tsa-trust", str(bogus))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "tsa.pem" in result.output and "not a PEM or DER certificate" in result.output
+
+
+def test_verification_judges_now_by_the_clock_it_is_given(pki):
+    """ "Now" comes from the settings' clock (issue 16's one clock): a signature made now is
+    in the future for a clock stopped a year ago, and fine for the wall clock."""
+    from mougen.clock import FixedClock
+    from mougen.verify.validate import Settings, verify_bytes
+
+    signer = pki.signer("Clocked Signer", not_after=NOW + timedelta(days=10 * 365))
+    signed = sign(issued_pdf(), "dcs", signer)
+    roots = (asn1_cert(pki.root),)
+    (today,) = verify_bytes(signed, "a.pdf", Settings(roots)).signatures
+    stopped = Settings(roots, clock=FixedClock(NOW - timedelta(days=365)))
+    (year_ago,) = verify_bytes(signed, "a.pdf", stopped).signatures
+    assert today.indication == "TOTAL_PASSED"
+    assert year_ago.indication != "TOTAL_PASSED"

@@ -15,6 +15,7 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from mougen.clock import wall_clock
 from mougen.textcolumns import aligned
 from mougen.workspace import Workspace
 
@@ -161,7 +162,7 @@ def wall_now() -> datetime:
     """The time now (UTC), for what a command does now rather than stamps as of a date:
     issuing, revoking, signing, extending. ``--date`` and SOURCE_DATE_EPOCH never move it,
     as they only fix the date a document is stamped with. Read once per command."""
-    return datetime.now(UTC)
+    return wall_clock()
 
 
 def resolve_when(when: datetime | None) -> datetime:

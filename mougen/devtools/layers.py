@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "printable",
         "dates",
         "csvcells",
+        "clock",
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
@@ -14,6 +14,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mougen.clock import Clock, wall_clock
 from mougen.config import Catalog
 from mougen.digest import file_sha256
 from mougen.errors import MougenError
@@ -45,14 +46,6 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 R = TypeVar("R", bound="DataclassInstance")
-
-#: Where the tracker takes the time from.
-Clock = Callable[[], datetime]
-
-
-def wall_clock() -> datetime:
-    """The time now in UTC: when the tracker logs an event (unless it is given a clock)."""
-    return datetime.now(UTC)
 
 
 class Tracker:

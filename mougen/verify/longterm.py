@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from asn1crypto import crl, x509
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESPassed
@@ -76,11 +76,12 @@ TIME_BOUND = frozenset(
 @dataclass(frozen=True)
 class LongTermInputs:
     """What a long-term validation needs besides the signature: whom to trust, what else is
-    known, when to validate (None: now) and how to judge later changes."""
+    known, when to validate (None: now), what time it is now, and how to judge later changes."""
 
     trust_roots: Sequence[x509.Certificate]
     crls: Sequence[crl.CertificateList]
     at: datetime | None
+    now: datetime
     allow_fetch: bool
     diff_policy: DiffPolicy
     key_usage: KeyUsageConstraints
@@ -160,7 +161,7 @@ def timestamp_report(
     as_signature = PdfSignatureStatus(
         **{name: getattr(status, name) for name in shared}, signer_reported_dt=status.timestamp
     )
-    moment = inputs.at or datetime.now(UTC)
+    moment = inputs.at or inputs.now
     report = judge(embedded, as_signature, moment, document_timestamp=True)
     report = replace(report, timestamp=report.signing_time)
     if report.passed or report.sub_indication not in TIME_BOUND or not report.intact:
@@ -208,7 +209,7 @@ def _knowledge(embedded: EmbeddedPdfSignature, inputs: LongTermInputs) -> LocalK
     """The auditor's CRLs, and for a document timestamp the DSS's validation data too
     (ades_lta_validation reads the DSS itself; a lone timestamp's validation does not)."""
     auditor = [CRLContainer(c) for c in inputs.crls]
-    assertions = _future_assertions(embedded, inputs.at)
+    assertions = _future_assertions(embedded, inputs.at, inputs.now)
     if not is_document_timestamp(embedded):
         return LocalKnowledge(known_crls=auditor, nonrevoked_assertions=assertions)
     dss = _dss_to_local_knowledge(embedded.reader)
@@ -221,13 +222,13 @@ def _knowledge(embedded: EmbeddedPdfSignature, inputs: LongTermInputs) -> LocalK
 
 
 def _future_assertions(
-    embedded: EmbeddedPdfSignature, at: datetime | None
+    embedded: EmbeddedPdfSignature, at: datetime | None, now: datetime
 ) -> list[NonRevokedStatusAssertion]:
     """For a validation as at a future time, that the newest document timestamp's TSA is
     not revoked by then: no revocation data from the future exists to say otherwise (as
     pyHanko's own simulation of future validation assumes)."""
     stamps = embedded.reader.embedded_timestamp_signatures
-    if at is None or at <= datetime.now(UTC) or not stamps:
+    if at is None or at <= now or not stamps:
         return []
     return [NonRevokedStatusAssertion(stamps[-1].signer_cert.sha256, at=at)]
 

@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection
 
 from asn1crypto import crl, x509
 
+from mougen.clock import FixedClock
 from mougen.errors import MougenError
 from mougen.verify.status import FileReport
 from mougen.verify.validate import Settings, verify_bytes
@@ -79,6 +80,7 @@ class _PortableSettings:
     crls: tuple[bytes, ...]
     allow_fetch: bool
     at: datetime | None
+    now: datetime
 
     def settings(self) -> Settings:
         return Settings(
@@ -87,6 +89,7 @@ class _PortableSettings:
             tuple(crl.CertificateList.load(der) for der in self.crls),
             self.allow_fetch,
             self.at,
+            FixedClock(self.now),  # the parent's "now": the child judges as of the same time
         )
 
 
@@ -97,6 +100,7 @@ def _portable(settings: Settings) -> _PortableSettings:
         tuple(c.dump() for c in settings.crls),
         settings.allow_fetch,
         settings.at,
+        settings.clock(),
     )
 
 

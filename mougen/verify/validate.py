@@ -6,7 +6,7 @@ import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
+from mougen.clock import Clock, wall_clock
 from mougen.digest import sha256_hex
 from mougen.errors import PdfReadError, pdf_problem
 from mougen.roles import ROLE_IDS
@@ -69,7 +70,7 @@ class Settings:
     """What a verification trusts, which revocation data it has, and when it validates.
 
     ``tsa_roots`` are trusted for timestamps only; the signer ``trust_roots`` count for both.
-    ``at`` is the validation time (now if None).
+    ``at`` is the validation time (now if None); ``clock`` says what time "now" is.
     """
 
     trust_roots: Sequence[x509.Certificate] = ()
@@ -77,9 +78,10 @@ class Settings:
     crls: Sequence[crl.CertificateList] = ()
     allow_fetch: bool = False
     at: datetime | None = None
+    clock: Clock = wall_clock
 
     def moment(self) -> datetime:
-        return self.at or datetime.now(UTC)
+        return self.at or self.clock()
 
 
 def verify_file(
@@ -119,11 +121,13 @@ def verify_bytes(
             raise PdfReadError("no signature fields: not a signable PDF", name)
         check_signature_count(sum(value is not None for _, value, _ in fields), name)
         revinfo = _dss_revinfo(reader)
-        moment = settings.moment()
+        now = settings.clock()
+        moment = settings.at or now
         inputs = LongTermInputs(
             settings.trust_roots,
             settings.crls,
             settings.at,
+            now,
             settings.allow_fetch,
             MOUGEN_DIFF_POLICY,
             SIGNING_KEY_USAGE,
