@@ -26,12 +26,11 @@ def warn_if_superseded(ws: Workspace, mou_id: str) -> None:
 def round_return_by(ws: Workspace, mou_id: str, given: date | None) -> date | None:
     """The round's return-by date: ``given``, kept in the tracker for later runs (and the
     web round), else the one kept from an earlier run, if any."""
-    from mougen.round.store import RoundStore
+    from mougen.round import due
 
     with open_tracker(ws, write=True) as tracker:
-        store = RoundStore(tracker)
-        kept = store.round(mou_id).return_by
+        kept = due.return_by(tracker, mou_id)
         if given is None or given == kept:
             return kept
-        store.set_return_by(mou_id, given, cli_actor())
+        due.set_return_by(tracker, mou_id, given, cli_actor())
         return given

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mougen.errors import MougenError, UnknownItem
+from mougen.round import due
 from mougen.round.passwords import hash_password, password_matches
 from mougen.round.records import (
     Account,
@@ -29,7 +30,6 @@ from mougen.round.tables import (
     HitRow,
     LinkRow,
     LoginFailureRow,
-    RoundRow,
     UploadRow,
     UserRow,
 )
@@ -343,19 +343,10 @@ class RoundStore:
     # -- rounds ----------------------------------------------------------------------------
 
     def round(self, mou: str) -> Round:
-        with self.tracker.reading() as s:
-            row = s.get(RoundRow, mou)
-            return Round(mou, row.return_by if row else None)
+        return Round(mou, due.return_by(self.tracker, mou))
 
     def set_return_by(self, mou: str, when: date | None, actor: Actor) -> None:
-        with self.tracker.transaction() as s:
-            row = s.get(RoundRow, mou)
-            if row is None:
-                s.add(RoundRow(mou=mou, return_by=when))
-            else:
-                row.return_by = when
-            detail = {**actor.detail(), "return_by": when.isoformat() if when else None}
-            self.tracker.log_event(s, "round-return-by", mou, detail)
+        due.set_return_by(self.tracker, mou, when, actor)
 
 
 def _account(row: UserRow) -> Account:

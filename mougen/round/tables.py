@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mougen.round.due import RoundRow as RoundRow  # every web table, with the one pack reads
 from mougen.tracker.schema import SHA256, Base, UtcDateTime
 
 
@@ -117,15 +118,6 @@ class UploadRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     by: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(64))
-
-
-class RoundRow(Base):
-    """Settings of one signing round (an MoU version): its optional return-by date."""
-
-    __tablename__ = "web_rounds"
-
-    mou: Mapped[str] = mapped_column(String(64), primary_key=True)
-    return_by: Mapped[date | None] = mapped_column(Date)
 
 
 class QueuedRow(Base):
