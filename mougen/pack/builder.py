@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from mougen import atomic, typeset
 from mougen.digest import sha256_hex
@@ -22,6 +19,9 @@ from mougen.render import render_authority
 from mougen.render.docx import load_template
 from mougen.workspace import Workspace
 from mougen.zipfiles import deterministic_zip
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 COVER = "cover-sheet.pdf"
 MANIFEST = "manifest.json"
@@ -146,14 +146,17 @@ def build_round(
         ws.catalog.mou(order.mou).party(order.authority)
         load_template(ws.template_path(order.mou))
     atomic.ensure_dir(out_dir)
-    context = _pool_context(explicit=jobs is not None)
-    workers = min(jobs or (usable_cpus() if context else 1), len(orders))
+    workers = min(jobs or usable_cpus(), len(orders))
+    # one pack (mougen pack --authority X) never imports the pool (about 6 ms)
+    context = _pool_context(explicit=jobs is not None) if workers > 1 else None
     results: list[PackResult] = []
-    if workers <= 1 or context is None:
+    if context is None:
         for order in orders:
             results.append(_build_order(ws, order, out_dir, when))
             progress(results[-1])
         return results
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_adopt, initargs=(ws,)
     ) as pool:
@@ -177,6 +180,8 @@ def _pool_context(*, explicit: bool) -> BaseContext | None:
     native threads do not survive fork(). Otherwise workers come from a fresh forkserver,
     which pays the imports again: worth it only when asked for ``jobs`` explicitly.
     """
+    import multiprocessing
+
     if threading.active_count() == 1 and not typeset.in_use():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver") if explicit else None
