@@ -4,7 +4,9 @@ It issues every pack of every MoU version, gives the South East a programme CA, 
 Milton Keynes' three signatories sign the version in force in turn (the second replies by
 email with the file they signed, collected from a saved message as ``collect --mailbox``
 collects one), collects and verifies the result, invites Oxfordshire's DCS through the web
-service (to ``outbox/``), and writes the se-2018 -> se-2019-20 redline and the dashboard.
+service (to ``outbox/``), has Reading's three signatories sign remotely with keys in a
+SoftHSM2 token kept in the workspace (``demo_remote``), and writes the se-2018 -> se-2019-20
+redline and the dashboard.
 Signatories' keys and passphrases are made for the run and never leave memory or a temporary
 folder; the South East CA's passphrase is kept in ``demo-secrets/`` so its CA stays usable.
 """
@@ -25,6 +27,7 @@ from mougen import atomic
 from mougen.collect import collect_inbox
 from mougen.collect.mailbox import EmlFolder, collect_waiting, replies_mailer
 from mougen.config.edit import edit_authority
+from mougen.demo_remote import sign_remotely
 from mougen.errors import MougenError
 from mougen.pack import build_packs
 from mougen.pack.issued import record_issued
@@ -46,6 +49,14 @@ SIGNING_MOU, SIGNING_AUTHORITY = "se-2019-20", "milton-keynes"
 EMAILED = "lead-member"
 #: The authority whose signatories the demo invites through the web service.
 ONLINE_AUTHORITY = "oxfordshire"
+#: The authority whose signatories sign remotely, with keys in the demo's SoftHSM2 token.
+REMOTE_AUTHORITY = "reading"
+#: Reading's signatories in the demo (made-up names).
+REMOTE_NAMES = {
+    "dcs": "Priya Shah",
+    "lead-member": "Cllr Tom Hale",
+    "chief-executive": "Ruth Okafor",
+}
 
 
 def run_demo(
@@ -88,6 +99,8 @@ def run_demo(
     (target / "dashboard.html").write_text(html, encoding="utf-8")
     say(f"report   {target / 'dashboard.html'}")
     _round_online(ws, say, command)
+    edit_authority(ws.regions_dir / "south-east.yaml", REMOTE_AUTHORITY, _remote_signatories)
+    sign_remotely(Workspace(ws.root), SIGNING_MOU, REMOTE_AUTHORITY, passphrase, now, say)
     due = [r.mou for r in reviews(ws, when.date()) if r.due]
     say(f"reviews  due now: {', '.join(due) or 'none'}")
     redline = target / "redlines" / "se-2018--se-2019-20.docx"
@@ -117,14 +130,23 @@ def _round_online(ws: Workspace, say: Callable[[str], None], command: str) -> No
     )
 
 
-def _example_addresses(authority: CommentedMap) -> None:
-    """Each role of ``authority`` with an example address, one flow-style line each."""
+def _example_addresses(
+    authority: CommentedMap, names: dict[str, str] | None = None, **more: str
+) -> None:
+    """Each role of ``authority`` with an example address (and a name from ``names``, and
+    ``more``), one flow-style line each."""
     signatories = CommentedMap()
     for role in ROLE_IDS:
-        address = CommentedMap(email=f"{role}.{ONLINE_AUTHORITY}@example.org")
+        named = {"name": names[role]} if names else {}
+        address = CommentedMap(**named, email=f"{role}.{authority['slug']}@example.org", **more)
         address.fa.set_flow_style()
         signatories[role] = address
     authority["signatories"] = signatories
+
+
+def _remote_signatories(authority: CommentedMap) -> None:
+    """Example addresses, each signatory signing remotely."""
+    _example_addresses(authority, REMOTE_NAMES, signs="remote")
 
 
 def _returned_by_email(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
@@ -13,7 +15,8 @@ from mougen.pki.revocation import publish_crl
 from mougen.remote.credentials import enrol
 from mougen.workspace import Workspace
 from tests.softhsm import SoftToken
-from tests.webround import AUTHORITY, add_signatory_emails, email
+from tests.webround import AUTHORITY, COORDINATOR, MOU, add_signatory_emails, email
+from tests.webserver import Gunicorn, Mailbox, free_port, start_smtp, write_settings
 
 
 def outbox(ws: Workspace) -> list:
@@ -70,3 +73,26 @@ def remote_workspace(
                 when=datetime.now(UTC),
             )
     return ws, ca
+
+
+@contextmanager
+def served_remote_round(
+    workspace: Workspace, token: SoftToken, db_url: str, run_cli
+) -> Iterator[tuple[Workspace, Gunicorn, Mailbox]]:
+    """Milton Keynes invited, all three signing remotely, served by gunicorn (two workers)
+    on ``db_url`` with mail caught by aiosmtpd; the server's log is in ``server.log`` after."""
+    ws, _ = remote_workspace(workspace, token, own=None)
+    ws = Workspace(ws.root, db_url)
+    controller, mailbox = start_smtp()
+    port = free_port()
+    write_settings(ws, port, controller.port, COORDINATOR)
+    with (ws.root / "web.toml").open("a") as settings:
+        settings.write(token.web_toml())
+    result = run_cli("--db", db_url, "invite", MOU, "--authority", AUTHORITY)
+    assert result.exit_code == 0, result.output
+    server = Gunicorn(ws, db_url, port)
+    try:
+        yield ws, server, mailbox
+    finally:
+        server.stop()
+        controller.stop()

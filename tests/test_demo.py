@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from mougen.round.records import Actor
+from mougen.round.signing_round import SigningRound
 from mougen.round.store import RoundStore
 from mougen.tracker import Tracker
 from mougen.verify import verify_file
@@ -55,6 +56,7 @@ def test_demo_runs_the_whole_round(run_cli, tmp_path, monkeypatch):
     assert "Third party disclosure protocol" in accepted
     assert "1/19" in (target / "dashboard.html").read_text(encoding="utf-8")
     assert not list((target / "inbox").iterdir()), "the returned file moved into the archive"
+    _reading_signed_remotely(result.output, ws)
     _serve_shows_the_round_in_progress(ws)
     _the_ca_stays_usable(run_cli, result.output, ws, tmp_path)
     _the_region_file_keeps_its_layout(ws)
@@ -77,15 +79,39 @@ def _the_ca_stays_usable(run_cli, output: str, ws: Workspace, tmp_path) -> None:
 
 
 def _the_region_file_keeps_its_layout(ws: Workspace) -> None:
-    """Only Oxfordshire's entry, which the demo gave addresses, changed."""
+    """Only Oxfordshire's and Reading's entries, which the demo gave addresses, changed."""
     before = (PACKAGED / "regions" / "south-east.yaml").read_text().splitlines()
     after = (ws.regions_dir / "south-east.yaml").read_text().splitlines()
     changed = [line for line in after if line not in before]
     assert changed[0] == "  - slug: oxfordshire"
-    assert all("oxfordshire" in line or ":" in line for line in changed)
+    assert "  - slug: reading" in changed
+    assert all(("oxfordshire" in line or "reading" in line) or ":" in line for line in changed)
     assert [line for line in before if line not in after] == [
-        "  - {slug: oxfordshire, name: Oxfordshire, council: Oxfordshire County Council}"
+        "  - {slug: oxfordshire, name: Oxfordshire, council: Oxfordshire County Council}",
+        "  - {slug: reading, name: Reading, council: Reading Borough Council}",
     ]
+
+
+def _reading_signed_remotely(output: str, ws: Workspace) -> None:
+    """Reading's three roles signed with keys made in the demo's own token, from the codes in
+    ``outbox/``; the token, its configuration and its PIN stay inside the workspace."""
+    assert output.count("remote   reading's") == 3
+    assert f"SOFTHSM2_CONF={ws.root / 'softhsm' / 'softhsm2.conf'}" in output
+    assert list((ws.root / "softhsm" / "tokens").iterdir())
+    pin_file = ws.root / "demo-secrets" / "token-pin"
+    assert pin_file.stat().st_mode & 0o777 == 0o600
+    assert f'pin_file = "{pin_file}"' in (ws.root / "web.toml").read_text()
+    pin = pin_file.read_text().strip()
+    assert pin not in output
+    assert not any(pin.encode() in p.read_bytes() for p in (ws.root / "outbox").glob("*.eml"))
+    with Tracker.open(ws.db_url) as tracker:
+        executed = SigningRound(ws, tracker).executed_path("se-2019-20", "reading")
+        kinds = [e.kind for e in tracker.events()]
+    assert executed is not None
+    report = verify_file(executed, workspace_trust_roots(ws))
+    assert report.fully_executed
+    assert [s.signer for s in report.signatures] == ["Priya Shah", "Cllr Tom Hale", "Ruth Okafor"]
+    assert kinds.count("remote-signed") == 3
 
 
 def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
@@ -94,7 +120,7 @@ def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
         message_from_bytes(p.read_bytes(), policy=policy.default)
         for p in (ws.root / "outbox").glob("*.eml")
     ]
-    [invitation] = [m for m in sent if not m["Subject"].startswith("Re:")]
+    [invitation] = [m for m in sent if m["To"].endswith("oxfordshire@example.org")]
     assert invitation["To"] == "dcs.oxfordshire@example.org"
     [answer] = [m for m in sent if m["Subject"].startswith("Re: Please sign")]
     assert "the Lead Member for Children’s Services of Milton Keynes" in answer.get_content()
@@ -111,6 +137,7 @@ def _serve_shows_the_round_in_progress(ws: Workspace) -> None:
     )
     assert rows["milton-keynes"].count("govuk-tag--green") == 3
     assert "Invited" in rows["oxfordshire"] and "Invited" not in rows["kent"]
+    assert rows["reading"].count("govuk-tag--green") == 3
 
 
 def test_demo_refuses_a_folder_in_use(run_cli, tmp_path):

@@ -18,12 +18,11 @@ from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
 from tests.browser import Browser, chromium_available
 from tests.conftest import backend_url
-from tests.remoteround import remote_workspace
+from tests.remoteround import served_remote_round
 from tests.signing import pdfsig
 from tests.softhsm import PIN, soft_token
 from tests.test_web_browser import Steps, _link
-from tests.webround import AUTHORITY, COORDINATOR, MOU, email
-from tests.webserver import Gunicorn, free_port, start_smtp, write_settings
+from tests.webround import AUTHORITY, COORDINATOR, email
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,24 +44,14 @@ def chromium():
 
 def test_three_remote_signatures_in_the_browser(workspace, db_url, tmp_path, run_cli, chromium):
     chromium.forget()
-    with soft_token(tmp_path / "softhsm") as token:
-        ws, _ = remote_workspace(workspace, token, own=None)
-        ws = Workspace(ws.root, db_url)
-        controller, mailbox = start_smtp()
-        port = free_port()
-        write_settings(ws, port, controller.port, COORDINATOR)
-        with (ws.root / "web.toml").open("a") as settings:
-            settings.write(token.web_toml())
-        result = run_cli("--db", db_url, "invite", MOU, "--authority", AUTHORITY)
-        assert result.exit_code == 0, result.output
-        server = Gunicorn(ws, db_url, port)
-        try:
-            steps = Steps(chromium, server.url, tmp_path, once_per_title=True)
-            codes = [_sign_remotely(steps, mailbox, role) for role in ROLE_IDS]
-            executed = mailbox.wait_for(COORDINATOR, "Fully executed")
-        finally:
-            log = server.stop()
-            controller.stop()
+    with (
+        soft_token(tmp_path / "softhsm") as token,
+        served_remote_round(workspace, token, db_url, run_cli) as (ws, server, mailbox),
+    ):
+        steps = Steps(chromium, server.url, tmp_path, once_per_title=True)
+        codes = [_sign_remotely(steps, mailbox, role) for role in ROLE_IDS]
+        executed = mailbox.wait_for(COORDINATOR, "Fully executed")
+    log = server.log.read_text(errors="replace")
     assert "Traceback" not in log and PIN not in log
     assert not any(code in log for code in codes)
     pdf, _ = (p.get_content() for p in executed.iter_attachments())

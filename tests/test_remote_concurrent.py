@@ -11,12 +11,10 @@ import requests
 
 from mougen.roles import ROLE_IDS
 from mougen.tracker import Tracker
-from mougen.workspace import Workspace
 from tests.conftest import backend_url
-from tests.remoteround import remote_workspace
+from tests.remoteround import served_remote_round
 from tests.softhsm import soft_token
-from tests.webround import AUTHORITY, COORDINATOR, MOU, email
-from tests.webserver import Gunicorn, free_port, start_smtp, write_settings
+from tests.webround import AUTHORITY, MOU, email
 
 pytestmark = pytest.mark.slow
 
@@ -52,29 +50,20 @@ def _confirm_at_once(url: str, session: requests.Session, csrf: str, code: str) 
 
 def test_two_tabs_confirming_one_code_sign_once(workspace, db_url, tmp_path, run_cli):
     role = ROLE_IDS[0]
-    with soft_token(tmp_path / "softhsm") as token:
-        ws, _ = remote_workspace(workspace, token, own=None)
-        ws = Workspace(ws.root, db_url)
-        controller, mailbox = start_smtp()
-        port = free_port()
-        write_settings(ws, port, controller.port, COORDINATOR)
-        with (ws.root / "web.toml").open("a") as settings:
-            settings.write(token.web_toml())
-        assert run_cli("--db", db_url, "invite", MOU, "--authority", AUTHORITY).exit_code == 0
-        server = Gunicorn(ws, db_url, port)
-        try:
-            invitation = mailbox.wait_for(email(AUTHORITY, role), "Please sign").get_content()
-            link = re.search(r"(http://\S+/sign/\S+)", invitation).group(1)
-            session = requests.Session()
-            csrf = _csrf(session.get(link, timeout=60).text)
-            asked = session.post(f"{link}/remote/code", data={"csrf_token": csrf, "read": "y"})
-            assert asked.status_code == 200, asked.text
-            message = mailbox.wait_for(email(AUTHORITY, role), "Your signing code")
-            code = re.search(r"^\s+(\d{6})\s*$", message.get_content(), re.M).group(1)
-            answers = _confirm_at_once(link, session, _csrf(asked.text), code)
-        finally:
-            log = server.stop()
-            controller.stop()
+    with (
+        soft_token(tmp_path / "softhsm") as token,
+        served_remote_round(workspace, token, db_url, run_cli) as (ws, _, mailbox),
+    ):
+        invitation = mailbox.wait_for(email(AUTHORITY, role), "Please sign").get_content()
+        link = re.search(r"(http://\S+/sign/\S+)", invitation).group(1)
+        session = requests.Session()
+        csrf = _csrf(session.get(link, timeout=60).text)
+        asked = session.post(f"{link}/remote/code", data={"csrf_token": csrf, "read": "y"})
+        assert asked.status_code == 200, asked.text
+        message = mailbox.wait_for(email(AUTHORITY, role), "Your signing code")
+        code = re.search(r"^\s+(\d{6})\s*$", message.get_content(), re.M).group(1)
+        answers = _confirm_at_once(link, session, _csrf(asked.text), code)
+    log = (ws.root / "gunicorn.log").read_text(errors="replace")
     assert "Traceback" not in log
     statuses = sorted(a.status_code for a in answers)
     assert statuses.count(200) == 1, statuses

@@ -20,8 +20,10 @@ def demo(directory: Path, jobs: int, when: datetime | None) -> None:
 
     Packs for every authority of every MoU version, a programme CA for the South East,
     Milton Keynes' three signatories signing se-2019-20 in turn, collect, verify, the
-    dashboard, the se-2018 -> se-2019-20 redline, and Oxfordshire's DCS invited through
-    the web service (the email is in outbox/), so ``mougen serve`` shows a round in progress.
+    dashboard, the se-2018 -> se-2019-20 redline, Oxfordshire's DCS invited through the web
+    service (the email is in outbox/), so ``mougen serve`` shows a round in progress, and
+    Reading's three signatories signing remotely with keys in a SoftHSM2 token kept in the
+    workspace, released by the codes emailed to outbox/.
     """
     command = invoked_as()
     run_demo(

@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("collect", "archival"),  # the inbox filed and recorded; the archive kept provable
     ("round",),  # the signing round as a library: invitations, order, acceptance, completion
     ("web",),  # the signing round's web pages
+    ("demo_remote",),  # the demo's remote signatures, keys in its own SoftHSM2 token
     ("demo",),  # the whole round on the bundled data, web invitation included
     ("cli", "devtools"),  # the command line, and tools for developers
     ("__main__",),
