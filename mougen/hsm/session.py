@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,12 +12,23 @@ from pkcs11 import PinIncorrect, PinLenRange, PKCS11Error, Session
 from mougen.errors import SigningError
 from mougen.hsm.settings import TokenSettings
 
+#: Held by the thread using a token: PKCS#11 logs in once per process, so a second
+#: thread's login fails (UserAlreadyLoggedIn) and finding the token while another thread
+#: opens it can miss it (SoftHSM2, seen in ``benchmarks/web_load.py --remote``).
+TOKEN_IN_USE = threading.RLock()
+
 
 @contextmanager
 def token_session(token: TokenSettings) -> Iterator[Session]:
     """A logged-in read-write session on ``token``, closed on leaving."""
     if not token.library.is_file():
         raise SigningError("PKCS#11 library not found", token.library)
+    with TOKEN_IN_USE:
+        yield from _session(token)
+
+
+def _session(token: TokenSettings) -> Iterator[Session]:
+    """The body of ``token_session``, once this thread holds the token."""
     try:
         found = pkcs11.lib(str(token.library)).get_token(token_label=token.label)
         session = found.open(rw=True, user_pin=token.pin.decode())

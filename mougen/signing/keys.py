@@ -20,6 +20,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.signers import Signer, SimpleSigner
 
 from mougen.errors import MougenError, SigningError
+from mougen.hsm.session import TOKEN_IN_USE
 
 
 def load_pkcs12(path: Path, passphrase: bytes | None, chain: Sequence[Path] = ()) -> Signer:
@@ -79,6 +80,19 @@ def pkcs11_signer(
     if not library.is_file():
         raise MougenError("PKCS#11 library not found", library)
     extra_certs = load_chain(chain)
+    with TOKEN_IN_USE:
+        yield from _token_signer(library, token_label, key_label, pin, cert_label, extra_certs)
+
+
+def _token_signer(
+    library: Path,
+    token_label: str,
+    key_label: str,
+    pin: bytes,
+    cert_label: str | None,
+    extra_certs: list[x509.Certificate],
+) -> Iterator[Signer]:
+    """The body of ``pkcs11_signer``, once this thread holds the token."""
     try:
         session = open_pkcs11_session(
             str(library), token_criteria=TokenCriteria(label=token_label), user_pin=pin.decode()
