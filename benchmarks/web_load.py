@@ -17,7 +17,10 @@ reserved for uploads on links and by coordinators) x ``verify_memory_mb``; the p
 resident memory of the gunicorn tree over its idle size), and
 that every check answered 200 is counted once while the rest get 503 with Retry-After.
 
-Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45]
+With ``--remote``, N signatories sign remotely instead (``web_load_remote.py``): the DCS
+of N authorities, keys in a SoftHSM2 token, each asking for a code and signing, all at once.
+
+Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45] [--remote]
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.web_load_remote import run_remote
 from mougen.round.records import Actor
 from mougen.round.settings import RESERVED_SLOTS
 from mougen.round.signing_round import SigningRound
@@ -105,9 +109,12 @@ def main() -> None:
     parser.add_argument("-c", type=int, default=4, help="requests at once (default 4)")
     parser.add_argument("--db", help="tracker URL (default: SQLite in the workspace)")
     parser.add_argument("--flood", type=int, default=0, help="/verify uploads at once (45)")
+    parser.add_argument("--remote", action="store_true", help="N signatories sign remotely")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws, slugs = _workspace(Path(tmp) / "ws", args.n, args.db)
+        if args.remote:
+            sys.exit(0 if run_remote(ws, slugs) else 1)
         signers = programme_signers(ws, Path(tmp) / "keys", tuple(slugs))
         with Tracker.open(ws.db_url) as tracker:
             SigningRound(ws, tracker).invite(MOU, slugs, Actor("benchmark", None))

@@ -52,7 +52,7 @@ def sign_remotely(
 ) -> None:
     """Make the workspace's token, enrol ``authority``'s signatories in it, invite them, and
     sign each role in turn with the code emailed to it (read from ``outbox/``)."""
-    token = _make_token(ws)
+    token = make_token(ws)
     conf = os.environ["SOFTHSM2_CONF"]
     say(f"token    SoftHSM2 token in softhsm/, PIN in demo-secrets/; serve: SOFTHSM2_CONF={conf}")
     region = ws.catalog.mou(mou).region.id
@@ -80,7 +80,7 @@ def sign_remotely(
     say(f"executed {authority}: three remote signatures, each with a programme key in the token")
 
 
-def _make_token(ws: Workspace) -> TokenSettings:
+def make_token(ws: Workspace) -> TokenSettings:
     """A fresh token in ``softhsm/``, its PIN in ``demo-secrets/``, named in ``web.toml``."""
     library = next((p for p in SOFTHSM_LIBS if p.is_file()), None)
     if library is None:
