@@ -3,12 +3,14 @@ refusals; and no route but the signatory's own link reaches it."""
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 import pytest
 
 from mougen.roles import ROLE_IDS
+from mougen.round.remote import RemoteSigning
 from mougen.tracker import Tracker
 from mougen.web.app import create_app
 from tests.remoteround import code_in_email, link_token, outbox, remote_workspace
@@ -101,3 +103,23 @@ def test_only_a_remote_signatorys_own_link_reaches_remote_signing(
     assert 'id="sign-remotely"' not in client.get(f"/sign/{link}").get_data(as_text=True)
     assert client.get(f"/sign/{link}/remote").status_code == 404
     assert _ask(client, link).status_code == 404
+
+
+def test_a_failure_while_signing_logs_no_token(workspace, token, run_cli, monkeypatch, caplog):
+    """Flask's own "Exception on <path>" line for a failed confirmation names no link."""
+    ws, _ = remote_workspace(workspace, token, own=None)
+    app = create_app(ws)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answered 500 and logged, as in production
+    client = app.test_client()
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    link = link_token(ws, "dcs")
+    assert _ask(client, link).status_code == 200
+
+    def broken(*_args) -> None:
+        raise RuntimeError("the token went away")
+
+    monkeypatch.setattr(RemoteSigning, "confirm", broken)
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        assert _sign(client, link, code_in_email(ws, "dcs")).status_code == 500
+    logged = "\n".join(caplog.text.splitlines() + [r.getMessage() for r in caplog.records])
+    assert "/sign/[redacted]/remote/confirm" in logged and link not in logged

@@ -31,7 +31,7 @@ from mougen.round.signing_round import SigningRound
 from mougen.tracker import Clock, Tracker, wall_clock
 from mougen.verify.sandbox import warm_up
 from mougen.web.context import CSP, EXTENSION, REMOTE, signing_round
-from mougen.web.redact import RedactedLogPaths
+from mougen.web.redact import REDACTED_TOKENS, RedactedLogPaths
 from mougen.web.views import auditor, coordinator, remote, signatory
 from mougen.workspace import Workspace
 
@@ -91,6 +91,7 @@ def create_app(
         )
     # Outermost, so the path it redacts is the one the server logs.
     app.wsgi_app = RedactedLogPaths(app.wsgi_app)  # type: ignore[method-assign]
+    app.logger.addFilter(REDACTED_TOKENS)  # its "Exception on <path>" line names the path
     app.before_request(_signed_in_account)
     app.after_request(_security_headers)
     if settings.secure_cookies:

@@ -1,11 +1,13 @@
-"""Access logs without signatories' tokens: ``/sign/<token>...`` is logged as
-``/sign/[redacted]...``, by gunicorn and by ``mougen serve`` alike.
+"""Logs without signatories' tokens: ``/sign/<token>...`` is logged as
+``/sign/[redacted]...``, by gunicorn and by ``mougen serve`` alike, in the access log and
+in the application's own error lines.
 
 The path is also read as the router would read it (percent-decoded, repeated slashes made
 one), so ``/%73ign/<token>`` and ``/sign//<token>`` are redacted too."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -45,6 +47,21 @@ def _normalised(path: str) -> str:
             break
         path = decoded
     return _SLASHES.sub("/", path)
+
+
+class RedactedTokens(logging.Filter):
+    """A logging filter: a record's message keeps no signatory token, as Flask's own
+    "Exception on /sign/<token>/... [POST]" line would."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _TOKEN.search(message):
+            record.msg, record.args = _TOKEN.sub(r"\1[redacted]", message), None
+        return True
+
+
+#: The one filter every app's logger holds (``addFilter`` adds the same object once).
+REDACTED_TOKENS = RedactedTokens()
 
 
 class RedactedLogPaths:
