@@ -42,7 +42,7 @@ def run_remote(ws: Workspace, slugs: list[str]) -> bool:
     try:
         started = time.perf_counter()
         with ThreadPoolExecutor(len(slugs)) as pool:
-            results = list(pool.map(lambda s: _sign(ws, server.url, s), slugs))
+            results = list(pool.map(lambda s: _sign(ws, server.url, *s), enumerate(slugs)))
         wall = time.perf_counter() - started
     finally:
         log = server.stop()
@@ -66,6 +66,9 @@ def _enrol(ws: Workspace, slugs: list[str]) -> None:
     """Every signatory signs remotely; a programme CA; each DCS's key made in the token."""
     path = ws.regions_dir / "south-east.yaml"
     path.write_text(path.read_text().replace("region:\n", "region:\n  signs: remote\n", 1))
+    # Behind a proxy, so each signatory comes from an address of their own (X-Forwarded-For):
+    # codes are rate-limited per address.
+    (ws.root / "web.toml").write_text("proxy_hops = 1\n")
     (ws.root / "demo-secrets").mkdir()  # where make_token keeps the PIN file
     token = make_token(ws)
     ws = Workspace(ws.root, ws.db_url)
@@ -77,15 +80,18 @@ def _enrol(ws: Workspace, slugs: list[str]) -> None:
         enrol(ws, ca, configured_signatory(ws, slug, "dcs")[1], token, when=now)
 
 
-def _sign(ws: Workspace, base: str, slug: str) -> tuple[tuple[float, int, int], ...]:
-    """One signatory: open the link, ask for a code, read it from the outbox, confirm it."""
+def _sign(ws: Workspace, base: str, i: int, slug: str) -> tuple[tuple[float, int, int], ...]:
+    """Signatory ``i``: open the link, ask for a code, read it from the outbox, confirm it."""
     to = email(slug, "dcs")
     link = base + _found(ws, to, "Please sign", r"(/sign/\S+)")
     session = requests.Session()
+    session.headers["X-Forwarded-For"] = f"198.51.100.{i + 1}"
     csrf = _csrf(session.get(link, timeout=300).text)
     started = time.perf_counter()
     asked = session.post(f"{link}/remote/code", data={"csrf_token": csrf, "read": "y"}, timeout=300)
     code_time = time.perf_counter() - started
+    if asked.status_code != 200:
+        return (code_time, asked.status_code, 0), (0.0, 0, 0)
     code = _found(ws, to, "Your signing code", r"^\s+(\d{6})\s*$")
     started = time.perf_counter()
     form = {"csrf_token": _csrf(asked.text), "code": code}
