@@ -80,7 +80,7 @@ def test_a_light_command_does_not_load_the_heavy_libraries(bundled):
     [
         (["frobnicate"], "No such command"),
         (["pack", "-o", "out"], "name the MoU versions to pack, or give --all"),
-        (["pack", "se-2018", "--all", "-o", "out"], "or give --all"),
+        (["pack", "se-2018", "--all", "-o", "out"], "or give --all, not both"),
         (["verify", "x.pdf", "--trust", "nope.pem"], "nope.pem"),
         (["pack", "em-2015", "-o", "out", "--jobs", "0"], "--jobs"),
     ],

@@ -70,7 +70,9 @@ def _round(
     ws: Workspace, mou_ids: tuple[str, ...], every: bool, slugs: tuple[str, ...]
 ) -> list[tuple[str, str]]:
     """The (MoU id, authority) of each pack asked for, version by version."""
-    if every == bool(mou_ids):
+    if every and mou_ids:
+        raise click.UsageError("name the MoU versions to pack or give --all, not both")
+    if not every and not mou_ids:
         raise click.UsageError("name the MoU versions to pack, or give --all")
     ids = sorted(ws.catalog.entries) if every else list(dict.fromkeys(mou_ids))
     return [(mou_id, slug) for mou_id in ids for slug in _parties(ws, mou_id, slugs)]
