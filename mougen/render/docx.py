@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -91,18 +90,9 @@ def _checked_template(template: Path, _mtime_ns: int, _size: int) -> bytes:
     return data
 
 
-@dataclass(frozen=True)
-class FilledTemplate:
-    """A rendered DOCX: its bytes, and the python-docx document they were saved from, which
-    the model is read from without parsing the bytes again."""
-
-    docx: bytes
-    opened: DocxDocument
-
-
-def fill_template(template: Path, context: dict[str, Any], when: datetime) -> FilledTemplate:
-    """Render ``template`` with ``context``: the DOCX dated ``when``, and the
-    document in memory."""
+def fill_template(template: Path, context: dict[str, Any]) -> DocxDocument:
+    """Render ``template`` with ``context``: the filled document in memory, which the model
+    is read from without saving and parsing it again (:func:`saved_docx` gives its bytes)."""
     doc = _Template(io.BytesIO(load_template(template)))
     try:
         doc.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
@@ -110,9 +100,14 @@ def fill_template(template: Path, context: dict[str, Any], when: datetime) -> Fi
         raise TemplateError(f"uses a variable the config lacks: {exc.message}", template) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template tag error: {exc.message}", template) from None
+    return doc.docx
+
+
+def saved_docx(document: DocxDocument, when: datetime) -> bytes:
+    """The bytes of ``document``, every zip entry dated ``when``."""
     out = io.BytesIO()
-    doc.save(out)
-    return FilledTemplate(dated_docx(out.getvalue(), when), doc.docx)
+    document.save(out)
+    return dated_docx(out.getvalue(), when)
 
 
 def dated_docx(docx: bytes, when: datetime) -> bytes:

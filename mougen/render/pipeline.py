@@ -14,7 +14,7 @@ from mougen.document import Document
 from mougen.document.reader import read_opened
 from mougen.errors import TemplateError
 from mougen.render.context import authority_context, placeholder_context
-from mougen.render.docx import fill_template
+from mougen.render.docx import fill_template, saved_docx
 from mougen.render.fields import add_signature_fields
 from mougen.render.handout import handout_docx
 from mougen.render.pdf import write_pdf
@@ -32,16 +32,23 @@ class Rendered:
     ``party`` is the council the document is made out to, which every page's footer
     names (empty for a placeholder rendering). The PDF is laid out when first asked
     for, so callers that need only the words (the review calendar, checks, redlines)
-    do not pay for the layout. ``opened`` is the python-docx document ``docx`` was saved
-    from; the handout is made by changing it, so nothing else reads it afterwards.
+    do not pay for the layout. ``opened`` is the python-docx document the DOCX is saved
+    from, when first asked for (a pack never needs it); the handout is made by changing
+    ``opened``, so the plain DOCX cannot be had after the handout.
     """
 
-    docx: bytes
     document: Document
     title: str
     when: datetime
     opened: DocxDocument = field(compare=False, repr=False)
     party: str = ""
+
+    @cached_property
+    def docx(self) -> bytes:
+        """The DOCX as the template filled it (what a redline compares)."""
+        if "handout" in self.__dict__:
+            raise RuntimeError("the plain DOCX is gone once the handout is made from it")
+        return saved_docx(self.opened, self.when)
 
     @cached_property
     def handout(self) -> bytes:
@@ -94,8 +101,8 @@ def render_entry(
     """Render a template with a context: the DOCX and its model (the PDF on demand).
 
     ``party`` is the council named in the PDF's footer."""
-    filled = fill_template(template, context, when)
-    document = read_opened(filled.opened, template)
+    opened = fill_template(template, context)
+    document = read_opened(opened, template)
     missing = [r for r in ROLE_IDS if r not in document.anchors]
     if missing:
         raise TemplateError(
@@ -104,4 +111,4 @@ def render_entry(
             + ")",
             template,
         )
-    return Rendered(filled.docx, document, entry.mou.title, when, filled.opened, party)
+    return Rendered(document, entry.mou.title, when, opened, party)
