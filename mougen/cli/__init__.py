@@ -119,6 +119,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: Allocations between the collector's youngest-generation passes in a one-command process.
+_FIRST_GENERATION = 100_000
+
 #: Set by :func:`main`: this process exists to run one command, then it ends.
 _ONE_COMMAND_PROCESS = False
 
@@ -231,6 +234,11 @@ def main() -> None:
     """The console-script entry point: one command, then the process ends."""
     global _ONE_COMMAND_PROCESS
     _ONE_COMMAND_PROCESS = True
+    # A command loads its libraries as it goes (SQLAlchemy only when it records), and the
+    # collector would scan those objects, none of them garbage, every 700 allocations; a
+    # rarer first-generation pass keeps the same bound on cycles at a fraction of the
+    # cost (about 30 ms of a single pack; 20 MB more at the peak of the national round).
+    gc.set_threshold(_FIRST_GENERATION, *gc.get_threshold()[1:])
     # pyHanko logs each rejected signature with a traceback, and each offline B-LT
     # signature with a warning; mougen's own one-line messages and reports say it instead.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
