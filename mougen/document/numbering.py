@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.oxml.ns import qn
 from lxml import etree
+
+from mougen.document.ns import qn
 
 _BULLET = "•"
 

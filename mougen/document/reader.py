@@ -14,7 +14,6 @@ from pathlib import Path
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 from docx.shared import Length
 from lxml import etree
 
@@ -28,6 +27,7 @@ from mougen.document.model import (
     Run,
     Table,
 )
+from mougen.document.ns import qn
 from mougen.document.numbering import Numbering
 from mougen.document.runtext import child_text
 from mougen.errors import TemplateError, UnsupportedFeature

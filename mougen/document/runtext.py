@@ -7,8 +7,9 @@ one, is no character: it becomes the paragraph's ``page_break_before``).
 
 from __future__ import annotations
 
-from docx.oxml.ns import qn
 from lxml import etree
+
+from mougen.document.ns import qn
 
 _CHARACTERS = {
     qn("w:tab"): "\t",

@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import docx
-from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
 from mougen.document import Paragraph
+from mougen.document.ns import qn
 from mougen.document.runtext import child_text
 from mougen.redline.diff import Edit, ParagraphDiff, Redline, TableDiff
 from mougen.redline.footnotes import Footnotes

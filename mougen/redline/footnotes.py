@@ -15,8 +15,9 @@ import copy
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.oxml.ns import qn
 from lxml import etree
+
+from mougen.document.ns import qn
 
 
 class Footnotes:

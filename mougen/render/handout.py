@@ -16,11 +16,11 @@ from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from mougen.document.ns import qn
 from mougen.render.docx import dated_docx
 
 #: A signature line that is only typed dots.
