@@ -29,11 +29,13 @@ def test_help_lists_every_command_without_loading_one():
         "sys.argv = ['mougen', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('LOADED', sorted(m for m in sys.modules if m.endswith('_cmds')))\n"
+        "print('MODELS', 'pydantic' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "LOADED []" in out
+    assert "MODELS False" in out  # the workspace and its config models load with a command
     listed = out.split("Commands:")[1].split()
     assert all(name in listed for name in COMMANDS)
     assert "Build a sign-off pack per authority" in out

@@ -11,13 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from mougen.clock import wall_clock
 from mougen.textcolumns import aligned
-from mougen.workspace import Workspace
+
+if TYPE_CHECKING:  # loaded when a command opens it: ``mougen --help`` never does
+    from mougen.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = ParamSpec("P")
@@ -71,6 +73,8 @@ def workspace_options(envvar: bool) -> Callable[[F], F]:
 
 def current_workspace(ctx: click.Context) -> Workspace:
     """The workspace the command line chose, wherever on it ``--workspace``/``--db`` came."""
+    from mougen.workspace import Workspace
+
     return Workspace.locate(ctx.meta.get(_WORKSPACE), ctx.meta.get(_DB))
 
 
