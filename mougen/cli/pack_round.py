@@ -23,14 +23,19 @@ def warn_if_superseded(ws: Workspace, mou_id: str) -> None:
         )
 
 
-def round_return_by(ws: Workspace, mou_id: str, given: date | None) -> date | None:
-    """The round's return-by date: ``given``, kept in the tracker for later runs (and the
-    web round), else the one kept from an earlier run, if any."""
+def round_return_by(
+    ws: Workspace, mou_ids: list[str], given: date | None
+) -> dict[str, date | None]:
+    """Each version's return-by date: ``given``, kept in the tracker for later runs (and the
+    web round), else the one kept from an earlier run, if any (one tracker opened for all)."""
     from mougen.round import due
 
+    dates: dict[str, date | None] = {}
     with open_tracker(ws, write=True) as tracker:
-        kept = due.return_by(tracker, mou_id)
-        if given is None or given == kept:
-            return kept
-        due.set_return_by(tracker, mou_id, given, cli_actor())
-        return given
+        for mou_id in mou_ids:
+            kept = due.return_by(tracker, mou_id)
+            if given is not None and given != kept:
+                due.set_return_by(tracker, mou_id, given, cli_actor())
+                kept = given
+            dates[mou_id] = kept
+    return dates

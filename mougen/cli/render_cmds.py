@@ -115,10 +115,9 @@ def pack(
     wanted = _round(ws, mou_ids, every, slugs)
     versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
     given = return_by.date() if return_by else None
-    due = {}
     for mou_id in versions:
         warn_if_superseded(ws, mou_id)
-        due[mou_id] = round_return_by(ws, mou_id, given)
+    due = round_return_by(ws, versions, given)
     with _Bar(
         total=len(wanted),
         desc=f"Packing {', '.join(versions)}",
