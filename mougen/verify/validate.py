@@ -37,7 +37,7 @@ from mougen.clock import Clock, wall_clock
 from mougen.digest import sha256_hex
 from mougen.errors import PdfReadError, pdf_problem
 from mougen.roles import ROLE_IDS
-from mougen.verify import hexstrings
+from mougen.verify import lexer
 from mougen.verify.dates import EmbeddedSignature
 from mougen.verify.judge import failed_report, judge
 from mougen.verify.limits import (
@@ -62,7 +62,7 @@ from mougen.verify.status import FileReport, SignatureReport
 from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.xrefs import index_xrefs
 
-hexstrings.install()  # signatures' /Contents read in one go, not one byte per call
+lexer.install()  # hex strings (signatures' /Contents) and names read in one go
 
 # Python's recursion limit stops pyHanko on such objects; nothing else is wrong with them.
 _TOO_DEEP = "objects nested too deeply, or in a loop"
