@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mougen.pack import build_packs
-from mougen.pack.builder import usable_cpus
+from mougen.workers import usable_cpus
 from mougen.workspace import BUNDLED, Workspace
 
 WHEN = datetime(2026, 11, 22, tzinfo=UTC)

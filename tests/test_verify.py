@@ -7,6 +7,7 @@ import http.server
 import io
 import json
 import subprocess
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -274,3 +275,35 @@ def test_offline_unless_allow_fetch(run_cli, tmp_path, root, pki, issued, respon
 
 def test_no_files_is_a_usage_error(run_cli):
     assert run_cli("verify").exit_code == 2
+
+
+def test_many_files_are_checked_in_workers_with_the_verdicts_of_one_at_a_time(
+    workspace, tmp_path, root, executed, issued, signer
+):
+    """``verify`` with several files forks one worker per core (a fresh process runs one
+    thread, so it may fork): the verdicts, their order and the exit code are those of
+    checking the files one at a time."""
+    files = [
+        write(tmp_path / "good.pdf", executed),
+        write(tmp_path / "bad.pdf", b"not a pdf"),
+        write(tmp_path / "part.pdf", sign(issued, "dcs", signer)),
+        write(tmp_path / "again.pdf", executed),
+    ]
+
+    def verify(jobs: str) -> tuple[int, list[dict], str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "mougen", "--workspace", str(workspace.root), "verify"]
+            + [str(f) for f in files]
+            + ["--trust", str(root), "--json", "--jobs", jobs],
+            capture_output=True,
+            text=True,
+        )
+        return done.returncode, json.loads(done.stdout), done.stderr
+
+    one_at_a_time, in_workers = verify("1"), verify("2")
+    assert in_workers == one_at_a_time
+    code, reports, stderr = in_workers
+    assert code == 2
+    assert [r["valid"] for r in reports] == [True, False, False, True]
+    assert [Path(r["file"]).name for r in reports] == [f.name for f in files]
+    assert stderr.count("bad.pdf") == 1

@@ -221,15 +221,18 @@ authorities_option = click.option(
 )
 
 
-def jobs_option(default: int | None) -> Callable[[F], F]:
-    """``--jobs N``: how many packs to build at once (``None``: one per CPU core)."""
+def jobs_option(
+    default: int | None, help_text: str = "Packs to build in parallel."
+) -> Callable[[F], F]:
+    """``--jobs N``: how many items (packs, files) to work on at once (``None``: one per CPU
+    core)."""
     return click.option(
         "--jobs",
         "-j",
         type=click.IntRange(1, 64),
         default=default,
         show_default="one per CPU core" if default is None else True,
-        help="Packs to build in parallel.",
+        help=help_text,
     )
 
 

@@ -15,6 +15,7 @@ from mougen.atomic import write_bytes
 from mougen.cli.options import (
     DateTimeParam,
     crl_option,
+    jobs_option,
     pass_workspace,
     trust_option,
     tsa_trust_option,
@@ -54,6 +55,7 @@ from mougen.workspace import Workspace
     metavar="FILE.pdf",
     help="Also write an audit report PDF.",
 )
+@jobs_option(default=None, help_text="Files to check in parallel.")
 @pass_workspace
 def verify(
     ws: Workspace,
@@ -65,6 +67,7 @@ def verify(
     at: datetime | None,
     as_json: bool,
     report: Path | None,
+    jobs: int | None,
 ) -> None:
     """Check that each signed PDF in FILES is genuine, complete and unaltered.
 
@@ -93,7 +96,7 @@ def verify(
             )
         except MougenError as exc:
             raise click.BadParameter(printable(str(exc))) from None
-        verdicts = [Checker(spec).check_file(path) for path in files]
+        verdicts = Checker(spec).check_files(files, jobs)
     for found in verdicts:
         if found.report is None:
             click.echo(f"mougen: {printable(found.file)}: {printable(found.error or '')}", err=True)

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "dates",
         "csvcells",
         "clock",
+        "workers",
     ),  # small shared vocabularies and helpers
     ("config",),  # region files -> typed catalog
     ("workspace",),  # the folder and its paths

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +15,7 @@ from mougen.pack.cover import cover_sheet
 from mougen.pack.manifest import Manifest, build_manifest
 from mougen.render import render_authority
 from mougen.render.docx import load_template
+from mougen.workers import fork_context, usable_cpus
 from mougen.workspace import Workspace
 from mougen.zipfiles import deterministic_zip
 
@@ -167,23 +166,19 @@ def build_round(
     return results
 
 
-def usable_cpus() -> int:
-    """The CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _pool_context(*, explicit: bool) -> BaseContext | None:
     """How to start pack workers, or None for building one pack at a time.
 
-    Forking is nearly free (a worker starts with every module this process has loaded),
-    but safe only while the process has one thread and has not started Typst, whose
-    native threads do not survive fork(). Otherwise workers come from a fresh forkserver,
-    which pays the imports again: worth it only when asked for ``jobs`` explicitly.
+    Forking is nearly free (see :func:`~mougen.workers.fork_context`), but not once this
+    process has started Typst, whose native threads do not survive fork(). Otherwise
+    workers come from a fresh forkserver, which pays the imports again: worth it only
+    when asked for ``jobs`` explicitly.
     """
     import multiprocessing
 
-    if threading.active_count() == 1 and not typeset.in_use():
-        return multiprocessing.get_context("fork")
+    context = fork_context()
+    if context is not None and not typeset.in_use():
+        return context
     return multiprocessing.get_context("forkserver") if explicit else None
 
 

@@ -9,10 +9,12 @@ trust, revoke or bind differently from another.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from mougen import typeset
 from mougen.config import Catalog
 from mougen.errors import MougenError
 from mougen.pki.revocation import workspace_crls
@@ -23,6 +25,7 @@ from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.validate import Settings, read_pdf, verify_bytes
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import RegionTrust, region_trust, workspace_trust_roots
+from mougen.workers import fork_context, usable_cpus
 from mougen.workflow.provenance import provenance
 from mougen.workspace import Workspace
 
@@ -95,19 +98,65 @@ class Checker:
             return Verdict.unreadable(str(path), exc)
         return self.check_bytes(data, str(path))
 
+    def check_files(self, paths: Sequence[Path], jobs: int | None = None) -> list[Verdict]:
+        """The verdicts on the files at ``paths``, in order, ``jobs`` at a time (default: one
+        per CPU core).
+
+        The files are validated in forked workers where that is safe (no sandbox, one
+        thread, Typst not started); each one's provenance is then found here, where the
+        tracker is open.
+        """
+        workers = min(jobs or usable_cpus(), len(paths))
+        context = None
+        if workers > 1 and self.spec.sandbox is None and not typeset.in_use():
+            context = fork_context()
+        if context is None:
+            return [self.check_file(path) for path in paths]
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_adopt, initargs=(self.spec.settings,)
+        ) as pool:
+            outcomes = list(pool.map(_report_in_worker, paths))
+        return [self._judged(str(path), found) for path, found in zip(paths, outcomes, strict=True)]
+
     def check_bytes(self, data: bytes, name: str) -> Verdict:
         """The verdict on a PDF already in memory (``name`` is used in messages)."""
         try:
             report = self._report(data, name)
         except MougenError as exc:
             return Verdict.unreadable(name, exc)
+        return self._judged(name, report)
+
+    def _judged(self, name: str, found: FileReport | MougenError) -> Verdict:
+        """The verdict on a validated file (or one that could not be read): in a tracked
+        workspace, with its provenance."""
+        if isinstance(found, MougenError):
+            return Verdict.unreadable(name, found)
         records = self.spec.records
         if records is None:
-            return Verdict(name, report)
-        found = provenance(report, records.tracker, records.catalog, records.trust)
-        return Verdict(name, report, found)
+            return Verdict(name, found)
+        held = provenance(found, records.tracker, records.catalog, records.trust)
+        return Verdict(name, found, held)
 
     def _report(self, data: bytes, name: str) -> FileReport:
         if self.spec.sandbox is None:
             return verify_bytes(data, name, self.spec.settings)
         return verify_limited(data, name, self.spec.settings, self.spec.sandbox)
+
+
+#: The settings a verification worker validates by: its parent's, shared by the fork.
+_worker_settings: Settings | None = None
+
+
+def _adopt(settings: Settings) -> None:
+    global _worker_settings  # one per worker process, set as it starts
+    _worker_settings = settings
+
+
+def _report_in_worker(path: Path) -> FileReport | MougenError:
+    """The report on the file at ``path``, or the error that stopped it being read (an
+    exception crosses back to the parent whole, with its detail and exit code)."""
+    assert _worker_settings is not None, "a verification worker starts with its parent's settings"
+    try:
+        return verify_bytes(read_pdf(path), str(path), _worker_settings)
+    except MougenError as exc:
+        return exc
