@@ -105,16 +105,18 @@ def _post_file(base: str, path: str, pdf: bytes, extra: dict[str, str]) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=8, help="authorities (default 8, at most 19)")
+    parser.add_argument(
+        "-n", type=int, default=8, help="authorities (default 8; at most 19, 52 with --remote)"
+    )
     parser.add_argument("-c", type=int, default=4, help="requests at once (default 4)")
     parser.add_argument("--db", help="tracker URL (default: SQLite in the workspace)")
     parser.add_argument("--flood", type=int, default=0, help="/verify uploads at once (45)")
     parser.add_argument("--remote", action="store_true", help="N signatories sign remotely")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws, slugs = _workspace(Path(tmp) / "ws", args.n, args.db)
         if args.remote:
-            sys.exit(0 if run_remote(ws, slugs) else 1)
+            sys.exit(0 if run_remote(Path(tmp) / "ws", args.n, args.db) else 1)
+        ws, slugs = _workspace(Path(tmp) / "ws", args.n, args.db)
         signers = programme_signers(ws, Path(tmp) / "keys", tuple(slugs))
         with Tracker.open(ws.db_url) as tracker:
             SigningRound(ws, tracker).invite(MOU, slugs, Actor("benchmark", None))
@@ -197,19 +199,16 @@ THREADS = 8
 FLOOD_LIMIT = 100_000
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """The resident memory of a process and all its descendants, in MB (from /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
+def _tree_rss_mb(server: Gunicorn) -> float:
+    """The resident memory of the server's processes, in MB (from /proc)."""
+    total = 0
+    for pid in server.processes():
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         found = re.search(r"VmRSS:\s+(\d+) kB", status)
         total += int(found.group(1)) if found else 0
-        todo += [int(c) for c in children]
     return total / 1024
 
 
@@ -218,8 +217,7 @@ def _flood(ws: Workspace, server: Gunicorn, signers, slug: str, flood: int) -> b
     from mougen.round.settings import load_settings
 
     settings = load_settings(ws.root)
-    pid = server.process.pid
-    idle = _tree_rss_mb(pid)
+    idle = _tree_rss_mb(server)
     link = _links(ws)[email(slug, "lead-member")]
     with Tracker.open(ws.db_url) as tracker:
         state = SigningRound(ws, tracker).state(MOU, slug)
@@ -232,7 +230,7 @@ def _flood(ws: Workspace, server: Gunicorn, signers, slug: str, flood: int) -> b
     def sample() -> None:
         nonlocal peak
         while not done:
-            peak = max(peak, _tree_rss_mb(pid))
+            peak = max(peak, _tree_rss_mb(server))
             time.sleep(0.05)
 
     with ThreadPoolExecutor(flood + 2) as pool:

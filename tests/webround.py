@@ -28,9 +28,11 @@ def email(slug: str, role: str) -> str:
     return f"{role}@{slug}.example"
 
 
-def add_signatory_emails(ws: Workspace, slugs: tuple[str, ...] = (AUTHORITY, OTHER)) -> None:
-    """Give each role of ``slugs`` in the South East file a name and an email."""
-    path = ws.regions_dir / "south-east.yaml"
+def add_signatory_emails(
+    ws: Workspace, slugs: tuple[str, ...] = (AUTHORITY, OTHER), region: str = "south-east"
+) -> None:
+    """Give each role of ``slugs`` in the ``region`` file a name and an email."""
+    path = ws.regions_dir / f"{region}.yaml"
     yaml = YAML()
     data = yaml.load(path)
     for authority in data["authorities"]:

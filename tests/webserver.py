@@ -116,6 +116,31 @@ class Gunicorn:
                 time.sleep(0.05)
         raise AssertionError("gunicorn did not start listening")
 
+    def processes(self) -> list[int]:
+        """The ids of the server's processes: the master, its workers and their children."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            current = todo.pop()
+            try:
+                children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            except OSError:
+                continue
+            found.append(current)
+            todo += [int(c) for c in children]
+        return found
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the server's processes have used so far, with that of the children
+        they have reaped (each verification's child is reaped by its worker's forkserver)."""
+        ticks = 0
+        for pid in self.processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> str:
         """Stop the server; its log."""
         self.process.terminate()
