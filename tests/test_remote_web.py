@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 
 from mougen.roles import ROLE_IDS
 from mougen.round.remote import RemoteSigning
+from mougen.round.settings import RESERVED_SLOTS
 from mougen.tracker import Tracker
 from mougen.web.app import create_app
+from mougen.web.pool import SLOTS_FOLDER
+from mougen.web.slots import verification_slot
 from tests.remoteround import code_in_email, link_token, outbox, remote_workspace
 from tests.softhsm import PIN, soft_token
 from tests.webround import AUTHORITY, MOU
@@ -123,3 +131,70 @@ def test_a_failure_while_signing_logs_no_token(workspace, token, run_cli, monkey
         assert _sign(client, link, code_in_email(ws, "dcs")).status_code == 500
     logged = "\n".join(caplog.text.splitlines() + [r.getMessage() for r in caplog.records])
     assert "/sign/[redacted]/remote/confirm" in logged and link not in logged
+
+
+@contextmanager
+def _pool_full(ws, seconds: float) -> Iterator[None]:
+    """Another worker holding every verification slot, shared and reserved, for ``seconds``
+    from now (in a thread of its own)."""
+    held = threading.Event()
+
+    def hold() -> None:
+        with (
+            verification_slot(ws.root / SLOTS_FOLDER, 1, 0),
+            verification_slot(ws.root / SLOTS_FOLDER, 0, 0, RESERVED_SLOTS),
+        ):
+            held.set()
+            time.sleep(seconds)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    try:
+        yield
+    finally:
+        holder.join()
+
+
+def _queue_for(ws, seconds: int) -> None:
+    path = ws.root / "web.toml"  # its [token] table comes last: keys go before it
+    path.write_text(f"verify_workers = 1\nlink_wait_seconds = {seconds}\n{path.read_text()}")
+
+
+def test_a_confirmation_waits_for_a_slot_while_others_sign(workspace, token, run_cli):
+    """A signatory who has entered their code queues while a few others are checked, rather
+    than being told to come back in 30 s; /verify is still turned away at once."""
+    ws, _ = remote_workspace(workspace, token, own=None)
+    _queue_for(ws, 10)
+    client = create_app(ws).test_client()
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    link = link_token(ws, "dcs")
+    assert _ask(client, link).status_code == 200
+    [issued] = (ws.issued_dir / MOU / AUTHORITY).glob("*.pdf")
+    started = time.monotonic()
+    with _pool_full(ws, 2):
+        pdf = (BytesIO(issued.read_bytes()), "a.pdf")
+        form = {"csrf_token": _csrf(client.get("/verify")), "file": pdf}
+        public = client.post("/verify", data=form, content_type="multipart/form-data")
+        done = _sign(client, link, code_in_email(ws, "dcs"))
+    assert public.status_code == 503 and public.headers["Retry-After"] == "30"
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert time.monotonic() - started >= 2, "it waited for the slot"
+
+
+def test_a_confirmation_turned_away_keeps_its_code(workspace, token, run_cli):
+    """Past the queue's wait, the signatory is told 503 + Retry-After before the code is
+    used: pressing again with the same code signs."""
+    ws, _ = remote_workspace(workspace, token, own=None)
+    _queue_for(ws, 1)
+    client = create_app(ws).test_client()
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    link = link_token(ws, "dcs")
+    assert _ask(client, link).status_code == 200
+    code = code_in_email(ws, "dcs")
+    with _pool_full(ws, 3):
+        busy = _sign(client, link, code)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "30"
+    assert "busy" in busy.get_data(as_text=True)
+    done = _sign(client, link, code)
+    assert done.status_code == 200, done.get_data(as_text=True)

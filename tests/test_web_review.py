@@ -146,7 +146,8 @@ def test_uploads_on_a_link_share_the_bounded_pool(
 ):
     """A live link ran any number of verifications at once, outside /verify's pool."""
     signers = web_programme.install(ws)
-    (ws.root / "web.toml").write_text("verify_workers = 1\nverify_wait_seconds = 1\n")
+    settings = "verify_workers = 1\nverify_wait_seconds = 1\nlink_wait_seconds = 1\n"
+    (ws.root / "web.toml").write_text(settings)
     run_cli("invite", MOU, "--authority", AUTHORITY)
     busy = app_for(ws).test_client()
     token, [signed] = _signed_for_dcs(ws, busy, tmp_path, signers)

@@ -11,6 +11,8 @@
     verify_memory_mb = 1024                # memory limit for checking one upload
     verify_workers = 1                     # public /verify checks run at once (all workers)
     verify_wait_seconds = 1                # how long a /verify upload waits for a free slot
+    link_wait_seconds = 10                 # ... and an upload on a link, a coordinator's
+                                           # upload or a remote confirmation
     verify_per_address = 20                # /verify uploads one address may make in 5 minutes
     secure_cookies = false                 # true behind TLS
     proxy_hops = 0                         # reverse proxies whose X-Forwarded-* to trust
@@ -52,6 +54,7 @@ class WebSettings:
     verify_memory_mb: int = 1024
     verify_workers: int = 1
     verify_wait_seconds: int = 1
+    link_wait_seconds: int = 10
     verify_per_address: int = 20
     secure_cookies: bool = False
     proxy_hops: int = 0

@@ -1,6 +1,9 @@
 """Every verification the web service runs takes a slot of one bounded pool
-(:mod:`mougen.web.slots`): public ``/verify`` checks the shared slots only; uploads on a
-signatory's link and a coordinator's uploads may also take the reserved ones."""
+(:mod:`mougen.web.slots`): public ``/verify`` checks the shared slots only, and are turned
+away after ``verify_wait_seconds``; uploads on a signatory's link, remote confirmations and a
+coordinator's uploads may also take the reserved ones, and queue for ``link_wait_seconds``:
+someone who has just entered their code is not told to come back because a few others are
+signing at the same moment."""
 
 from __future__ import annotations
 
@@ -29,13 +32,14 @@ BUSY = f"The service is busy checking other files. Try again in {BUSY_RETRY_SECO
 
 @contextmanager
 def checking(service: SigningRound, *, reserved: bool) -> Iterator[None]:
-    """Hold a verification slot while the block runs (``reserved``: one kept for links and
-    coordinators may be taken); :class:`~mougen.web.slots.Busy` if none comes free."""
+    """Hold a verification slot while the block runs (``reserved``: for a signatory or a
+    coordinator, who may take one kept for them and wait longer for it);
+    :class:`~mougen.web.slots.Busy` if none comes free in time."""
     settings = service.settings
     with verification_slot(
         service.ws.root / SLOTS_FOLDER,
         settings.verify_workers,
-        settings.verify_wait_seconds,
+        settings.link_wait_seconds if reserved else settings.verify_wait_seconds,
         RESERVED_SLOTS if reserved else 0,
     ):
         yield
