@@ -166,7 +166,9 @@ class Outbox:
                     continue
                 self._seen.add(path.name)
                 message = message_from_bytes(path.read_bytes(), policy=policy.default)
-                found = (str(message["To"]), str(message["Subject"]), message.get_content())
+                text = message.get_body(("plain",))  # a completion email has attachments
+                body = text.get_content() if text is not None else ""
+                found = (str(message["To"]), str(message["Subject"]), body)
                 with self._arrived:
                     self._messages.append(found)
                     self._arrived.notify_all()

@@ -21,8 +21,9 @@ from mougen.round.remote import RemoteRefused, RemoteSigning
 from mougen.round.signing_round import SigningRound
 from mougen.signing import load_pkcs12, sign_pdf
 from mougen.tracker import Tracker
+from mougen.workflow.checking import Checker
 from tests.pdftext import pdftotext
-from tests.remoteround import code_in_email, link_token, remote_workspace
+from tests.remoteround import code_in_email, link_token, outbox, remote_workspace
 from tests.softhsm import PIN, soft_token
 from tests.webround import AUTHORITY, MOU, email
 
@@ -45,8 +46,15 @@ def _certificate_text(service: SigningRound, folder: Path) -> str:
     return "".join(pdftotext(path).split())
 
 
-def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_path):
+def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_path, monkeypatch):
     ws, _ = remote_workspace(workspace, token, own=None)
+    judged: list[str] = []
+    check_bytes = Checker.check_bytes
+    monkeypatch.setattr(
+        Checker,
+        "check_bytes",
+        lambda self, data, name: judged.append(name) or check_bytes(self, data, name),
+    )
     with Tracker.open(ws.db_url) as tracker:
         service = SigningRound(ws, tracker)
         remote = RemoteSigning(service, token.settings)
@@ -56,8 +64,11 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_
             field = remote.field(link)
             assert field.level == "B-B" and field.statement.startswith("You are signing as")
             remote.request_code(link, CLIENT)
+            judged.clear()
             confirmed = remote.confirm(link, code_in_email(ws, role), CLIENT)
             assert confirmed.outcome is Outcome.ACCEPTED, role
+            # The chief executive's completion certificate reuses the acceptance's verdict.
+            assert len(judged) == 1, (role, judged)
         assert service.state(MOU, AUTHORITY).complete
         executed = service.executed_path(MOU, AUTHORITY)
         certificate = _certificate_text(service, tmp_path)
@@ -68,6 +79,9 @@ def test_three_remote_signatures_execute_the_mou(workspace, token, run_cli, tmp_
     result = run_cli("verify", str(executed), "--json")
     assert result.exit_code == 0, result.output
     assert "Fully executed" in " ".join(subjects)
+    [completion, *_] = [m for m in outbox(ws) if "Fully executed" in str(m["Subject"])]
+    attached = [p.get_filename() for p in completion.iter_attachments()]
+    assert len(attached) == 2 and all(a.endswith(".pdf") for a in attached), attached
     assert [e.detail["to"] for e in codes_sent] == [
         email(AUTHORITY, r) for r in ("dcs", "lead-member", "chief-executive")
     ]

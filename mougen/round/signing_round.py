@@ -294,7 +294,7 @@ class SigningRound:
             ),
             actor,
         )
-        self.send_queued(actor)
+        self.send_queued(actor, checked)
         return checked
 
     def _fits_link(self, checked: Accepted, link: Link) -> None:
@@ -312,15 +312,17 @@ class SigningRound:
         if extra:
             raise Rejection("the file is signed out of turn (" + ", ".join(extra) + ")")
 
-    def send_queued(self, actor: Actor) -> list[Sent]:
+    def send_queued(self, actor: Actor, checked: Accepted | None = None) -> list[Sent]:
         """Send the emails the round owes (see :mod:`mougen.round.queue`): invitations still
-        due and completions. A failure is logged for the coordinator and left queued for the
-        next try (the next upload, or ``remind``), never undoing an accepted upload."""
+        due and completions (``checked``: a file this request has just accepted, which a
+        completion certificate need not check again). A failure is logged for the
+        coordinator and left queued for the next try (the next upload, or ``remind``),
+        never undoing an accepted upload."""
         sent = []
         for item in queue.claim(self.tracker):
             subject = f"{item.mou}/{item.authority}"
             try:
-                done = self._deliver(item, actor)
+                done = self._deliver(item, actor, checked)
             except MougenError as exc:
                 self.store.log("email-failed", subject, actor, reason=exc.detail)
                 queue.finish(self.tracker, item, error=exc.detail)
@@ -329,10 +331,10 @@ class SigningRound:
             sent.extend(done)
         return sent
 
-    def _deliver(self, item: Queued, actor: Actor) -> list[Sent]:
+    def _deliver(self, item: Queued, actor: Actor, checked: Accepted | None) -> list[Sent]:
         state = self.state(item.mou, item.authority)
         if item.kind == "completion":
-            self._complete(state, actor)
+            self._complete(state, actor, checked)
             return []
         due = state.next_role == item.role and self._next_email(state)
         if not due or self._open_link(item.mou, item.authority, state.next_role or ""):
@@ -363,31 +365,38 @@ class SigningRound:
             return None
         return document_path(self.ws, mou, slug, state.document_sha256)
 
-    def executed(self, mou: str, slug: str) -> tuple[Path, bytes] | None:
-        """The fully executed PDF and its certificate, once the authority has completed."""
+    def executed(
+        self, mou: str, slug: str, checked: Accepted | None = None
+    ) -> tuple[Path, bytes] | None:
+        """The fully executed PDF and its certificate, once the authority has completed
+        (judged afresh, unless it is the very file ``checked`` this request has accepted)."""
         path = self.executed_path(mou, slug)
         if path is None:
             return None
         checker = self.checker()
-        verdict = checker.check_bytes(path.read_bytes(), path.name)
-        if verdict.report is None:
-            raise MougenError(verdict.error or "unreadable", path)
+        data = path.read_bytes()
+        if checked is not None and checked.data == data:
+            report = checked.report
+        else:
+            verdict = checker.check_bytes(data, path.name)
+            if verdict.report is None:
+                raise MougenError(verdict.error or "unreadable", path)
+            report = verdict.report
         entry = self.ws.catalog.mou(mou)
-        issued = verdict.report.first_revision_sha256 or ""
+        issued = report.first_revision_sha256 or ""
         roots = checker.spec.settings.trust_roots
-        report = verdict.report
         made = [s.signature_sha256 for s in report.signatures if s.signature_sha256]
         released = {sha: r.describe() for sha, r in Claims(self.tracker).releases(made).items()}
         return path, certificate_pdf(
             entry, slug, report, issued, roots, self.tracker.now(), released=released
         )
 
-    def _complete(self, state: AuthorityState, actor: Actor) -> None:
+    def _complete(self, state: AuthorityState, actor: Actor, checked: Accepted | None) -> None:
         announced = any(
             (e.kind, e.mou, e.authority) == ("completion", state.mou, state.authority)
             for e in self.store.emails()
         )
-        done = None if announced else self.executed(state.mou, state.authority)
+        done = None if announced else self.executed(state.mou, state.authority, checked)
         if done is None:
             return
         path, certificate = done
