@@ -101,6 +101,21 @@ def test_the_timestamp_authority_defaults_to_the_programme_regions(programme, tm
     assert signature["timestamp"] is not None and signature["indication"] == "TOTAL_PASSED"
 
 
+def test_each_timestamped_signature_asks_the_tsa_once(programme, tmp_path):
+    """pyHanko sizes a signature by a sample timestamp its stamper asks for once; a stamper
+    made per signature asked the TSA twice for every B-T signature."""
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued_pdf())
+    services = programme.services
+    first = programme.sign(pdf, "dcs", tmp_path / "first.pdf", "--level", "B-T")
+    assert first.exit_code == 0, first.output
+    asked = services.tsa_requests
+    for n in range(3):
+        again = programme.sign(pdf, "dcs", tmp_path / f"again-{n}.pdf", "--level", "B-T")
+        assert again.exit_code == 0, again.output
+    assert services.tsa_requests - asked == 3
+
+
 def test_a_slow_ocsp_responder_stamping_its_answer_now_is_not_too_recent(programme, tmp_path):
     """The answer about the TSA's certificate comes seconds after signing began: pyHanko's
     one-second tolerance called it "too recent" and B-LTA failed on a busy machine."""

@@ -36,6 +36,7 @@ class TrustServices:
         self.tsa_certs: dict[int, x509.Certificate] = {}
         # Seconds the responder takes to answer, stamping its answer "now" when it is done.
         self.ocsp_delay = 0.0
+        self.tsa_requests = 0  # timestamps asked for, so far
         self.responder = self._ocsp_responder()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -161,6 +162,7 @@ def _handler(services: TrustServices) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             if self.path == "/tsa":
+                services.tsa_requests += 1
                 request = tsp.TimeStampReq.load(body)
                 reply = asyncio.run(services.stamper.async_request_tsa_response(request))
                 self._reply(reply.dump(), "application/timestamp-reply")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -251,6 +253,20 @@ def _timestamper(level: Level, tsa_url: str | None) -> HTTPTimeStamper | None:
         return None
     if not tsa_url:
         raise SigningError(f"PAdES {level} needs a timestamp: give --tsa URL")
+    # Elapsed time, not the date: it only renews the stamper (no clock read in issue 16's sense).
+    return _stamper(tsa_url, int(time.monotonic() // STAMPER_SECONDS))
+
+
+#: How long one stamper, and the sample timestamp it sizes signatures by, serves a server.
+STAMPER_SECONDS = 3600
+
+
+@functools.lru_cache(maxsize=8)
+def _stamper(tsa_url: str, period: int) -> HTTPTimeStamper:
+    """The stamper for ``tsa_url`` in this ``period``. pyHanko's stamper asks its server for
+    a sample timestamp to size the signature by, once: a stamper made per signature doubled
+    the requests to the server (the space reserved keeps pyHanko's 50% margin over the
+    sample, so a renewed TSA certificate within the period still fits)."""
     return HTTPTimeStamper(tsa_url)
 
 
