@@ -18,9 +18,11 @@ resident memory of the gunicorn tree over its idle size), and
 that every check answered 200 is counted once while the rest get 503 with Retry-After.
 
 With ``--remote``, N signatories sign remotely instead (``web_load_remote.py``): the DCS
-of N authorities, keys in a SoftHSM2 token, each asking for a code and signing, all at once.
+of N authorities, keys in a SoftHSM2 token, each asking for a code and signing, all at once
+(or arriving evenly over ``--spread`` seconds).
 
-Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45] [--remote]
+Run: .venv/bin/python benchmarks/web_load.py [-n 8] [-c 4] [--db URL] [--flood 45]
+[--remote [--spread S]]
 """
 
 from __future__ import annotations
@@ -112,10 +114,13 @@ def main() -> None:
     parser.add_argument("--db", help="tracker URL (default: SQLite in the workspace)")
     parser.add_argument("--flood", type=int, default=0, help="/verify uploads at once (45)")
     parser.add_argument("--remote", action="store_true", help="N signatories sign remotely")
+    parser.add_argument(
+        "--spread", type=float, default=0.0, help="--remote: arrivals spread over S seconds"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.remote:
-            sys.exit(0 if run_remote(Path(tmp) / "ws", args.n, args.db) else 1)
+            sys.exit(0 if run_remote(Path(tmp) / "ws", args.n, args.db, args.spread) else 1)
         ws, slugs = _workspace(Path(tmp) / "ws", args.n, args.db)
         signers = programme_signers(ws, Path(tmp) / "keys", tuple(slugs))
         with Tracker.open(ws.db_url) as tracker:

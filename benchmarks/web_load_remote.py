@@ -71,8 +71,9 @@ class Step:
     busy: int = 0
 
 
-def run_remote(root: Path, n: int, db: str | None) -> bool:
-    """Enrol, invite and sign the DCS of ``n`` authorities at once; all on record."""
+def run_remote(root: Path, n: int, db: str | None, spread: float = 0.0) -> bool:
+    """Enrol, invite and sign the DCS of ``n`` authorities at once (or, with ``spread``,
+    arriving evenly over that many seconds); all on record."""
     ws = Workspace(scratch_workspace(root).root, db)
     signatories = _signatories(ws, n)
     ws = _enrol(ws, signatories)
@@ -87,7 +88,12 @@ def run_remote(root: Path, n: int, db: str | None) -> bool:
         _settled(server)
         cpu, load, started = server.cpu_seconds(), os.getloadavg()[0], time.perf_counter()
         with ThreadPoolExecutor(len(signatories)) as pool:
-            results = list(pool.map(lambda s: _sign(outbox, server.url, s), signatories))
+            results = list(
+                pool.map(
+                    lambda i: _sign(outbox, server.url, signatories[i], started + i * spread / n),
+                    range(n),
+                )
+            )
         wall = time.perf_counter() - started
         cpu, load = server.cpu_seconds() - cpu, (load, os.getloadavg()[0])
     finally:
@@ -95,7 +101,7 @@ def run_remote(root: Path, n: int, db: str | None) -> bool:
         log = server.stop()
     if "Traceback" in log:
         print(log[log.index("Traceback") :][:3000])
-    _report(signatories, results, wall, cpu, load)
+    _report(signatories, results, wall, cpu, load, spread)
     return _check(ws, signatories)
 
 
@@ -191,10 +197,12 @@ class Outbox:
         self._reader.join()
 
 
-def _sign(outbox: Outbox, base: str, who: Signatory) -> tuple[Step, ...]:
-    """One signatory: open the link, ask for a code, read it from the outbox, confirm it."""
+def _sign(outbox: Outbox, base: str, who: Signatory, arrives: float) -> tuple[Step, ...]:
+    """One signatory, from ``arrives`` on (``time.perf_counter()``): open the link, ask for a
+    code, read it from the outbox, confirm it."""
     to = email(who.slug, "dcs")
     link = base + outbox.find(to, "Please sign", r"(/sign/\S+)")
+    time.sleep(max(0.0, arrives - time.perf_counter()))
     session = requests.Session()
     session.headers["X-Forwarded-For"] = who.address
     started = time.perf_counter()
@@ -228,10 +236,12 @@ def _report(
     wall: float,
     cpu: float,
     load: tuple[float, float],
+    spread: float,
 ) -> None:
     n = len(signatories)
     rounds = ", ".join(f"{sum(s.mou == m for s in signatories)} of {m}" for m in ROUNDS)
-    print(f"remote signing: {n} signatories at once ({rounds}), 2 gunicorn workers x "
+    when = f"arriving over {spread:g} s" if spread else "at once"
+    print(f"remote signing: {n} signatories {when} ({rounds}), 2 gunicorn workers x "
           f"{THREADS} threads: {n / wall:.2f} signatures/s ({wall:.1f} s)")  # fmt: skip
     for i, kind in enumerate(STEPS):
         steps = [r[i] for r in results]

@@ -6,23 +6,69 @@ The kernel drops a lock when its holder dies, so a crashed worker never keeps a 
 take (so a flood of public checks cannot starve them), and each verification held to
 ``verify_memory_mb``, verification never needs more than ``(slots + reserved) *
 verify_memory_mb`` of memory at once.
+
+The threads of one worker waiting for the same slots queue in the order they came, and only
+the first of them looks for a free slot: when each looked on its own, a request that had
+waited longest could keep losing the slot to newer ones until its wait ran out.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: How often a waiting request looks for a free slot.
+#: How often the first waiting request looks for a free slot.
 _POLL_SECONDS = 0.05
 
 
 class Busy(Exception):
     """Every slot stayed taken for as long as the request could wait."""
+
+
+class _Queue:
+    """The threads of this process waiting for one set of slots, first come first served."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._waiting: deque[object] = deque()
+
+    @contextmanager
+    def place(self) -> Iterator[object]:
+        """A place in the queue, given up on leaving (with a slot, or out of time)."""
+        me = object()
+        with self._changed:
+            self._waiting.append(me)
+        try:
+            yield me
+        finally:
+            with self._changed:
+                self._waiting.remove(me)
+                self._changed.notify_all()
+
+    def first(self, me: object, deadline: float) -> bool:
+        """Wait until ``me`` is first in the queue (False if ``deadline`` comes first)."""
+        with self._changed:
+            while self._waiting[0] is not me:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+            return True
+
+
+_QUEUES: dict[tuple[Path, tuple[str, ...]], _Queue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+def _queue(folder: Path, names: list[str]) -> _Queue:
+    with _QUEUES_LOCK:
+        return _QUEUES.setdefault((folder, tuple(names)), _Queue())
 
 
 @contextmanager
@@ -31,22 +77,34 @@ def verification_slot(
 ) -> Iterator[None]:
     """Hold one of ``slots`` shared slots in ``folder`` while the block runs (or first one of
     ``reserved`` slots kept for uploads on a link or by a coordinator), waiting up to
-    ``wait_seconds`` for one to come free; :class:`Busy` if none does."""
+    ``wait_seconds`` for one to come free, after those of this worker that came first;
+    :class:`Busy` if none does."""
     names = [f"reserved-{n}" for n in range(reserved)] + [f"slot-{n}" for n in range(slots)]
     folder.mkdir(mode=0o700, exist_ok=True)
     # Elapsed time for the wait, not the date: no clock read in issue 16's sense.
     deadline = time.monotonic() + wait_seconds
-    while True:
-        fd = _take_any(folder, names)
-        if fd is not None:
-            break
-        if time.monotonic() >= deadline:
-            raise Busy
-        time.sleep(_POLL_SECONDS)
+    queue = _queue(folder, names)
+    with queue.place() as me:
+        fd = _take_when_first(queue, me, folder, names, deadline)
     try:
         yield
     finally:
         os.close(fd)  # closing the file releases its lock
+
+
+def _take_when_first(
+    queue: _Queue, me: object, folder: Path, names: list[str], deadline: float
+) -> int:
+    """A locked slot, looked for once ``me`` is first in the queue; :class:`Busy` at the
+    deadline."""
+    while queue.first(me, deadline):
+        fd = _take_any(folder, names)
+        if fd is not None:
+            return fd
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(_POLL_SECONDS)
+    raise Busy
 
 
 def _take_any(folder: Path, names: list[str]) -> int | None:
