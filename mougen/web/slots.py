@@ -9,7 +9,9 @@ verify_memory_mb`` of memory at once.
 
 The threads of one worker waiting for the same slots queue in the order they came, and only
 the first of them looks for a free slot: when each looked on its own, a request that had
-waited longest could keep losing the slot to newer ones until its wait ran out.
+waited longest could keep losing the slot to newer ones until its wait ran out. It looks
+again as soon as a thread of its worker frees a slot, and every ``_POLL_SECONDS`` for those
+other workers free.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: How often the first waiting request looks for a free slot.
-_POLL_SECONDS = 0.05
+#: How often the first waiting request looks for a slot another worker may have freed.
+_POLL_SECONDS = 0.02
+#: Every queue of this process waits on it; a slot freed here wakes them.
+_CHANGED = threading.Condition()
 
 
 class Busy(Exception):
@@ -35,40 +39,57 @@ class _Queue:
     """The threads of this process waiting for one set of slots, first come first served."""
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
         self._waiting: deque[object] = deque()
 
     @contextmanager
     def place(self) -> Iterator[object]:
         """A place in the queue, given up on leaving (with a slot, or out of time)."""
         me = object()
-        with self._changed:
+        with _CHANGED:
             self._waiting.append(me)
         try:
             yield me
         finally:
-            with self._changed:
+            with _CHANGED:
                 self._waiting.remove(me)
-                self._changed.notify_all()
+                _CHANGED.notify_all()
 
     def first(self, me: object, deadline: float) -> bool:
         """Wait until ``me`` is first in the queue (False if ``deadline`` comes first)."""
-        with self._changed:
+        with _CHANGED:
             while self._waiting[0] is not me:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                self._changed.wait(left)
+                _CHANGED.wait(left)
             return True
 
 
 _QUEUES: dict[tuple[Path, tuple[str, ...]], _Queue] = {}
-_QUEUES_LOCK = threading.Lock()
+#: Slots freed by this process so far: a first waiter that saw none freed since it last
+#: looked sleeps until one is, or for ``_POLL_SECONDS``.
+_freed = 0
 
 
 def _queue(folder: Path, names: list[str]) -> _Queue:
-    with _QUEUES_LOCK:
+    with _CHANGED:
         return _QUEUES.setdefault((folder, tuple(names)), _Queue())
+
+
+def _free(fd: int) -> None:
+    """Close a slot's file (which releases its lock) and wake this process's waiters."""
+    global _freed
+    os.close(fd)
+    with _CHANGED:
+        _freed += 1
+        _CHANGED.notify_all()
+
+
+def _pause(seen: int) -> None:
+    """Sleep until this process frees a slot after ``seen`` were, or ``_POLL_SECONDS``."""
+    with _CHANGED:
+        if _freed == seen:
+            _CHANGED.wait(_POLL_SECONDS)
 
 
 @contextmanager
@@ -89,7 +110,7 @@ def verification_slot(
     try:
         yield
     finally:
-        os.close(fd)  # closing the file releases its lock
+        _free(fd)
 
 
 def _take_when_first(
@@ -98,12 +119,13 @@ def _take_when_first(
     """A locked slot, looked for once ``me`` is first in the queue; :class:`Busy` at the
     deadline."""
     while queue.first(me, deadline):
+        seen = _freed
         fd = _take_any(folder, names)
         if fd is not None:
             return fd
         if time.monotonic() >= deadline:
             break
-        time.sleep(_POLL_SECONDS)
+        _pause(seen)
     raise Busy
 
 
