@@ -156,20 +156,24 @@ def _pool_full(ws, seconds: float) -> Iterator[None]:
         holder.join()
 
 
-def _queue_for(ws, seconds: int) -> None:
+def _code_asked(workspace, token, run_cli, queue_seconds: int):
+    """The DCS's link, a code asked for on it, in a service whose signatories queue for
+    ``queue_seconds``: (the workspace, the client, the link)."""
+    ws, _ = remote_workspace(workspace, token, own=None)
     path = ws.root / "web.toml"  # its [token] table comes last: keys go before it
-    path.write_text(f"verify_workers = 1\nlink_wait_seconds = {seconds}\n{path.read_text()}")
+    wait = f"verify_workers = 1\nlink_wait_seconds = {queue_seconds}\n"
+    path.write_text(wait + path.read_text())
+    client = create_app(ws).test_client()
+    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
+    link = link_token(ws, "dcs")
+    assert _ask(client, link).status_code == 200
+    return ws, client, link
 
 
 def test_a_confirmation_waits_for_a_slot_while_others_sign(workspace, token, run_cli):
     """A signatory who has entered their code queues while a few others are checked, rather
     than being told to come back in 30 s; /verify is still turned away at once."""
-    ws, _ = remote_workspace(workspace, token, own=None)
-    _queue_for(ws, 10)
-    client = create_app(ws).test_client()
-    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
-    link = link_token(ws, "dcs")
-    assert _ask(client, link).status_code == 200
+    ws, client, link = _code_asked(workspace, token, run_cli, 10)
     [issued] = (ws.issued_dir / MOU / AUTHORITY).glob("*.pdf")
     started = time.monotonic()
     with _pool_full(ws, 2):
@@ -185,12 +189,7 @@ def test_a_confirmation_waits_for_a_slot_while_others_sign(workspace, token, run
 def test_a_confirmation_turned_away_keeps_its_code(workspace, token, run_cli):
     """Past the queue's wait, the signatory is told 503 + Retry-After before the code is
     used: pressing again with the same code signs."""
-    ws, _ = remote_workspace(workspace, token, own=None)
-    _queue_for(ws, 1)
-    client = create_app(ws).test_client()
-    assert run_cli("invite", MOU, "--authority", AUTHORITY).exit_code == 0
-    link = link_token(ws, "dcs")
-    assert _ask(client, link).status_code == 200
+    ws, client, link = _code_asked(workspace, token, run_cli, 1)
     code = code_in_email(ws, "dcs")
     with _pool_full(ws, 3):
         busy = _sign(client, link, code)
