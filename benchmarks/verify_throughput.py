@@ -4,10 +4,10 @@ Renders the se-2018 MoU for Milton Keynes, issues the three signatories certific
 programme CA and signs all three fields with ``mougen.signing``; copies that PDF 100 times
 and verifies every copy in this one process (all three signatures, difference analysis,
 trust), then with one ``mougen verify`` command over all the copies (one worker per core,
-process start included), then runs pyHanko's own CLI (``pyhanko sign validate``, from pyhanko-cli) on each
-file in turn and prints both rates in files per second, mougen's CPU time per file, and the
-machine's load average beside them (the rate is wall time, which other work on the machine
-slows; the CPU time is what one file costs).
+process start included), then with pyHanko's own CLI (``pyhanko sign validate``, from
+pyhanko-cli) on each file in turn. It prints each rate in files per second, mougen's CPU time
+per file, and the machine's load average beside them (the rate is wall time, which other
+work on the machine slows; the CPU time is what one file costs).
 
 Run: .venv/bin/python benchmarks/verify_throughput.py [--files N]
 """
