@@ -132,7 +132,7 @@ def test_workers_are_forked_only_before_typst_has_started(workspace, tmp_path):
     script = f"""
 from datetime import UTC, datetime
 from pathlib import Path
-from mougen.pack.builder import _pool_context, build_packs
+from mougen.pack.pool import _pool_context, build_packs
 from mougen.workspace import Workspace
 print(_pool_context(explicit=False).get_start_method())
 build_packs(Workspace(Path({str(workspace.root)!r})), "em-2015", ["rutland"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -21,7 +21,8 @@ from mougen.cli.options import (
 )
 from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.tracking import check_recordable
-from mougen.pack.builder import PackOrder, build_round, pack_name
+from mougen.pack.builder import PackOrder, pack_name
+from mougen.pack.pool import build_round
 from mougen.render import render_authority
 from mougen.workspace import Workspace
 
@@ -108,16 +109,19 @@ def pack(
 
     --authority picks authorities in each version named.
     """
-    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
-
     when = resolve_when(when)
-    check_recordable(ws)
     wanted = _round(ws, mou_ids, every, slugs)
     versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
     given = return_by.date() if return_by else None
     for mou_id in versions:
         warn_if_superseded(ws, mou_id)
-    due = round_return_by(ws, versions, given)
+
+    def recordable_dates() -> dict[str, date | None]:
+        # called while the workers draft the packs: opening the tracker (and loading
+        # SQLAlchemy) overlaps their work, and still comes before anything is written
+        check_recordable(ws)
+        return round_return_by(ws, versions, given)
+
     with _Bar(
         total=len(wanted),
         desc=f"Packing {', '.join(versions)}",
@@ -126,12 +130,15 @@ def pack(
     ) as bar:
         results = build_round(
             ws,
-            [PackOrder(mou_id, slug, due[mou_id]) for mou_id, slug in wanted],
+            [PackOrder(mou_id, slug) for mou_id, slug in wanted],
             out_dir,
             when,
             jobs=jobs,
             progress=lambda _: bar.update(),
+            dates=recordable_dates,
         )
+    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
+
     new = record_issued(ws, results, when)
     for r in results:
         if r.replaced:

@@ -1,0 +1,159 @@
+"""Building many packs at once: drafts first, in forked workers, while the caller finds the
+round's return-by dates (which the cover sheets print), then each pack finished and written.
+
+A command that records its packs must open the tracker (and load SQLAlchemy) before it
+writes anything; here the workers draft the packs, most of the work, in the meantime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict, Unpack
+
+from mougen import atomic, typeset
+from mougen.pack.builder import Draft, PackOrder, PackResult, draft_pack, finish_pack
+from mougen.render.docx import load_template
+from mougen.workers import fork_context, usable_cpus
+from mougen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+    from multiprocessing.context import BaseContext
+
+#: Return-by dates by MoU id (a version not in it has none).
+Dates = Mapping[str, date | None]
+
+
+class PoolOptions(TypedDict, total=False):
+    """How :func:`build_round` builds: ``jobs`` at a time, telling ``progress`` of each, with
+    the return-by dates that ``dates`` gives (called once, before anything is written)."""
+
+    jobs: int | None
+    progress: Callable[[PackResult], None]
+    dates: Callable[[], Dates]
+
+
+def build_packs(
+    ws: Workspace,
+    mou_id: str,
+    slugs: Iterable[str],
+    out_dir: Path,
+    when: datetime,
+    *,
+    return_by: date | None = None,
+    **pool: Unpack[PoolOptions],
+) -> list[PackResult]:
+    """Build the packs of one MoU version for ``slugs``, due back ``return_by``; ``pool`` as
+    for :func:`build_round`."""
+    orders = [PackOrder(mou_id, slug) for slug in slugs]
+    options: PoolOptions = {"dates": lambda: {mou_id: return_by}, **pool}
+    return build_round(ws, orders, out_dir, when, **options)
+
+
+def build_round(
+    ws: Workspace,
+    orders: Iterable[PackOrder],
+    out_dir: Path,
+    when: datetime,
+    *,
+    jobs: int | None = 1,
+    progress: Callable[[PackResult], None] = lambda _: None,
+    dates: Callable[[], Dates] = dict,
+) -> list[PackResult]:
+    """Build a pack for each order, ``jobs`` at a time, in one pool of workers; ``progress``
+    hears of each one.
+
+    ``dates`` is called once, before any pack is written; if it raises, nothing is.
+    ``jobs=None`` builds one pack per CPU core at once where that is cheap (see
+    :func:`_pool_context`), and one at a time where it is not; it drafts even a single pack
+    in a worker, so that ``dates`` (a tracker to open) and the draft run side by side.
+    """
+    orders = list(orders)
+    ws.check_writable()
+    for order in orders:  # every id checked, and the templates loaded, before forking
+        ws.catalog.mou(order.mou).party(order.authority)
+        load_template(ws.template_path(order.mou))
+    atomic.ensure_dir(out_dir)
+    workers = min(jobs or usable_cpus(), len(orders))
+    side_by_side = workers > 1 or (jobs is None and workers == 1)
+    context = _pool_context(explicit=jobs is not None) if side_by_side else None
+    if context is None:
+        due = dates()
+        return [_built(ws, order, out_dir, when, due, progress) for order in orders]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_adopt, initargs=(ws,)
+    ) as pool:
+        drafts = [pool.submit(_draft_in_worker, order, when) for order in orders]
+        try:
+            due = dates()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the drafts wrote nothing
+            raise
+        finishing = [_finish_later(pool, draft, out_dir, when, due) for draft in drafts]
+        return [_reported(future.result(), progress) for future in finishing]
+
+
+def _built(
+    ws: Workspace,
+    order: PackOrder,
+    out_dir: Path,
+    when: datetime,
+    due: Dates,
+    progress: Callable[[PackResult], None],
+) -> PackResult:
+    draft = draft_pack(ws, order, when)
+    return _reported(finish_pack(ws, draft, out_dir, when, due.get(order.mou)), progress)
+
+
+def _finish_later(
+    pool: Executor, drafted: Future[Draft], out_dir: Path, when: datetime, due: Dates
+) -> Future[PackResult]:
+    draft = drafted.result()
+    return pool.submit(_finish_in_worker, draft, out_dir, when, due.get(draft.order.mou))
+
+
+def _reported(result: PackResult, progress: Callable[[PackResult], None]) -> PackResult:
+    progress(result)
+    return result
+
+
+def _pool_context(*, explicit: bool) -> BaseContext | None:
+    """How to start pack workers, or None for building one pack at a time.
+
+    Forking is nearly free (see :func:`~mougen.workers.fork_context`), but not once this
+    process has started Typst, whose native threads do not survive fork(). Otherwise
+    workers come from a fresh forkserver, which pays the imports again: worth it only
+    when asked for ``jobs`` explicitly.
+    """
+    import multiprocessing
+
+    context = fork_context()
+    if context is not None and not typeset.in_use():
+        return context
+    return multiprocessing.get_context("forkserver") if explicit else None
+
+
+#: The workspace a pack worker builds in: its parent's, catalog and all, which a forked
+#: worker shares without reading the region files again.
+_worker_ws: Workspace | None = None
+
+
+def _adopt(ws: Workspace) -> None:
+    global _worker_ws  # one per worker process, set as it starts
+    _worker_ws = ws
+
+
+def _draft_in_worker(order: PackOrder, when: datetime) -> Draft:
+    assert _worker_ws is not None, "a pack worker starts with its parent's workspace"
+    return draft_pack(_worker_ws, order, when)
+
+
+def _finish_in_worker(
+    draft: Draft, out_dir: Path, when: datetime, return_by: date | None
+) -> PackResult:
+    assert _worker_ws is not None, "a pack worker starts with its parent's workspace"
+    return finish_pack(_worker_ws, draft, out_dir, when, return_by)
