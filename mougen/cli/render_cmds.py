@@ -113,14 +113,16 @@ def pack(
     wanted = _round(ws, mou_ids, every, slugs)
     versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
     given = return_by.date() if return_by else None
-    for mou_id in versions:
-        warn_if_superseded(ws, mou_id)
 
     def recordable_dates() -> dict[str, date | None]:
         # called while the workers draft the packs: opening the tracker (and loading
-        # SQLAlchemy) overlaps their work, and still comes before anything is written
-        check_recordable(ws)
-        return round_return_by(ws, versions, given)
+        # SQLAlchemy) overlaps their work, and still comes before anything is written; a
+        # refusal is the command's one line, before any warning (printed clear of the bar)
+        with _Bar.external_write_mode():
+            check_recordable(ws)
+            for mou_id in versions:
+                warn_if_superseded(ws, mou_id)
+            return round_return_by(ws, versions, given)
 
     with _Bar(
         total=len(wanted),

@@ -75,12 +75,11 @@ def build_round(
     for order in orders:  # every id checked, and the templates loaded, before forking
         ws.catalog.mou(order.mou).party(order.authority)
         load_template(ws.template_path(order.mou))
-    atomic.ensure_dir(out_dir)
     workers = min(jobs or usable_cpus(), len(orders))
     side_by_side = workers > 1 or (jobs is None and workers == 1)
     context = _pool_context(explicit=jobs is not None) if side_by_side else None
     if context is None:
-        due = dates()
+        due = _dates_then_folder(dates, out_dir)
         return [_built(ws, order, out_dir, when, due, progress) for order in orders]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -89,12 +88,19 @@ def build_round(
     ) as pool:
         drafts = [pool.submit(_draft_in_worker, order, when) for order in orders]
         try:
-            due = dates()
+            due = _dates_then_folder(dates, out_dir)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the drafts wrote nothing
             raise
         finishing = [_finish_later(pool, draft, out_dir, when, due) for draft in drafts]
         return [_reported(future.result(), progress) for future in finishing]
+
+
+def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
+    """The return-by dates, then the output folder made: the first thing written."""
+    due = dates()
+    atomic.ensure_dir(out_dir)
+    return due
 
 
 def _built(
