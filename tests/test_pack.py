@@ -262,3 +262,27 @@ def test_libreoffice_shows_page_numbers_and_one_line_per_dotted_line(windsor_doc
     wrapped = [line for line in lines if set(line) <= set("…. ") and "…" in line]
     assert not wrapped, "a dotted line wrapped"
     assert sum(set(line) <= set(". ") for line in lines) == 3, "three leaders, one line each"
+
+
+class _Refused(Exception):
+    pass
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_nothing_is_written_when_the_dates_cannot_be_had(workspace, tmp_path, jobs):
+    """The return-by dates come while the packs are drafted (``mougen pack`` opens the
+    tracker then); if that fails, no folder, pack or issued record is left."""
+    from mougen.pack.builder import PackOrder
+    from mougen.pack.pool import build_round
+
+    def refuse():
+        raise _Refused
+
+    orders = [PackOrder("em-2015", slug) for slug in ("rutland", "derby", "lincolnshire")]
+    out = tmp_path / "packs"
+    with pytest.raises(_Refused):
+        build_round(workspace, orders, out, WHEN, jobs=jobs, dates=refuse)
+    assert not out.exists()
+    assert not workspace.issued_dir.exists() or not any(workspace.issued_dir.rglob("*.json"))
+    built = build_round(workspace, orders, out, WHEN, jobs=jobs, dates=lambda: {})
+    assert [r.authority for r in built] == ["rutland", "derby", "lincolnshire"]
