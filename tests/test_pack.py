@@ -286,3 +286,20 @@ def test_nothing_is_written_when_the_dates_cannot_be_had(workspace, tmp_path, jo
     assert not workspace.issued_dir.exists() or not any(workspace.issued_dir.rglob("*.json"))
     built = build_round(workspace, orders, out, WHEN, jobs=jobs, dates=lambda: {})
     assert [r.authority for r in built] == ["rutland", "derby", "lincolnshire"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_that_cannot_be_rendered_leaves_no_pack_of_the_round(workspace, tmp_path, jobs):
+    """Every pack of a round is drafted before any is written: one broken template (here
+    em-2015's, packed after a good version) stops the round with nothing written."""
+    from mougen.errors import TemplateError
+    from mougen.pack.builder import PackOrder
+    from mougen.pack.pool import build_round
+
+    workspace.template_path("em-2015").write_bytes(b"not a Word document")
+    orders = [PackOrder("se-2018", "kent"), PackOrder("em-2015", "rutland")]
+    out = tmp_path / "packs"
+    with pytest.raises(TemplateError, match="not a readable Word document"):
+        build_round(workspace, orders, out, WHEN, jobs=jobs)
+    assert list(out.iterdir()) == []
+    assert not workspace.issued_dir.exists() or not any(workspace.issued_dir.rglob("*.json"))

@@ -23,7 +23,6 @@ from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.tracking import check_recordable
 from mougen.pack.builder import PackOrder, pack_name
 from mougen.pack.pool import build_round
-from mougen.render import render_authority
 from mougen.workspace import Workspace
 
 
@@ -58,6 +57,8 @@ def render(
 
     The PDF to sign is the one in the pack that `mougen pack` makes and records.
     """
+    from mougen.render import render_authority  # not loaded by pack, whose workers load it
+
     when = resolve_when(when)
     for slug in _parties(ws, mou_id, slugs):
         rendered = render_authority(ws, mou_id, slug, when=when)

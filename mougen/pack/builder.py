@@ -12,7 +12,6 @@ from mougen import atomic
 from mougen.digest import sha256_hex
 from mougen.pack.cover import cover_sheet
 from mougen.pack.manifest import Manifest, build_manifest
-from mougen.render import render_authority
 from mougen.workspace import Workspace
 from mougen.zipfiles import deterministic_zip
 
@@ -66,6 +65,10 @@ class Draft:
 
 def draft_pack(ws: Workspace, order: PackOrder, when: datetime) -> Draft:
     """Render the DOCX to hand out and the PDF to sign for ``order``, dated ``when``."""
+    # loaded here, by the worker that drafts, rather than by the parent before it forks
+    # the workers: the parent's start-up is the part of a round nothing runs beside
+    from mougen.render import render_authority
+
     rendered = render_authority(ws, order.mou, order.authority, when=when)
     return Draft(order, rendered.handout, rendered.pdf)
 

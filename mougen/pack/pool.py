@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from mougen import atomic, typeset
 from mougen.pack.builder import Draft, PackOrder, PackResult, draft_pack, finish_pack
-from mougen.render.docx import load_template
 from mougen.workers import fork_context, usable_cpus
 from mougen.workspace import Workspace
 
@@ -65,22 +64,23 @@ def build_round(
     """Build a pack for each order, ``jobs`` at a time, in one pool of workers; ``progress``
     hears of each one.
 
-    ``dates`` is called once, before any pack is written; if it raises, nothing is.
+    ``dates`` is called once, before any pack is written; if it raises, or any pack cannot
+    be drafted, nothing is.
     ``jobs=None`` builds one pack per CPU core at once where that is cheap (see
     :func:`_pool_context`), and one at a time where it is not; it drafts even a single pack
     in a worker, so that ``dates`` (a tracker to open) and the draft run side by side.
     """
     orders = list(orders)
     ws.check_writable()
-    for order in orders:  # every id checked, and the templates loaded, before forking
+    for order in orders:  # every id checked before forking
         ws.catalog.mou(order.mou).party(order.authority)
-        load_template(ws.template_path(order.mou))
     workers = min(jobs or usable_cpus(), len(orders))
     side_by_side = workers > 1 or (jobs is None and workers == 1)
     context = _pool_context(explicit=jobs is not None) if side_by_side else None
     if context is None:
         due = _dates_then_folder(dates, out_dir)
-        return [_built(ws, order, out_dir, when, due, progress) for order in orders]
+        ready = [draft_pack(ws, order, when) for order in orders]  # all, before any is written
+        return [_finished(ws, draft, out_dir, when, due, progress) for draft in ready]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(
@@ -92,8 +92,11 @@ def build_round(
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the drafts wrote nothing
             raise
-        finishing = [_finish_later(pool, draft, out_dir, when, due) for draft in drafts]
-        return [_reported(future.result(), progress) for future in finishing]
+        # every draft done before any pack is written: a template that cannot be rendered
+        # stops the round with nothing written
+        ready = [draft.result() for draft in drafts]
+        finished = [_finish_later(pool, draft, out_dir, when, due) for draft in ready]
+        return [_reported(future.result(), progress) for future in finished]
 
 
 def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
@@ -103,22 +106,21 @@ def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
     return due
 
 
-def _built(
+def _finished(
     ws: Workspace,
-    order: PackOrder,
+    draft: Draft,
     out_dir: Path,
     when: datetime,
     due: Dates,
     progress: Callable[[PackResult], None],
 ) -> PackResult:
-    draft = draft_pack(ws, order, when)
-    return _reported(finish_pack(ws, draft, out_dir, when, due.get(order.mou)), progress)
+    result = finish_pack(ws, draft, out_dir, when, due.get(draft.order.mou))
+    return _reported(result, progress)
 
 
 def _finish_later(
-    pool: Executor, drafted: Future[Draft], out_dir: Path, when: datetime, due: Dates
+    pool: Executor, draft: Draft, out_dir: Path, when: datetime, due: Dates
 ) -> Future[PackResult]:
-    draft = drafted.result()
     return pool.submit(_finish_in_worker, draft, out_dir, when, due.get(draft.order.mou))
 
 
