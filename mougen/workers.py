@@ -6,6 +6,9 @@ import multiprocessing
 import os
 import threading
 from multiprocessing.context import BaseContext
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def usable_cpus() -> int:
@@ -24,3 +27,20 @@ def fork_context() -> BaseContext | None:
     if threading.active_count() != 1:
         return None
     return multiprocessing.get_context("fork")
+
+
+#: What a forked worker's pool handed it as it started (its parent's workspace, say), which
+#: it shares with its parent instead of reading or pickling it again.
+_inherited: object = None
+
+
+def inherit(value: object) -> None:
+    """A pool's initializer: keep ``value`` for every job this worker runs."""
+    global _inherited  # one per worker process, set as it starts
+    _inherited = value
+
+
+def inherited(kind: type[T]) -> T:
+    """What this worker's pool handed it (see :func:`inherit`), which must be a ``kind``."""
+    assert isinstance(_inherited, kind), f"a worker starts with its parent's {kind.__name__}"
+    return _inherited

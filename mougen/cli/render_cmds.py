@@ -22,7 +22,7 @@ from mougen.cli.options import (
 from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.tracking import check_recordable
 from mougen.pack.builder import PackOrder, pack_name
-from mougen.pack.pool import build_round
+from mougen.pack.pool import Stage, build_round
 from mougen.workspace import Workspace
 
 
@@ -127,17 +127,26 @@ def pack(
 
     with _Bar(
         total=len(wanted),
-        desc=f"Packing {', '.join(versions)}",
+        desc=f"Drafting {', '.join(versions)}",
         unit="pack",
         disable=None,  # shown on a terminal, silent in scripts and logs
     ) as bar:
+        stages: list[Stage] = ["drafted"]
+
+        def advance(stage: Stage, _order: PackOrder) -> None:
+            if stage != stages[-1]:  # every pack is drafted before any is written
+                stages.append(stage)
+                bar.reset()
+                bar.set_description(f"Writing {', '.join(versions)}")
+            bar.update()
+
         results = build_round(
             ws,
             [PackOrder(mou_id, slug) for mou_id, slug in wanted],
             out_dir,
             when,
             jobs=jobs,
-            progress=lambda _: bar.update(),
+            progress=advance,
             dates=recordable_dates,
         )
     from mougen.pack.issued import record_issued  # the tracker: not loaded by render

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
 from mougen import atomic, typeset
 from mougen.pack.builder import Draft, PackOrder, PackResult, draft_pack, finish_pack
-from mougen.workers import fork_context, usable_cpus
+from mougen.workers import fork_context, inherit, inherited, usable_cpus
 from mougen.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 #: Return-by dates by MoU id (a version not in it has none).
 Dates = Mapping[str, date | None]
+#: What ``progress`` hears of each pack: its drafting, then its writing, is done.
+Stage = Literal["drafted", "written"]
+Progress = Callable[[Stage, PackOrder], None]
 
 
 class PoolOptions(TypedDict, total=False):
@@ -30,7 +33,7 @@ class PoolOptions(TypedDict, total=False):
     the return-by dates that ``dates`` gives (called once, before anything is written)."""
 
     jobs: int | None
-    progress: Callable[[PackResult], None]
+    progress: Progress
     dates: Callable[[], Dates]
 
 
@@ -58,11 +61,11 @@ def build_round(
     when: datetime,
     *,
     jobs: int | None = 1,
-    progress: Callable[[PackResult], None] = lambda _: None,
+    progress: Progress = lambda _stage, _order: None,
     dates: Callable[[], Dates] = dict,
 ) -> list[PackResult]:
     """Build a pack for each order, ``jobs`` at a time, in one pool of workers; ``progress``
-    hears of each one.
+    hears as each one is drafted, then as each is written.
 
     ``dates`` is called once, before any pack is written; if it raises, or any pack cannot
     be drafted, nothing is.
@@ -79,12 +82,13 @@ def build_round(
     context = _pool_context(explicit=jobs is not None) if side_by_side else None
     if context is None:
         due = _dates_then_folder(dates, out_dir)
-        ready = [draft_pack(ws, order, when) for order in orders]  # all, before any is written
+        # all drafted before any is written
+        ready = [_reported(draft_pack(ws, order, when), progress) for order in orders]
         return [_finished(ws, draft, out_dir, when, due, progress) for draft in ready]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_adopt, initargs=(ws,)
+        workers, mp_context=context, initializer=inherit, initargs=(ws,)
     ) as pool:
         drafts = [pool.submit(_draft_in_worker, order, when) for order in orders]
         try:
@@ -94,9 +98,9 @@ def build_round(
             raise
         # every draft done before any pack is written: a template that cannot be rendered
         # stops the round with nothing written
-        ready = [draft.result() for draft in drafts]
+        ready = [_reported(draft.result(), progress) for draft in drafts]
         finished = [_finish_later(pool, draft, out_dir, when, due) for draft in ready]
-        return [_reported(future.result(), progress) for future in finished]
+        return [_written(future.result(), progress) for future in finished]
 
 
 def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
@@ -107,15 +111,9 @@ def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
 
 
 def _finished(
-    ws: Workspace,
-    draft: Draft,
-    out_dir: Path,
-    when: datetime,
-    due: Dates,
-    progress: Callable[[PackResult], None],
+    ws: Workspace, draft: Draft, out_dir: Path, when: datetime, due: Dates, progress: Progress
 ) -> PackResult:
-    result = finish_pack(ws, draft, out_dir, when, due.get(draft.order.mou))
-    return _reported(result, progress)
+    return _written(finish_pack(ws, draft, out_dir, when, due.get(draft.order.mou)), progress)
 
 
 def _finish_later(
@@ -124,8 +122,13 @@ def _finish_later(
     return pool.submit(_finish_in_worker, draft, out_dir, when, due.get(draft.order.mou))
 
 
-def _reported(result: PackResult, progress: Callable[[PackResult], None]) -> PackResult:
-    progress(result)
+def _reported(draft: Draft, progress: Progress) -> Draft:
+    progress("drafted", draft.order)
+    return draft
+
+
+def _written(result: PackResult, progress: Progress) -> PackResult:
+    progress("written", PackOrder(result.mou, result.authority))
     return result
 
 
@@ -145,23 +148,11 @@ def _pool_context(*, explicit: bool) -> BaseContext | None:
     return multiprocessing.get_context("forkserver") if explicit else None
 
 
-#: The workspace a pack worker builds in: its parent's, catalog and all, which a forked
-#: worker shares without reading the region files again.
-_worker_ws: Workspace | None = None
-
-
-def _adopt(ws: Workspace) -> None:
-    global _worker_ws  # one per worker process, set as it starts
-    _worker_ws = ws
-
-
 def _draft_in_worker(order: PackOrder, when: datetime) -> Draft:
-    assert _worker_ws is not None, "a pack worker starts with its parent's workspace"
-    return draft_pack(_worker_ws, order, when)
+    return draft_pack(inherited(Workspace), order, when)
 
 
 def _finish_in_worker(
     draft: Draft, out_dir: Path, when: datetime, return_by: date | None
 ) -> PackResult:
-    assert _worker_ws is not None, "a pack worker starts with its parent's workspace"
-    return finish_pack(_worker_ws, draft, out_dir, when, return_by)
+    return finish_pack(inherited(Workspace), draft, out_dir, when, return_by)

@@ -25,7 +25,7 @@ from mougen.verify.trust import load_crls, load_trust_roots
 from mougen.verify.validate import Settings, read_pdf, verify_bytes
 from mougen.verify.verdict import Verdict
 from mougen.verify.workspace_trust import RegionTrust, region_trust, workspace_trust_roots
-from mougen.workers import fork_context, usable_cpus
+from mougen.workers import fork_context, inherit, inherited, usable_cpus
 from mougen.workflow.provenance import provenance
 from mougen.workspace import Workspace
 
@@ -113,7 +113,7 @@ class Checker:
         if context is None:
             return [self.check_file(path) for path in paths]
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_adopt, initargs=(self.spec.settings,)
+            workers, mp_context=context, initializer=inherit, initargs=(self.spec.settings,)
         ) as pool:
             outcomes = list(pool.map(_report_in_worker, paths))
         return [self._judged(str(path), found) for path, found in zip(paths, outcomes, strict=True)]
@@ -143,20 +143,10 @@ class Checker:
         return verify_limited(data, name, self.spec.settings, self.spec.sandbox)
 
 
-#: The settings a verification worker validates by: its parent's, shared by the fork.
-_worker_settings: Settings | None = None
-
-
-def _adopt(settings: Settings) -> None:
-    global _worker_settings  # one per worker process, set as it starts
-    _worker_settings = settings
-
-
 def _report_in_worker(path: Path) -> FileReport | MougenError:
     """The report on the file at ``path``, or the error that stopped it being read (an
     exception crosses back to the parent whole, with its detail and exit code)."""
-    assert _worker_settings is not None, "a verification worker starts with its parent's settings"
     try:
-        return verify_bytes(read_pdf(path), str(path), _worker_settings)
+        return verify_bytes(read_pdf(path), str(path), inherited(Settings))
     except MougenError as exc:
         return exc
