@@ -81,9 +81,10 @@ def build_round(
     side_by_side = workers > 1 or (jobs is None and workers == 1)
     context = _pool_context(explicit=jobs is not None) if side_by_side else None
     if context is None:
-        due = _dates_then_folder(dates, out_dir)
+        due = dates()
         # all drafted before any is written
         ready = [_reported(draft_pack(ws, order, when), progress) for order in orders]
+        atomic.ensure_dir(out_dir)
         return [_finished(ws, draft, out_dir, when, due, progress) for draft in ready]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -92,22 +93,16 @@ def build_round(
     ) as pool:
         drafts = [pool.submit(_draft_in_worker, order, when) for order in orders]
         try:
-            due = _dates_then_folder(dates, out_dir)
+            due = dates()
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the drafts wrote nothing
             raise
         # every draft done before any pack is written: a template that cannot be rendered
         # stops the round with nothing written
         ready = [_reported(draft.result(), progress) for draft in drafts]
+        atomic.ensure_dir(out_dir)
         finished = [_finish_later(pool, draft, out_dir, when, due) for draft in ready]
         return [_written(future.result(), progress) for future in finished]
-
-
-def _dates_then_folder(dates: Callable[[], Dates], out_dir: Path) -> Dates:
-    """The return-by dates, then the output folder made: the first thing written."""
-    due = dates()
-    atomic.ensure_dir(out_dir)
-    return due
 
 
 def _finished(
