@@ -15,13 +15,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
+from mougen.errors import MougenError
+from mougen.round.schema import TABLES
 from mougen.tracker import SignatureFacts, Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
-from mougen.tracker.revision import HEAD
+from mougen.tracker.revision import HEAD, HEAD_TABLES
 from mougen.workflow.rebuild import rebuild
 from mougen.workspace import BUNDLED, Workspace
 from tests.conftest import backend_url
@@ -213,6 +215,72 @@ def test_open_upgrades_a_database_made_at_the_first_revision(db_url):
         old, new = t.events()
         assert (old.hash, new.prev_hash, new.id) == (first, first, 2)
         assert t.verify_log() == []
+
+
+def _schema_and_rows(url: str) -> tuple[dict, dict]:
+    """Every table's columns, keys, indexes and constraints as the database reports them,
+    and the rows of the tables a new tracker starts with rows in."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            look = inspect(conn)
+            schema = {
+                table: {
+                    "columns": sorted(  # by name: a migration adds a column at the end
+                        (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                        for c in look.get_columns(table)
+                    ),
+                    "primary key": look.get_pk_constraint(table),
+                    "foreign keys": look.get_foreign_keys(table),
+                    "indexes": sorted(look.get_indexes(table), key=lambda i: str(i["name"])),
+                    "unique": sorted(look.get_unique_constraints(table), key=str),
+                }
+                for table in look.get_table_names()
+            }
+            rows = {
+                table: conn.execute(text(f"SELECT * FROM {table}")).all()
+                for table in ("alembic_version", "chain_head")
+            }
+        return schema, rows
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_is_made_as_the_migrations_make_it(db_url, new_db_url):
+    # Opening an empty database creates it from the models, without Alembic; replaying
+    # the migrations must give the very same tables, keys, indexes and first rows.
+    Tracker.open(db_url, tables=TABLES).close()
+    migrated = new_db_url()
+    upgrade(make_engine(migrated))
+    made, replayed = _schema_and_rows(db_url), _schema_and_rows(migrated)
+    assert made[0] == replayed[0]
+    assert (
+        made[1]
+        == replayed[1]
+        == {
+            "alembic_version": [(HEAD,)],
+            "chain_head": [(1, 0, GENESIS)],
+        }
+    )
+    assert set(made[0]) == HEAD_TABLES
+    # and Alembic reads it as at the head: upgrading it is a no-op, and it records as usual
+    upgrade(make_engine(db_url))
+    with Tracker.open(db_url) as t:
+        assert t.record_issue(**issue(1))
+        assert t.verify_log() == []
+
+
+def test_opening_a_database_that_holds_other_tables_leaves_it_to_alembic(db_url):
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(MougenError):  # Alembic's CREATE TABLE events fails, and nothing is made
+        Tracker.open(db_url, tables=TABLES)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert inspect(conn).get_table_names() == ["events"]
+    engine.dispose()
 
 
 def test_the_known_head_is_the_migration_scripts_head():

@@ -23,11 +23,13 @@ def open_tracker(ws: Workspace, *, write: bool = False) -> Tracker:
     A writer is refused, before anything is written, by a workspace it cannot write."""
     from mougen.tracker import Tracker
 
-    if write:
-        check_recordable(ws)
-    else:
+    if not write:
         ws.require()
-    return Tracker.open(ws.db_url, readonly=not write)
+        return Tracker.open(ws.db_url, readonly=True)
+    from mougen.round.schema import TABLES  # a new tracker is made without Alembic
+
+    check_recordable(ws)
+    return Tracker.open(ws.db_url, tables=TABLES)
 
 
 def check_recordable(ws: Workspace) -> None:

@@ -23,7 +23,7 @@ class UserRow(Base):
     #: Region ids joined by commas; None for an administrator, who sees every region.
     regions: Mapped[str | None] = mapped_column(Text)
     #: Raised by logout, a password change and removal: every older session ends.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Random per account (migration 0007): a session carries it, so one made for a removed
     #: account is not valid for a new account that reuses its name and id.
     session_nonce: Mapped[str | None] = mapped_column(String(32))

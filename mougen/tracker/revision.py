@@ -16,6 +16,34 @@ HEAD = "0007"
 #: The table where Alembic keeps a database's revision.
 VERSION_TABLE = "alembic_version"
 
+#: Every table a database at :data:`HEAD` holds (a test checks the migrations make these).
+HEAD_TABLES = frozenset(
+    {
+        "alembic_version",
+        "chain_head",
+        "events",
+        "issued_pdfs",
+        "mail_receipts",
+        "mou_versions",
+        "remote_code_requests",
+        "remote_codes",
+        "remote_signatures",
+        "signatures",
+        "web_counts",
+        "web_emails",
+        "web_hits",
+        "web_links",
+        "web_login_failures",
+        "web_queue",
+        "web_rounds",
+        "web_uploads",
+        "web_users",
+    }
+)
+
+#: Any fixed number: the PostgreSQL advisory lock that queues schema changes.
+MIGRATION_LOCK = 0x6D6F7567
+
 
 def current_revision(engine: Engine) -> str | None:
     """The revision a database is at; None for an empty one."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, MetaData, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from mougen.digest import file_sha256
 from mougen.errors import MougenError
 from mougen.printable import is_safe, printable
 from mougen.tracker.chain import check_chain, event_hash
+from mougen.tracker.create import create_if_empty
 from mougen.tracker.database import database_errors, is_read_only, make_engine, writer
 from mougen.tracker.records import (
     EventRecord,
@@ -58,18 +59,27 @@ class Tracker:
         self._clock = clock
 
     @classmethod
-    def open(cls, url: str, *, readonly: bool = False, clock: Clock = wall_clock) -> Self:
+    def open(
+        cls,
+        url: str,
+        *,
+        readonly: bool = False,
+        clock: Clock = wall_clock,
+        tables: MetaData | None = None,
+    ) -> Self:
         """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema.
 
         A reader passes ``readonly``: a missing SQLite file is then read as an empty
         tracker instead of being created. An SQLite file this process may not write is
         read as it stands (and must already be at this mougen's schema). ``clock`` gives
-        the time each event is logged at.
+        the time each event is logged at. ``tables``, the metadata of every table
+        (:data:`mougen.round.schema.TABLES`), lets a new database be made from the models
+        rather than by replaying the migrations (see :mod:`mougen.tracker.create`).
         """
         with database_errors(url):
             engine = make_engine(url, readonly=readonly)
             try:
-                _bring_up_to_date(engine, url)
+                _bring_up_to_date(engine, url, tables)
             except Exception:
                 engine.dispose()
                 raise
@@ -321,7 +331,7 @@ class Tracker:
             return [_to_record(row, record) for row in session.scalars(query)]
 
 
-def _bring_up_to_date(engine: Engine, url: str) -> None:
+def _bring_up_to_date(engine: Engine, url: str, tables: MetaData | None) -> None:
     current = current_revision(engine)
     if current == HEAD:
         return
@@ -330,6 +340,8 @@ def _bring_up_to_date(engine: Engine, url: str) -> None:
             f"tracker database {url} is read-only and at schema {current or '(empty)'},"
             f" not {HEAD}: run `mougen tracker upgrade` where it can be written"
         )
+    if current is None and tables is not None and create_if_empty(engine, tables):
+        return
     from mougen.tracker import migrate  # Alembic is loaded only when there is work for it
 
     migrate.upgrade(engine)
