@@ -16,6 +16,7 @@ import pytest
 
 from mougen.document import read_docx
 from mougen.render import render_authority
+from mougen.render.docx import fill_template
 from mougen.roles import ROLE_IDS
 from tests.pdftext import mou_words, pdftotext, qpdf_check, signature_fields, words
 from tests.seedtext import seed_words, text_words
@@ -302,3 +303,15 @@ def test_bullets_sit_under_the_text_of_their_clause(rendered):
     clause_text = next(w[1] for w in found if w[0] == "The" and w[1] > 90)  # "1.1.  The MoU"
     bullets = [w[1] for w in found if w[0] == "•"]
     assert bullets and all(x >= clause_text - 1 for x in bullets), (clause_text, bullets)
+
+
+@pytest.mark.parametrize(("value", "tabs"), [("a\tb", 1), ("ab", 0)])
+def test_a_tab_in_a_value_becomes_a_word_tab(tmp_path, value, tabs):
+    # docxtpl's listing pass is skipped for XML without such a character: with one, it runs
+    template = docx.Document()
+    template.add_paragraph("Value: {{ x }}")
+    path = tmp_path / "tab.docx"
+    template.save(str(path))
+    filled = fill_template(path, {"x": value})
+    assert filled.element.body.xpath("count(.//w:tab)") == tabs
+    assert filled.paragraphs[0].text == "Value: a\tb".replace("\t", "\t" if tabs else "")

@@ -59,6 +59,8 @@ class Numbering:
 
     levels: dict[tuple[str, int], tuple[str, str, int]]
     counters: dict[str, list[int]] = field(default_factory=dict)
+    #: The (numId, level) each style gives its paragraphs, as each is first asked for.
+    by_style: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, document: Any) -> Numbering:
@@ -88,14 +90,9 @@ class Numbering:
     ) -> tuple[int, str | None]:
         """The (level, label) of a paragraph: direct numbering first, then its style's."""
         num_id, ilvl = _num_pr(p.find(qn("w:pPr")))
-        style = styles.get(style_id) if style_id else None
-        seen: set[str] = set()
-        while num_id is None and style is not None and style.get(qn("w:styleId")) not in seen:
-            seen.add(style.get(qn("w:styleId")))
-            num_id, style_ilvl = _num_pr(style.find(qn("w:pPr")))
+        if num_id is None and style_id:
+            num_id, style_ilvl = self._style_numbering(style_id, styles)
             ilvl = ilvl if ilvl is not None else style_ilvl
-            based = style.find(qn("w:basedOn"))
-            style = styles.get(based.get(qn("w:val"))) if based is not None else None
         level = ilvl or 0
         if num_id is None or num_id == "0" or (num_id, level) not in self.levels:
             return 0, None
@@ -110,6 +107,24 @@ class Numbering:
             lvl_fmt = self.levels.get((num_id, i), ("decimal", "", 1))[0]
             label = label.replace(f"%{i + 1}", _FORMATS.get(lvl_fmt, str)(count))
         return level, label
+
+    def _style_numbering(
+        self, style_id: str, styles: dict[str, etree._Element]
+    ) -> tuple[str | None, int | None]:
+        """The numbering a style gives its paragraphs, its own or one it is based on (the
+        first level found along the chain); worked out once per style."""
+        if style_id not in self.by_style:
+            num_id, ilvl = None, None
+            style = styles.get(style_id)
+            seen: set[str] = set()
+            while num_id is None and style is not None and style.get(qn("w:styleId")) not in seen:
+                seen.add(style.get(qn("w:styleId")))
+                num_id, style_ilvl = _num_pr(style.find(qn("w:pPr")))
+                ilvl = ilvl if ilvl is not None else style_ilvl
+                based = style.find(qn("w:basedOn"))
+                style = styles.get(based.get(qn("w:val"))) if based is not None else None
+            self.by_style[style_id] = num_id, ilvl
+        return self.by_style[style_id]
 
 
 def _num_pr(ppr: etree._Element | None) -> tuple[str | None, int | None]:

@@ -45,13 +45,13 @@ _ALIGN: dict[str, Align] = {
 }
 #: Word's tracked-change elements: insertions, deletions, moves and formatting changes.
 _TRACKED = {"ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange"}
+#: The same, as the names lxml matches (it filters a walk in C, not element by element here).
+_TRACKED_TAGS = tuple(qn(f"w:{name}") for name in _TRACKED)
 
 
 def holds_tracked_changes(body: etree._Element) -> bool:
     """Whether a Word document part (its body, say) still holds tracked changes."""
-    return any(
-        isinstance(el.tag, str) and etree.QName(el).localname in _TRACKED for el in body.iter()
-    )
+    return next(body.iter(*_TRACKED_TAGS), None) is not None
 
 
 #: Elements the model does not carry, by the name a coordinator would know them by.
@@ -68,6 +68,8 @@ _UNSUPPORTED = {
     "altChunk": "an imported chunk",
 }
 _MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath"
+#: Each unsupported element's name as lxml matches it, and its short name.
+_UNSUPPORTED_TAGS = {qn(f"w:{name}"): name for name in _UNSUPPORTED}
 
 
 def read_docx(source: Path | bytes, name: str | Path = "document") -> Document:
@@ -246,7 +248,7 @@ class _Reader:
             raise UnsupportedFeature("an equation is not supported", self.label)
 
     def _check_supported(self, p: etree._Element) -> None:
-        found = {etree.QName(el).localname for el in p.iter() if isinstance(el.tag, str)}
+        found = {_UNSUPPORTED_TAGS[el.tag] for el in p.iter(*_UNSUPPORTED_TAGS)}
         # The first match in _UNSUPPORTED's order is the most specific name (a text box
         # sits inside a picture), so that is the one reported.
         for tag in _UNSUPPORTED:

@@ -9,7 +9,6 @@ where a leader fills exactly the cell it is in.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime
 from typing import Any
@@ -21,7 +20,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from mougen.document.ns import qn
-from mougen.render.docx import dated_docx
+from mougen.render.docx import saved_docx
 
 #: A signature line that is only typed dots.
 _DOTS = re.compile(r"[….]{8,}")
@@ -44,9 +43,7 @@ def handout_docx(document: DocxDocument, when: datetime) -> bytes:
                     if _DOTS.fullmatch(paragraph.text.strip()):
                         _leader(paragraph, cell)
     _empty_properties_closed(document)
-    out = io.BytesIO()
-    document.save(out)
-    return dated_docx(out.getvalue(), when)
+    return saved_docx(document, when)
 
 
 def _empty_properties_closed(document: DocxDocument) -> None:
