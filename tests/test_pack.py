@@ -303,3 +303,29 @@ def test_a_template_that_cannot_be_rendered_leaves_no_pack_of_the_round(workspac
         build_round(workspace, orders, out, WHEN, jobs=jobs)
     assert not out.exists()
     assert not workspace.issued_dir.exists() or not any(workspace.issued_dir.rglob("*.json"))
+
+
+@pytest.mark.parametrize(("count", "workers"), [(1, 1), (7, 1), (103, 2), (20, 4)])
+def test_batches_take_every_order_once_in_order_ending_one_at_a_time(count, workers):
+    from mougen.pack.pool import BATCH, batches
+
+    runs = list(batches(list(range(count)), workers))
+    assert [item for run in runs for item in run] == list(range(count))
+    assert max(map(len, runs)) <= BATCH and len(runs[-1]) == 1
+    if count >= 4 * workers:
+        assert len(runs[0]) > 1  # long runs first, where most of the time goes
+
+
+def test_packs_drafted_in_a_run_are_the_packs_drafted_alone(workspace, tmp_path):
+    from mougen.pack import build_pack
+    from mougen.pack.pool import batches
+
+    slugs = list(workspace.catalog.mou("se-2018").mou.parties[:6])
+    assert max(len(run) for run in batches(slugs, 1)) > 1
+    build_packs(workspace, "se-2018", slugs, tmp_path / "run", WHEN)
+    for slug in slugs:
+        build_pack(workspace, "se-2018", slug, tmp_path / "alone", WHEN)
+    run, alone = (
+        {p.name: p.read_bytes() for p in (tmp_path / d).glob("*.zip")} for d in ("run", "alone")
+    )
+    assert len(run) == 6 and run == alone

@@ -7,19 +7,20 @@ writes anything; here the workers draft the packs, most of the work, in the mean
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar, Unpack
 
 from mougen import atomic, typeset
-from mougen.pack.builder import Draft, PackOrder, PackResult, draft_pack, finish_pack
+from mougen.pack.builder import Draft, PackOrder, PackResult, draft_packs, finish_packs
 from mougen.workers import fork_context, inherit, inherited, usable_cpus
 from mougen.workspace import Workspace
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor, Future
     from multiprocessing.context import BaseContext
+
+T = TypeVar("T")
 
 #: Return-by dates by MoU id (a version not in it has none).
 Dates = Mapping[str, date | None]
@@ -83,15 +84,23 @@ def build_round(
     if context is None:
         due = dates()
         # all drafted before any is written
-        ready = [_reported(draft_pack(ws, order, when), progress) for order in orders]
+        ready = [
+            _reported(draft, progress)
+            for batch in batches(orders, 1)
+            for draft in draft_packs(ws, batch, when)
+        ]
         atomic.ensure_dir(out_dir)
-        return [_finished(ws, draft, out_dir, when, due, progress) for draft in ready]
+        return [
+            _written(result, progress)
+            for batch in batches(ready, 1)
+            for result in finish_packs(ws, batch, out_dir, when, due)
+        ]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=inherit, initargs=(ws,)
     ) as pool:
-        drafts = [pool.submit(_draft_in_worker, order, when) for order in orders]
+        drafting = [pool.submit(_draft_in_worker, b, when) for b in batches(orders, workers)]
         try:
             due = dates()
         except BaseException:
@@ -99,22 +108,29 @@ def build_round(
             raise
         # every draft done before any pack is written: a template that cannot be rendered
         # stops the round with nothing written
-        ready = [_reported(draft.result(), progress) for draft in drafts]
+        ready = [_reported(draft, progress) for done in drafting for draft in done.result()]
         atomic.ensure_dir(out_dir)
-        finished = [_finish_later(pool, draft, out_dir, when, due) for draft in ready]
-        return [_written(future.result(), progress) for future in finished]
+        finishing = [
+            pool.submit(_finish_in_worker, batch, out_dir, when, due)
+            for batch in batches(ready, workers)
+        ]
+        return [_written(result, progress) for done in finishing for result in done.result()]
 
 
-def _finished(
-    ws: Workspace, draft: Draft, out_dir: Path, when: datetime, due: Dates, progress: Progress
-) -> PackResult:
-    return _written(finish_pack(ws, draft, out_dir, when, due.get(draft.order.mou)), progress)
+#: The most packs a worker takes at once (see :func:`batches`).
+BATCH = 8
 
 
-def _finish_later(
-    pool: Executor, draft: Draft, out_dir: Path, when: datetime, due: Dates
-) -> Future[PackResult]:
-    return pool.submit(_finish_in_worker, draft, out_dir, when, due.get(draft.order.mou))
+def batches(items: list[T], workers: int) -> Iterator[list[T]]:
+    """``items`` in runs for ``workers`` to take one at a time: runs of up to
+    :data:`BATCH` (a run is drafted stage by stage, a tenth cheaper than pack by pack),
+    shrinking to single items at the end, so that no worker idles at the end of a round
+    while another finishes a long run."""
+    start = 0
+    while start < len(items):
+        size = max(1, min(BATCH, (len(items) - start) // (2 * workers)))
+        yield items[start : start + size]
+        start += size
 
 
 def _reported(draft: Draft, progress: Progress) -> Draft:
@@ -143,11 +159,11 @@ def _pool_context(*, explicit: bool) -> BaseContext | None:
     return multiprocessing.get_context("forkserver") if explicit else None
 
 
-def _draft_in_worker(order: PackOrder, when: datetime) -> Draft:
-    return draft_pack(inherited(Workspace), order, when)
+def _draft_in_worker(orders: list[PackOrder], when: datetime) -> list[Draft]:
+    return draft_packs(inherited(Workspace), orders, when)
 
 
 def _finish_in_worker(
-    draft: Draft, out_dir: Path, when: datetime, return_by: date | None
-) -> PackResult:
-    return finish_pack(inherited(Workspace), draft, out_dir, when, return_by)
+    drafts: list[Draft], out_dir: Path, when: datetime, due: Dates
+) -> list[PackResult]:
+    return finish_packs(inherited(Workspace), drafts, out_dir, when, due)

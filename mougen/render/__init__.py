@@ -6,6 +6,14 @@ from mougen.render.pipeline import (
     render_authority,
     render_entry,
     render_placeholder,
+    with_fields,
 )
 
-__all__ = ["WORDS_ONLY", "Rendered", "render_authority", "render_entry", "render_placeholder"]
+__all__ = [
+    "WORDS_ONLY",
+    "Rendered",
+    "render_authority",
+    "render_entry",
+    "render_placeholder",
+    "with_fields",
+]

@@ -17,7 +17,7 @@ from mougen.render.context import authority_context, placeholder_context
 from mougen.render.docx import fill_template, saved_docx
 from mougen.render.fields import add_signature_fields
 from mougen.render.handout import handout_docx
-from mougen.render.pdf import write_pdf
+from mougen.render.pdf import LaidOut, write_pdf
 from mougen.roles import ROLE_IDS
 from mougen.workspace import Workspace
 
@@ -68,11 +68,20 @@ class Rendered:
         """
         return self._signable(footer=PREVIEW_NOTE)
 
-    def _signable(self, footer: str) -> bytes:
-        laid_out = write_pdf(
+    def laid_out(self, footer: str = "") -> LaidOut:
+        """The PDF laid out, before its signature fields are added (see :func:`with_fields`);
+        ``footer`` is an extra line under every page's footer."""
+        return write_pdf(
             self.document, title=self.title, when=self.when, footer=footer, party=self.party
         )
-        return add_signature_fields(laid_out.pdf, laid_out.placements)
+
+    def _signable(self, footer: str) -> bytes:
+        return with_fields(self.laid_out(footer))
+
+
+def with_fields(laid_out: LaidOut) -> bytes:
+    """A laid-out PDF with an empty signature field over each role's signature line."""
+    return add_signature_fields(laid_out.pdf, laid_out.placements)
 
 
 #: The date of a rendering read only for its words (or laid out as a check and thrown
