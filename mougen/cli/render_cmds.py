@@ -6,7 +6,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from mougen import atomic
 from mougen.cli.options import (
@@ -20,18 +19,11 @@ from mougen.cli.options import (
     warn,
 )
 from mougen.cli.pack_round import round_return_by, warn_if_superseded
+from mougen.cli.progress import clear_of_bar, progress_bar
 from mougen.cli.tracking import check_recordable
 from mougen.pack.builder import PackOrder, pack_name
 from mougen.pack.pool import Stage, build_round
 from mougen.workspace import Workspace
-
-
-class _Bar(tqdm):
-    """tqdm's progress bar without its monitor thread: packs are built by forked
-    workers, and a process forks safely only while it has a single thread."""
-
-    monitor_interval = 0
-
 
 _STAMP = (
     "Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
@@ -119,18 +111,13 @@ def pack(
         # called while the workers draft the packs: opening the tracker (and loading
         # SQLAlchemy) overlaps their work, and still comes before anything is written; a
         # refusal is the command's one line, before any warning (printed clear of the bar)
-        with _Bar.external_write_mode():
+        with clear_of_bar():
             check_recordable(ws)
             for mou_id in versions:
                 warn_if_superseded(ws, mou_id)
             return round_return_by(ws, versions, given)
 
-    with _Bar(
-        total=len(wanted),
-        desc=f"Drafting {', '.join(versions)}",
-        unit="pack",
-        disable=None,  # shown on a terminal, silent in scripts and logs
-    ) as bar:
+    with progress_bar(len(wanted), f"Drafting {', '.join(versions)}", "pack") as bar:
         stages: list[Stage] = ["drafted"]
 
         def advance(stage: Stage, _order: PackOrder) -> None:
