@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from mougen.errors import MougenError
-from mougen.round.schema import TABLES
+from mougen.round.schema import every_table
 from mougen.tracker import SignatureFacts, Tracker
 from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
@@ -249,7 +249,7 @@ def _schema_and_rows(url: str) -> tuple[dict, dict]:
 def test_a_new_database_is_made_as_the_migrations_make_it(db_url, new_db_url):
     # Opening an empty database creates it from the models, without Alembic; replaying
     # the migrations must give the very same tables, keys, indexes and first rows.
-    Tracker.open(db_url, tables=TABLES).close()
+    Tracker.open(db_url, tables=every_table).close()
     migrated = new_db_url()
     upgrade(make_engine(migrated))
     made, replayed = _schema_and_rows(db_url), _schema_and_rows(migrated)
@@ -276,7 +276,7 @@ def test_opening_a_database_that_holds_other_tables_leaves_it_to_alembic(db_url)
         conn.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY)"))
     engine.dispose()
     with pytest.raises(MougenError):  # Alembic's CREATE TABLE events fails, and nothing is made
-        Tracker.open(db_url, tables=TABLES)
+        Tracker.open(db_url, tables=every_table)
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert inspect(conn).get_table_names() == ["events"]
@@ -581,3 +581,19 @@ def test_the_tracker_logs_events_at_the_time_its_clock_gives(db_url):
         t.record_signature(signature())
         assert [e.at for e in t.events()] == [WHEN, WHEN]
         assert t.signatures()[0].recorded_at == WHEN
+
+
+def test_a_new_workspace_s_first_pack_makes_its_tracker_without_alembic(workspace, tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mougen", "--workspace", str(workspace.root),
+         "pack", "se-2018", "--authority", "kent", "-o", str(tmp_path / "packs")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "1 newly recorded" in done.stdout
+    assert " alembic" not in done.stderr  # -X importtime lists every module loaded
+    with Tracker.open(workspace.db_url) as tracker:
+        assert [i.authority for i in tracker.issues()] == ["kent"]
+    assert current_revision(make_engine(workspace.db_url)) == HEAD

@@ -26,10 +26,10 @@ def open_tracker(ws: Workspace, *, write: bool = False) -> Tracker:
     if not write:
         ws.require()
         return Tracker.open(ws.db_url, readonly=True)
-    from mougen.round.schema import TABLES  # a new tracker is made without Alembic
+    from mougen.round.schema import every_table  # a new tracker is made without Alembic
 
     check_recordable(ws)
-    return Tracker.open(ws.db_url, tables=TABLES)
+    return Tracker.open(ws.db_url, tables=every_table)
 
 
 def check_recordable(ws: Workspace) -> None:

@@ -1,17 +1,25 @@
 """Every table of the tracker database, as the models declare them: the tracker's own, the
 round's and remote signing's.
 
-A command that opens the tracker with :data:`TABLES` creates a new database from these
-models, without loading Alembic (see :mod:`mougen.tracker.create`).
+A command that opens the tracker with :func:`every_table` creates a new database from
+these models, without loading Alembic (see :mod:`mougen.tracker.create`).
 """
 
 from __future__ import annotations
 
-# loaded for the tables they declare on the one metadata
-from mougen.remote import tables as _remote_tables  # noqa: F401
-from mougen.round import due as _due  # noqa: F401
-from mougen.round import tables as _round_tables  # noqa: F401
+import importlib
+
+from sqlalchemy import MetaData
+
 from mougen.tracker.schema import Base
 
-#: The metadata of every table.
-TABLES = Base.metadata
+#: The modules that declare tables beside the tracker's own.
+_DECLARING = ("mougen.round.due", "mougen.round.tables", "mougen.remote.tables")
+
+
+def every_table() -> MetaData:
+    """The metadata of every table, the modules that declare them loaded (which a command
+    needs only to create a database: mapping their classes costs a command 20 ms)."""
+    for module in _DECLARING:
+        importlib.import_module(module)
+    return Base.metadata

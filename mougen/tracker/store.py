@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
@@ -65,16 +65,17 @@ class Tracker:
         *,
         readonly: bool = False,
         clock: Clock = wall_clock,
-        tables: MetaData | None = None,
+        tables: Callable[[], MetaData] | None = None,
     ) -> Self:
         """Open the tracker at an SQLAlchemy URL, creating or upgrading its schema.
 
         A reader passes ``readonly``: a missing SQLite file is then read as an empty
         tracker instead of being created. An SQLite file this process may not write is
         read as it stands (and must already be at this mougen's schema). ``clock`` gives
-        the time each event is logged at. ``tables``, the metadata of every table
-        (:data:`mougen.round.schema.TABLES`), lets a new database be made from the models
-        rather than by replaying the migrations (see :mod:`mougen.tracker.create`).
+        the time each event is logged at. ``tables``, which gives the metadata of every table
+        (:func:`mougen.round.schema.every_table`), lets a new database be made from the
+        models rather than by replaying the migrations (see :mod:`mougen.tracker.create`);
+        it is called only for a new database.
         """
         with database_errors(url):
             engine = make_engine(url, readonly=readonly)
@@ -331,7 +332,7 @@ class Tracker:
             return [_to_record(row, record) for row in session.scalars(query)]
 
 
-def _bring_up_to_date(engine: Engine, url: str, tables: MetaData | None) -> None:
+def _bring_up_to_date(engine: Engine, url: str, tables: Callable[[], MetaData] | None) -> None:
     current = current_revision(engine)
     if current == HEAD:
         return
@@ -340,7 +341,7 @@ def _bring_up_to_date(engine: Engine, url: str, tables: MetaData | None) -> None
             f"tracker database {url} is read-only and at schema {current or '(empty)'},"
             f" not {HEAD}: run `mougen tracker upgrade` where it can be written"
         )
-    if current is None and tables is not None and create_if_empty(engine, tables):
+    if current is None and tables is not None and create_if_empty(engine, tables()):
         return
     from mougen.tracker import migrate  # Alembic is loaded only when there is work for it
 
