@@ -411,13 +411,14 @@ WORKERS = 3
 ITEMS = 8
 
 
-def _record_everything(url: str, barrier, results, seed: int) -> None:
-    """One process: open the (maybe new) tracker and record every item, in its own order."""
+def _record_everything(url: str, barrier, results, seed: int, from_models: bool) -> None:
+    """One process: open the (maybe new) tracker and record every item, in its own order;
+    ``from_models``: a new database is made from the models (else by the migrations)."""
     barrier.wait()
     order = list(range(ITEMS))
     random.Random(seed).shuffle(order)
     new = 0
-    with Tracker.open(url) as t:
+    with Tracker.open(url, tables=every_table if from_models else None) as t:
         for n in order:
             new += t.record_issue(**issue(n))
             new += t.record_signature(signature(n))
@@ -425,12 +426,18 @@ def _record_everything(url: str, barrier, results, seed: int) -> None:
 
 
 @pytest.mark.slow
-def test_concurrent_processes_record_each_item_once(db_url):
-    # fork: the workers need nothing re-imported, which keeps this quick.
+@pytest.mark.parametrize("made_by", ["migrations", "models", "either"])
+def test_concurrent_processes_record_each_item_once(db_url, made_by):
+    # fork: the workers need nothing re-imported, which keeps this quick. Each process may
+    # be the one that makes the new database, from the models or by the migrations.
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
+    from_models = {"migrations": [False] * 3, "models": [True] * 3, "either": [True, False, True]}
     workers = [
-        ctx.Process(target=_record_everything, args=(db_url, barrier, results, seed))
+        ctx.Process(
+            target=_record_everything,
+            args=(db_url, barrier, results, seed, from_models[made_by][seed]),
+        )
         for seed in range(WORKERS)
     ]
     for w in workers:
