@@ -1,7 +1,7 @@
 """Issue 16's one-clock rule: only the edge reads the wall clock.
 
 Library code takes ``when`` (or a clock) from its caller. The one wall-clock read is
-``clock.py:wall_clock``: the CLI's ``wall_now``/``resolve_when``, the tracker's default clock
+``clock.py:wall_clock``: the CLI's commands and ``resolve_when``, the tracker's default clock
 and verification's "now" (``Settings.clock``) all go through it; the web app, the round and
 remote signing read the tracker's clock. Elapsed-time reads (``time.monotonic``,
 ``time.sleep``) measure waits, not the date, and are not clock reads here.

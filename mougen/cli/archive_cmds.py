@@ -7,8 +7,9 @@ from datetime import timedelta
 import click
 
 from mougen.archival.extend import extend_archive
-from mougen.cli.options import pass_workspace, wall_now
+from mougen.cli.options import pass_workspace
 from mougen.cli.tracking import open_tracker
+from mougen.clock import wall_clock
 from mougen.workspace import Workspace
 
 
@@ -39,7 +40,7 @@ def extend(ws: Workspace, days: int, tsa: str | None) -> None:
     """
     with open_tracker(ws, write=True) as tracker:
         outcome = extend_archive(
-            ws, tracker, when=wall_now(), before=timedelta(days=days), tsa_url=tsa
+            ws, tracker, when=wall_clock(), before=timedelta(days=days), tsa_url=tsa
         )
     for done in outcome.extended:
         old, new = done.old.relative_to(ws.root), done.new.relative_to(ws.root)

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from mougen.atomic import write_bytes
-from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace, wall_now
+from mougen.cli.options import CA_PASSPHRASE_ENV, pass_workspace
 from mougen.cli.secret_options import passphrase_file_option
 from mougen.cli.tracking import open_tracker
+from mougen.clock import wall_clock
 from mougen.errors import MougenError, OutputError
 from mougen.hsm import TokenSettings
 from mougen.pki import (
@@ -65,7 +66,7 @@ def ca_init(ws: Workspace, region_id: str, passphrase_file: Path | None) -> None
     secret = read_passphrase(
         passphrase_file, CA_PASSPHRASE_ENV, "New passphrase for the CA key", confirm=True
     )
-    now = wall_now()
+    now = wall_clock()
     cert = init_ca(ws, region_id, secret, now)
     publish_crl(ws, load_ca(ws, region_id, secret), region_id, now)
     click.echo(f"Created the CA for {region_id}: {cert}")
@@ -117,7 +118,7 @@ def ca_issue(
     their web link, released by a code emailed to them.
     """
     region, who = configured_signatory(ws, slug, role, name=name, email=email, region_id=region_id)
-    now = wall_now()
+    now = wall_clock()
     if in_token == (output is not None):
         raise click.UsageError("give exactly one of -o FILE and --in-token")
     if output is None:
@@ -177,7 +178,7 @@ def ca_revoke(
     region_file, _ = find_authority(ws, slug, region_id)
     region = region_file.region.id
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
-    binding, now = ProgrammeBinding(region, slug, role), wall_now()
+    binding, now = ProgrammeBinding(region, slug, role), wall_clock()
     token = _token_for(ws, binding, now)  # before any secret is asked for
     authority_ca = load_ca(ws, region, ca_secret)
     for entry in revoke_held(ws, authority_ca, binding, reason, token, now):
@@ -195,7 +196,7 @@ def ca_revoke(
 def ca_crl(ws: Workspace, region_id: str, output: Path, passphrase_file: Path | None) -> None:
     """Write a freshly signed CRL of the region CA, to publish at the region's crl_url."""
     ca_secret = read_passphrase(passphrase_file, CA_PASSPHRASE_ENV, "Passphrase for the CA key")
-    der = publish_crl(ws, load_ca(ws, region_id, ca_secret), region_id, wall_now())
+    der = publish_crl(ws, load_ca(ws, region_id, ca_secret), region_id, wall_clock())
     write_bytes(output, der)
     click.echo(f"Wrote the CRL of {region_id}: {output}")
 
@@ -207,7 +208,7 @@ def ca_crl(ws: Workspace, region_id: str, output: Path, passphrase_file: Path | 
 def ca_list(ws: Workspace, region_id: str | None, as_json: bool) -> None:
     """List every certificate a programme CA issued, with its status."""
     regions = [region_id] if region_id else sorted({f.region.id for f in ws.catalog.files.values()})
-    now = wall_now()
+    now = wall_clock()
     rows = [
         {"region": r, **entry.to_json(now)} for r in regions for entry in load_ledger(ws, r).entries
     ]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from mougen.cli.options import date_option, invoked_as, jobs_option, resolve_when, wall_now
+from mougen.cli.options import date_option, invoked_as, jobs_option, resolve_when
+from mougen.clock import wall_clock
 from mougen.demo import run_demo
 
 
@@ -30,7 +31,7 @@ def demo(directory: Path, jobs: int, when: datetime | None) -> None:
         directory,
         click.echo,
         when=resolve_when(when),
-        now=wall_now(),
+        now=wall_clock(),
         jobs=jobs,
         command=command,
     )

@@ -162,21 +162,18 @@ def date_option(help_text: str, *aliases: str) -> Callable[[F], F]:
     return click.option("--date", *aliases, "when", type=DateTimeParam(), help=help_text)
 
 
-def wall_now() -> datetime:
-    """The time now (UTC), for what a command does now rather than stamps as of a date:
-    issuing, revoking, signing, extending. ``--date`` and SOURCE_DATE_EPOCH never move it,
-    as they only fix the date a document is stamped with. Read once per command."""
-    return wall_clock()
-
-
 def resolve_when(when: datetime | None) -> datetime:
-    """The command's clock, read once: ``--date``, else SOURCE_DATE_EPOCH, else now (UTC)."""
+    """The command's clock, read once: ``--date``, else SOURCE_DATE_EPOCH, else now (UTC).
+
+    It dates what a command stamps. What a command does now (issuing, revoking, signing,
+    extending) reads :func:`mougen.clock.wall_clock` once instead: ``--date`` and
+    SOURCE_DATE_EPOCH never move that."""
     if when is not None:
         return when
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    return wall_now().replace(microsecond=0)
+    return wall_clock().replace(microsecond=0)
 
 
 def resolve_day(when: datetime | None) -> date:

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from mougen.cli.key_source import KeySource, key_source_options
-from mougen.cli.options import pass_workspace, trust_option, wall_now, warn
+from mougen.cli.options import pass_workspace, trust_option, warn
+from mougen.clock import wall_clock
 from mougen.pki.lookup import programme_region
 from mougen.pki.revocation import workspace_crls
 from mougen.printable import printable
@@ -102,7 +103,7 @@ def sign(
             tsa_url=tsa_url,
             validation_data=data,
             owner_of=owner_of,
-            when=wall_now(),
+            when=wall_clock(),
         )
     who = printable(result.signer)
     click.echo(f"Signed {result.field} as {who} (PAdES {result.level}): {result.out}")

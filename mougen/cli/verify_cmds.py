@@ -19,9 +19,9 @@ from mougen.cli.options import (
     pass_workspace,
     trust_option,
     tsa_trust_option,
-    wall_now,
 )
 from mougen.cli.tracking import open_tracker
+from mougen.clock import wall_clock
 from mougen.errors import MougenError
 from mougen.printable import printable
 from mougen.verify.report_pdf import audit_report_pdf
@@ -113,4 +113,4 @@ def _write_report(
     path: Path, verdicts: Sequence[Verdict], roots: Sequence[x509.Certificate]
 ) -> None:
     """The audit report PDF for every file given, the unreadable ones too."""
-    write_bytes(path, audit_report_pdf(verdicts, roots, wall_now()))
+    write_bytes(path, audit_report_pdf(verdicts, roots, wall_clock()))

@@ -83,9 +83,6 @@ class Settings:
     at: datetime | None = None
     clock: Clock = wall_clock
 
-    def moment(self) -> datetime:
-        return self.at or self.clock()
-
 
 def verify_file(
     path: Path,
