@@ -19,6 +19,10 @@ class MougenError(Exception):
         self.detail = message
         super().__init__(f"{self.path}: {message}" if self.path is not None else message)
 
+    def __reduce__(self) -> tuple[type[MougenError], tuple[str, Path | None]]:
+        # raised in a worker or a process beside, it is raised again here as it was
+        return type(self), (self.detail, self.path)
+
 
 class ConfigError(MougenError):
     """A region file that is not valid YAML or does not match the schema."""

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
-from multiprocessing.context import BaseContext
-from typing import TypeVar
+from collections.abc import Callable, Generator
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext
+from multiprocessing.process import BaseProcess
+from typing import Generic, Self, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -16,7 +20,7 @@ def usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def fork_context() -> BaseContext | None:
+def fork_context() -> ForkContext | None:
     """Python's ``fork`` start method, or None where forking this process is unsafe.
 
     A forked worker starts at once with everything this process has loaded, but it gets
@@ -44,3 +48,111 @@ def inherited(kind: type[T]) -> T:
     """What this worker's pool handed it (see :func:`inherit`), which must be a ``kind``."""
     assert isinstance(_inherited, kind), f"a worker starts with its parent's {kind.__name__}"
     return _inherited
+
+
+Y = TypeVar("Y")
+S = TypeVar("S")
+R = TypeVar("R")
+
+
+class Beside(Generic[Y, S, R]):
+    """A conversation run beside this process: a generator that yields once, is sent one
+    value, and returns. It runs in a forked process, so that what it loads and waits for
+    (the tracker's database layer, say) costs this process nothing while it works on.
+
+    :meth:`first` gives what it yields; :meth:`last` sends it a value and gives what it
+    returns. An exception it raises is raised from either, here. Where this process
+    cannot fork safely (see :func:`fork_context`), the generator runs here instead, each
+    step when it is asked for. Use it as a context manager: leaving stops the process.
+    """
+
+    def __init__(self, conversation: Generator[Y, S, R]):
+        self._conversation = conversation
+        self._connection: Connection | None = None
+        self._process: BaseProcess | None = None
+        context = fork_context()
+        if context is None:
+            return
+        here, there = context.Pipe()
+        self._process = context.Process(
+            target=_converse, args=(conversation, there, here), daemon=True
+        )
+        self._process.start()
+        there.close()
+        self._connection = here
+
+    def first(self) -> Y:
+        """What the conversation yields (waiting for it)."""
+        if self._connection is None:
+            return next(self._conversation)
+        return cast(Y, self._answer())
+
+    def last(self, value: S) -> R:
+        """What the conversation returns once sent ``value`` (waiting for it)."""
+        if self._connection is None:
+            return _returned(self._conversation, value)
+        self._connection.send(value)
+        return cast(R, self._answer())
+
+    def _answer(self) -> object:
+        assert self._connection is not None
+        try:
+            ok, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError("the process beside this one ended without answering") from None
+        if not ok:
+            raise value
+        return value
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is None:
+            self._conversation.close()
+            return
+        assert self._connection is not None
+        self._connection.close()  # a conversation still waiting to be sent a value ends
+        self._process.join(timeout=5)
+        if self._process.exitcode is None:
+            self._process.terminate()
+            self._process.join()
+
+
+def _converse(
+    conversation: Generator[object, object, object], connection: Connection, parents: Connection
+) -> None:
+    """Run ``conversation`` in the forked process, passing each step's outcome (``(ok,
+    value)``, where a failed step's value is its exception) through ``connection``.
+
+    ``parents`` is the parent's end, closed here at once: the parent closing its own must
+    leave this end with no other, so that a conversation waiting for a value hears EOF.
+    """
+    parents.close()
+    try:
+        outcome = _outcome(lambda: next(conversation))
+        connection.send(outcome)
+        if outcome[0]:
+            sent = connection.recv()
+            connection.send(_outcome(lambda: _returned(conversation, sent)))
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent left, or was interrupted
+        pass
+
+
+def _outcome(step: Callable[[], object]) -> tuple[bool, object]:
+    try:
+        return True, step()
+    except BaseException as exc:  # raised in the parent instead, as if run there
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an error that does not pickle still gets its message across
+            return False, RuntimeError(f"{type(exc).__name__}: {exc}")
+        return False, exc
+
+
+def _returned(conversation: Generator[object, S, R], value: S) -> R:
+    try:
+        conversation.send(value)
+    except StopIteration as stop:
+        return stop.value
+    raise RuntimeError("a conversation beside yields only once")
