@@ -143,6 +143,28 @@ print(_pool_context(explicit=False), _pool_context(explicit=True).get_start_meth
     assert out.stdout.split() == ["fork", "None", "forkserver"]
 
 
+def test_pack_loads_the_tracker_beside_the_round_not_in_the_command_s_process(workspace, tmp_path):
+    """Issue 21: ``pack`` forks one process for its tracker work, which loads SQLAlchemy
+    while the command's own process loads the render stack and drafts; it records every
+    pack all the same, and its own process never loads SQLAlchemy."""
+    script = f"""
+import sys
+from mougen.cli import main
+sys.argv = ["mougen", "--workspace", {str(workspace.root)!r}, "pack", "em-2015",
+            "-o", {str(tmp_path / "packs")!r}, "-a", "rutland", "-a", "derby"]
+try:
+    main()
+except SystemExit:
+    pass
+print("LOADED", "sqlalchemy" in sys.modules, "mougen.render.pipeline" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "2 packs for em-2015" in out.stdout and "(2 newly recorded as issued)" in out.stdout
+    assert "LOADED False True" in out.stdout
+    with Tracker.open(workspace.db_url) as tracker:
+        assert sorted(i.authority for i in tracker.issues()) == ["derby", "rutland"]
+
+
 def test_pack_command_builds_in_parallel_the_same_bytes(workspace, tmp_path):
     def pack(out: Path, *jobs: str) -> dict[str, bytes]:
         subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from mougen.cli.options import (
 from mougen.cli.pack_round import round_return_by, warn_if_superseded
 from mougen.cli.progress import clear_of_bar, progress_bar
 from mougen.cli.tracking import check_recordable
-from mougen.pack.builder import PackOrder, pack_name
+from mougen.pack.builder import PackOrder, PackResult, load_renderer, pack_name
 from mougen.pack.pool import Stage, build_round
+from mougen.workers import Beside
 from mougen.workspace import Workspace
 
 _STAMP = (
@@ -72,6 +74,44 @@ def _round(
     return [(mou_id, slug) for mou_id in ids for slug in _parties(ws, mou_id, slugs)]
 
 
+def _built(
+    ws: Workspace,
+    wanted: list[tuple[str, str]],
+    out_dir: Path,
+    when: datetime,
+    jobs: int | None,
+    dates: Callable[[], dict[str, date | None]],
+) -> list[PackResult]:
+    """The packs ``wanted``, built by one pool under a bar that counts them drafted, then
+    written."""
+    versions = ", ".join(dict.fromkeys(mou_id for mou_id, _ in wanted))
+    with progress_bar(len(wanted), f"Drafting {versions}", "pack") as bar:
+        stages: list[Stage] = ["drafted"]
+
+        def advance(stage: Stage, _order: PackOrder) -> None:
+            if stage != stages[-1]:  # every pack is drafted before any is written
+                stages.append(stage)
+                bar.reset()
+                bar.set_description(f"Writing {versions}")
+            bar.update()
+
+        orders = [PackOrder(mou_id, slug) for mou_id, slug in wanted]
+        return build_round(ws, orders, out_dir, when, jobs=jobs, progress=advance, dates=dates)
+
+
+def _tracker_work(
+    ws: Workspace, versions: list[str], given: date | None, when: datetime
+) -> Generator[dict[str, date | None], list[PackResult], int]:
+    """What ``pack`` asks of the tracker, in a process beside the round's: refuse a tracker
+    it cannot write, then give the round's return-by dates, then, sent the packs built,
+    record them in one transaction and give how many were new."""
+    check_recordable(ws)
+    results = yield round_return_by(ws, versions, given)
+    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
+
+    return record_issued(ws, results, when)
+
+
 @click.command()
 @click.argument("mou_ids", metavar="MOU_ID...", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Pack every MoU version in the workspace.")
@@ -106,39 +146,22 @@ def pack(
     wanted = _round(ws, mou_ids, every, slugs)
     versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
     given = return_by.date() if return_by else None
+    # forked first: it loads the tracker's modules while this process loads the render
+    # stack, which every worker forked after that starts with
+    with Beside(_tracker_work(ws, versions, given, when)) as tracker_work:
+        load_renderer()
 
-    def recordable_dates() -> dict[str, date | None]:
-        # called while the workers draft the packs: opening the tracker (and loading
-        # SQLAlchemy) overlaps their work, and still comes before anything is written; a
-        # refusal is the command's one line, before any warning (printed clear of the bar)
-        with clear_of_bar():
-            check_recordable(ws)
-            for mou_id in versions:
-                warn_if_superseded(ws, mou_id)
-            return round_return_by(ws, versions, given)
+        def recordable_dates() -> dict[str, date | None]:
+            # asked for while the workers draft the packs; a refusal is the command's one
+            # line, before any warning (printed clear of the bar)
+            due = tracker_work.first()
+            with clear_of_bar():
+                for mou_id in versions:
+                    warn_if_superseded(ws, mou_id)
+            return due
 
-    with progress_bar(len(wanted), f"Drafting {', '.join(versions)}", "pack") as bar:
-        stages: list[Stage] = ["drafted"]
-
-        def advance(stage: Stage, _order: PackOrder) -> None:
-            if stage != stages[-1]:  # every pack is drafted before any is written
-                stages.append(stage)
-                bar.reset()
-                bar.set_description(f"Writing {', '.join(versions)}")
-            bar.update()
-
-        results = build_round(
-            ws,
-            [PackOrder(mou_id, slug) for mou_id, slug in wanted],
-            out_dir,
-            when,
-            jobs=jobs,
-            progress=advance,
-            dates=recordable_dates,
-        )
-    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
-
-    new = record_issued(ws, results, when)
+        results = _built(ws, wanted, out_dir, when, jobs, recordable_dates)
+        new = tracker_work.last(results)
     for r in results:
         if r.replaced:
             warn(

@@ -60,6 +60,16 @@ class Draft:
     pdf: bytes
 
 
+def load_renderer() -> None:
+    """Load the render stack (python-docx, docxtpl, Typst, pikepdf) into this process now.
+
+    Workers forked afterwards start with it instead of each loading it (a tenth of a second
+    of CPU each): worth it where something else runs beside this process meanwhile, as
+    ``pack``'s tracker work does. Otherwise each worker loading its own is as quick.
+    """
+    import mougen.render  # noqa: F401  (imported for the modules it loads)
+
+
 def draft_packs(ws: Workspace, orders: Sequence[PackOrder], when: datetime) -> list[Draft]:
     """Render the DOCX to hand out and the PDF to sign for each of ``orders``, dated ``when``.
 
@@ -67,8 +77,8 @@ def draft_packs(ws: Workspace, orders: Sequence[PackOrder], when: datetime) -> l
     layout, then every PDF's fields): a stage run again straight away finds its caches
     warm, and a run of eight packs drafted so costs a tenth less than pack by pack.
     """
-    # loaded here, by the worker that drafts, rather than by the parent before it forks
-    # the workers: the parent's start-up is the part of a round nothing runs beside
+    # loaded by the first draft, in the worker that drafts, unless its parent loaded it
+    # before forking it (see load_renderer)
     from mougen.render import render_authority, with_fields
 
     rendered = [render_authority(ws, o.mou, o.authority, when=when) for o in orders]
