@@ -17,3 +17,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e ".[test]"
+# An editable install leaves mougen's own modules uncompiled: compile them, as installing a
+# wheel would, or every command compiles them again as it starts wherever bytecode is not
+# written back (PYTHONDONTWRITEBYTECODE, a read-only checkout): 60 ms of each `mougen pack`.
+.venv/bin/python -m compileall -q mougen
