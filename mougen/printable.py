@@ -22,11 +22,18 @@ def printable(text: str) -> str:
     Bytes of a file name that were not UTF-8 (Python keeps them as lone surrogates)
     are shown as ``\\xNN``; backslashes are doubled so an escape cannot be faked.
     """
+    if text.isprintable():  # (see is_safe) only its backslashes change
+        return text.replace("\\", "\\\\")
     return "".join(_escape(c) for c in text)
 
 
 def is_safe(text: str) -> bool:
     """Whether ``text`` prints on one line as it is: no character needs escaping but ``\\``."""
+    # Python's printable characters include none that _escape changes but the backslash
+    # (controls, separators, surrogates and the bidirectional marks all count as not
+    # printable): most text is decided at C speed, not character by character
+    if text.isprintable():
+        return True
     return all(c == "\\" or _escape(c) == c for c in text)
 
 

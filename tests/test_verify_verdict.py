@@ -82,3 +82,19 @@ def test_names_cannot_print_a_fake_verdict(run_cli, tmp_path, pki):
     entries = json.loads(as_json.stdout)
     assert entries[0]["signatures"][0]["signer"] == "M" + FAKE[:40]
     assert entries[1]["file"].endswith(FAKE) and entries[1]["valid"] is False
+
+
+def test_the_fast_path_for_printable_text_agrees_with_escaping_each_character():
+    """``printable`` and ``is_safe`` pass text Python calls printable at C speed. That holds
+    only if no character Python calls printable is one ``_escape`` changes (but ``\\``)."""
+    from mougen.printable import _escape, is_safe
+
+    changed = [
+        hex(code)
+        for code in range(0x110000)
+        if (c := chr(code)).isprintable() and c != "\\" and _escape(c) != c
+    ]
+    assert changed == []
+    assert printable("C:\\packs\\kent") == "C:\\\\packs\\\\kent"
+    assert is_safe("Zoë \\ 王") and not is_safe("a\u202eb") and is_safe("a\u00a0b")
+    assert printable("a\u00a0b") == "a\u00a0b"  # not printable to Python, safe to print
