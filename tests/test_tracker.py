@@ -24,6 +24,7 @@ from mougen.tracker.chain import GENESIS, event_hash
 from mougen.tracker.database import make_engine
 from mougen.tracker.migrate import current_revision, head_revision, upgrade
 from mougen.tracker.revision import HEAD, HEAD_TABLES
+from mougen.tracker.versions import catalog_versions
 from mougen.workflow.rebuild import rebuild
 from mougen.workspace import BUNDLED, Workspace
 from tests.conftest import backend_url
@@ -120,10 +121,17 @@ def test_a_round_of_issues_is_recorded_in_one_transaction(tracker, workspace: Wo
             yield IssueRecord(**issue(n))
 
     with pytest.raises(OSError):
-        tracker.record_issues(workspace.catalog, workspace.templates_dir, issues(fail_after=2))
+        tracker.record_issues(
+            catalog_versions(workspace.catalog, workspace.templates_dir), issues(fail_after=2)
+        )
     assert tracker.issues() == [] and tracker.versions() == []  # all or nothing
     assert tracker.record_issue(**issue(1)) is True
-    assert tracker.record_issues(workspace.catalog, workspace.templates_dir, issues()) == 2
+    assert (
+        tracker.record_issues(
+            catalog_versions(workspace.catalog, workspace.templates_dir), issues()
+        )
+        == 2
+    )
     assert len(tracker.issues()) == 3 and tracker.verify_log() == []
     assert [e.kind for e in tracker.events()].count("issued") == 3
 
@@ -149,7 +157,7 @@ def test_events_limit_gives_the_newest_last(tracker):
 
 
 def test_sync_versions_records_changes_once(tracker, workspace: Workspace):
-    tracker.sync_versions(workspace.catalog, workspace.templates_dir)
+    tracker.sync_versions(catalog_versions(workspace.catalog, workspace.templates_dir))
     versions = {v.id: v for v in tracker.versions()}
     assert set(versions) == {"em-2015", "london-2019", "nw-2017-19", "se-2018", "se-2019-20"}
     se = versions["se-2018"]
@@ -163,13 +171,13 @@ def test_sync_versions_records_changes_once(tracker, workspace: Workspace):
     assert se.template_sha256 == hashlib.sha256(template.read_bytes()).hexdigest()
     assert len(tracker.events()) == 5
 
-    tracker.sync_versions(workspace.catalog, workspace.templates_dir)
+    tracker.sync_versions(catalog_versions(workspace.catalog, workspace.templates_dir))
     assert len(tracker.events()) == 5  # nothing changed, nothing logged
 
     region = workspace.regions_dir / "south-east.yaml"
     region.write_text(region.read_text().replace("review_after: 2019-03", "review_after: 2019-09"))
     edited = Workspace(workspace.root)
-    tracker.sync_versions(edited.catalog, edited.templates_dir)
+    tracker.sync_versions(catalog_versions(edited.catalog, edited.templates_dir))
     [version] = [v for v in tracker.versions() if v.id == "se-2018"]
     assert version.review_after == "2019-09"
     last = tracker.events()[-1]

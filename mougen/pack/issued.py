@@ -8,6 +8,7 @@ from datetime import datetime
 from mougen.pack.builder import PackResult
 from mougen.tracker import Tracker
 from mougen.tracker.records import IssueRecord
+from mougen.tracker.versions import catalog_versions
 from mougen.workspace import Workspace
 
 
@@ -25,4 +26,4 @@ def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) 
         for r in results
     ]
     with Tracker.open(ws.db_url) as tracker:
-        return tracker.record_issues(ws.catalog, ws.templates_dir, issues)
+        return tracker.record_issues(catalog_versions(ws.catalog, ws.templates_dir), issues)

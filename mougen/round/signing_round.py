@@ -33,6 +33,7 @@ from mougen.round.store import RoundStore
 from mougen.round.tokens import new_token
 from mougen.tracker import Tracker
 from mougen.tracker.records import SignatureRecord
+from mougen.tracker.versions import catalog_versions
 from mougen.verify.sandbox import Sandbox
 from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
@@ -153,7 +154,7 @@ class SigningRound:
         slugs = slugs or list(entry.mou.parties)
         for slug in slugs:
             entry.party(slug)  # an unknown party fails before anything is sent
-        self.tracker.sync_versions(self.ws.catalog, self.ws.templates_dir)
+        self.tracker.sync_versions(catalog_versions(self.ws.catalog, self.ws.templates_dir))
         sent, skipped = [], []
         for slug in slugs:
             state = self.state(mou, slug)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import Engine, MetaData, inspect, select
@@ -15,8 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mougen.clock import Clock, wall_clock
-from mougen.config import Catalog
-from mougen.digest import file_sha256
 from mougen.errors import MougenError
 from mougen.printable import is_safe, printable
 from mougen.tracker.chain import check_chain, event_hash
@@ -108,13 +105,14 @@ class Tracker:
 
     # -- recording -------------------------------------------------------------------------
 
-    def sync_versions(self, catalog: Catalog, templates_dir: Path) -> None:
-        """Record each MoU version of the catalog; a new or changed one appends a ``version``."""
+    def sync_versions(self, versions: Iterable[VersionRecord]) -> None:
+        """Record each MoU version (see :func:`~mougen.tracker.versions.catalog_versions`); a
+        new or changed one appends a ``version`` event."""
         with self._writing() as session:
-            self._sync_versions(session, catalog, templates_dir)
+            self._sync_versions(session, versions)
 
     def record_issues(
-        self, catalog: Catalog, templates_dir: Path, issues: Iterable[IssueRecord]
+        self, versions: Iterable[VersionRecord], issues: Iterable[IssueRecord]
     ) -> int:
         """Sync the versions and record each issued PDF, all in one transaction.
 
@@ -122,7 +120,7 @@ class Tracker:
         """
         issues = list(issues)
         with self._writing() as session:
-            self._sync_versions(session, catalog, templates_dir)
+            self._sync_versions(session, versions)
             # One query for the hashes already known, rather than a savepoint per PDF (a
             # round's 103 PDFs took 0.2 s): every writer holds the chain head, so none can
             # add a hash between this query and the inserts.
@@ -306,22 +304,13 @@ class Tracker:
             session.get_one(ChainHeadRow, HEAD_ID, with_for_update=True)
             yield session
 
-    def _sync_versions(self, session: Session, catalog: Catalog, templates_dir: Path) -> None:
-        for mou_id, entry in sorted(catalog.entries.items()):
-            mou = entry.mou
-            wanted = MouVersionRow(
-                id=mou_id,
-                region=entry.region.id,
-                title=mou.title,
-                template_sha256=_template_sha256(templates_dir / mou.template),
-                commences=str(mou.commences),
-                review_after=str(mou.review_after) if mou.review_after else None,
-                successor=catalog.successor(mou_id),
-            )
+    def _sync_versions(self, session: Session, versions: Iterable[VersionRecord]) -> None:
+        for version in sorted(versions, key=lambda v: v.id):
+            wanted = MouVersionRow(**asdict(version))
             changed = _merge(session, wanted)
             if changed:
                 detail = {**_columns(wanted), "changed": changed}
-                _append(session, "version", mou_id, detail, self._clock())
+                _append(session, "version", version.id, detail, self._clock())
 
     def _record_new(self, row: Base, kind: str, subject: str) -> bool:
         with self._writing() as session:
@@ -427,10 +416,3 @@ def _iso(value: object) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     raise TypeError(f"cannot put {type(value).__name__} in an event")
-
-
-def _template_sha256(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except FileNotFoundError:
-        return None

@@ -10,6 +10,7 @@ from typing import TypeVar
 from mougen.errors import MougenError
 from mougen.tracker.records import SignatureFacts
 from mougen.tracker.store import Tracker
+from mougen.tracker.versions import catalog_versions
 from mougen.workflow.archive import manifest_issue, signed_file_signatures
 from mougen.workflow.checking import Checker, workspace_spec
 from mougen.workspace import Workspace
@@ -45,7 +46,7 @@ def rebuild(
         return signed_file_signatures(ws, path, checker)
 
     counts = RebuildCounts()
-    tracker.sync_versions(ws.catalog, ws.templates_dir)
+    tracker.sync_versions(catalog_versions(ws.catalog, ws.templates_dir))
     for path in sorted(ws.issued_dir.glob("*/*/*.json")):
         issue = _attempt(counts, manifest_issue, ws, path)
         if issue is not None:

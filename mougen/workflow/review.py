@@ -24,6 +24,7 @@ from mougen.config.models import SLUG, YearMonth
 from mougen.config.years import shift_years
 from mougen.errors import MougenError, UnknownItem
 from mougen.tracker import Tracker
+from mougen.tracker.versions import catalog_versions
 from mougen.workspace import Workspace
 
 
@@ -184,4 +185,4 @@ def _block_of(dumped: list[str], new_id: str) -> list[str]:
 def _record_in_tracker(ws: Workspace, catalog: Catalog) -> None:
     """Tell the tracker about the new version, so status and reviews see the new round."""
     with Tracker.open(ws.db_url) as tracker:
-        tracker.sync_versions(catalog, ws.templates_dir)
+        tracker.sync_versions(catalog_versions(catalog, ws.templates_dir))
