@@ -77,3 +77,7 @@ def pdf_problem(exc: BaseException) -> str:
         if message.startswith(words):
             return plain
     return "damaged, or not a PDF"
+
+
+#: What a folder without regions/ is told.
+NOT_A_WORKSPACE = "no regions folder here (run `mougen init DIR` to make a workspace)"

@@ -7,10 +7,12 @@ import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mougen.config import Catalog, load_catalog
-from mougen.config.catalog import NOT_A_WORKSPACE
-from mougen.errors import ConfigError, MougenError, OutputError, TemplateError
+from mougen.errors import NOT_A_WORKSPACE, ConfigError, MougenError, OutputError, TemplateError
+
+if TYPE_CHECKING:
+    from mougen.config import Catalog
 
 #: The repository checkout this package runs from; it doubles as the bundled workspace.
 #: The repository's own workspace (its root): regions and templates a coordinator working
@@ -88,6 +90,10 @@ class Workspace:
 
     @cached_property
     def catalog(self) -> Catalog:
+        # the config (and pydantic) load with the first catalog: a process forked before
+        # then, such as pack's tracker work, never loads them
+        from mougen.config import load_catalog
+
         return load_catalog(self.regions_dir)
 
     def template_path(self, mou_id: str) -> Path:

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from mougen.config.models import Authority, MouVersion, Region, RegionFile
-from mougen.errors import ConfigError, UnknownItem
+from mougen.errors import NOT_A_WORKSPACE, ConfigError, UnknownItem
 
 #: libyaml's safe loader where PyYAML was built with it: it reads the region files ten
 #: times faster than the pure-Python one, which every command would otherwise wait for.
@@ -109,9 +109,6 @@ def _first_problem(exc: ValidationError) -> str:
     extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{loc}: {msg}{extra}" if loc else f"{msg}{extra}"
 
-
-#: What a folder without regions/ is told.
-NOT_A_WORKSPACE = "no regions folder here (run `mougen init DIR` to make a workspace)"
 
 #: The suffixes a region file may have.
 REGION_SUFFIXES = (".yaml", ".yml")
