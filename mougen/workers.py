@@ -50,46 +50,63 @@ def inherited(kind: type[T]) -> T:
     return _inherited
 
 
+J = TypeVar("J")
 Y = TypeVar("Y")
 S = TypeVar("S")
 R = TypeVar("R")
 
 
-class Beside(Generic[Y, S, R]):
-    """A conversation run beside this process: a generator that yields once, is sent one
-    value, and returns. It runs in a forked process, so that what it loads and waits for
+class Beside(Generic[J, Y, S, R]):
+    """Work done in a process forked beside this one, so that what it loads and waits for
     (the tracker's database layer, say) costs this process nothing while it works on.
 
-    :meth:`first` gives what it yields; :meth:`last` sends it a value and gives what it
-    returns. An exception it raises is raised from either, here. Where this process
-    cannot fork safely (see :func:`fork_context`), the generator runs here instead, each
-    step when it is asked for. Use it as a context manager: leaving stops the process.
+    The process starts at once with ``prepare()``, loading what it will need before it is
+    told anything. :meth:`start` gives it a job, and :meth:`first` waits for what
+    ``converse(job)``, a generator that yields once and returns, yields; :meth:`last` sends
+    it a value, and returns what it returns. An exception raised beside is raised from
+    :meth:`first` or :meth:`last`, here.
+    Where this process cannot fork safely (see :func:`fork_context`), each step runs
+    here when it is asked for. Leaving the context ends the process, at once if it was
+    never given a job.
     """
 
-    def __init__(self, conversation: Generator[Y, S, R]):
-        self._conversation = conversation
+    def __init__(self, prepare: Callable[[], object], converse: Callable[[J], Generator[Y, S, R]]):
+        self._prepare = prepare
+        self._converse = converse
+        self._conversation: Generator[Y, S, R] | None = None
         self._connection: Connection | None = None
         self._process: BaseProcess | None = None
+        self._job: tuple[J] | None = None
         context = fork_context()
         if context is None:
             return
         here, there = context.Pipe()
         self._process = context.Process(
-            target=_converse, args=(conversation, there, here), daemon=True
+            target=_serve, args=(prepare, converse, there, here), daemon=True
         )
         self._process.start()
         there.close()
         self._connection = here
 
+    def start(self, job: J) -> None:
+        """Give it ``job`` (without waiting)."""
+        self._job = (job,)
+        if self._connection is not None:
+            self._connection.send(job)
+
     def first(self) -> Y:
-        """What the conversation yields (waiting for it)."""
+        """What the conversation about the job yields (waiting for it)."""
+        assert self._job is not None, "start() gives the job"
         if self._connection is None:
+            self._prepare()
+            self._conversation = self._converse(*self._job)
             return next(self._conversation)
         return cast(Y, self._answer())
 
     def last(self, value: S) -> R:
         """What the conversation returns once sent ``value`` (waiting for it)."""
         if self._connection is None:
+            assert self._conversation is not None, "first() comes first"
             return _returned(self._conversation, value)
         self._connection.send(value)
         return cast(R, self._answer())
@@ -109,27 +126,39 @@ class Beside(Generic[Y, S, R]):
 
     def __exit__(self, *_exc: object) -> None:
         if self._process is None:
-            self._conversation.close()
+            if self._conversation is not None:
+                self._conversation.close()
             return
         assert self._connection is not None
-        self._connection.close()  # a conversation still waiting to be sent a value ends
+        self._connection.close()  # a conversation waiting for a value hears the end
+        if self._job is None:
+            self._process.terminate()  # it has only loaded what it would have needed
         self._process.join(timeout=5)
         if self._process.exitcode is None:
             self._process.terminate()
             self._process.join()
 
 
-def _converse(
-    conversation: Generator[object, object, object], connection: Connection, parents: Connection
+def _serve(
+    prepare: Callable[[], object],
+    converse: Callable[[object], Generator[object, object, object]],
+    connection: Connection,
+    parents: Connection,
 ) -> None:
-    """Run ``conversation`` in the forked process, passing each step's outcome (``(ok,
-    value)``, where a failed step's value is its exception) through ``connection``.
+    """Run :class:`Beside`'s work in the forked process, passing each step's outcome
+    (``(ok, value)``, where a failed step's value is its exception) through ``connection``.
 
     ``parents`` is the parent's end, closed here at once: the parent closing its own must
-    leave this end with no other, so that a conversation waiting for a value hears EOF.
+    leave this end with no other, so that a process waiting for a value hears EOF.
     """
     parents.close()
     try:
+        prepared = _outcome(prepare)
+        job = connection.recv()
+        if not prepared[0]:
+            connection.send(prepared)
+            return
+        conversation = converse(job)
         outcome = _outcome(lambda: next(conversation))
         connection.send(outcome)
         if outcome[0]:

@@ -143,24 +143,39 @@ print(_pool_context(explicit=False), _pool_context(explicit=True).get_start_meth
     assert out.stdout.split() == ["fork", "None", "forkserver"]
 
 
-def test_pack_loads_the_tracker_beside_the_round_not_in_the_command_s_process(workspace, tmp_path):
-    """Issue 21: ``pack`` forks one process for its tracker work, which loads SQLAlchemy
-    while the command's own process loads the render stack and drafts; it records every
-    pack all the same, and its own process never loads SQLAlchemy."""
+def test_pack_loads_the_tracker_beside_the_round_not_in_the_command_s_process(
+    workspace, tmp_path
+):
+    """Issue 21: ``pack`` forks one process for its tracker work before it loads anything
+    else. That process loads SQLAlchemy, and never the config, while the command's own
+    process loads the config and the render stack, and never SQLAlchemy. Every pack is
+    recorded all the same."""
+    beside = tmp_path / "beside.txt"
     script = f"""
-import sys
-from mougen.cli import main
+import os, sys
+from pathlib import Path
+from mougen.cli import main, pack_round
+loaded = pack_round.load_tracker
+def load_tracker():
+    loaded()
+    Path({str(beside)!r}).write_text(f"{{os.getpid()}} {{'pydantic' in sys.modules}}")
+pack_round.load_tracker = load_tracker
+import mougen.cli.render_cmds
+mougen.cli.render_cmds.load_tracker = load_tracker
 sys.argv = ["mougen", "--workspace", {str(workspace.root)!r}, "pack", "em-2015",
             "-o", {str(tmp_path / "packs")!r}, "-a", "rutland", "-a", "derby"]
 try:
     main()
 except SystemExit:
     pass
-print("LOADED", "sqlalchemy" in sys.modules, "mougen.render.pipeline" in sys.modules)
+print("LOADED", os.getpid(), "sqlalchemy" in sys.modules, "mougen.render.pipeline" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "2 packs for em-2015" in out.stdout and "(2 newly recorded as issued)" in out.stdout
-    assert "LOADED False True" in out.stdout
+    command_pid, sqlalchemy, render = out.stdout.split("LOADED")[1].split()
+    assert (sqlalchemy, render) == ("False", "True")
+    beside_pid, config = beside.read_text().split()
+    assert beside_pid != command_pid and config == "False"
     with Tracker.open(workspace.db_url) as tracker:
         assert sorted(i.authority for i in tracker.issues()) == ["derby", "rutland"]
 

@@ -1,5 +1,5 @@
-"""A conversation run beside the process (``mougen.workers.Beside``): forked where that is
-safe, in-process where not, with values and errors passed across either way."""
+"""Work run beside the process (``mougen.workers.Beside``): forked where that is safe,
+in-process where not, with values and errors passed across either way."""
 
 from __future__ import annotations
 
@@ -16,17 +16,30 @@ from mougen.errors import MougenError, OutputError
 from mougen.workers import Beside
 
 
+def _prepared() -> None:
+    global _PREPARED_IN
+    _PREPARED_IN = os.getpid()
+
+
+_PREPARED_IN = 0
+
+
 def _echo(start: int) -> Generator[tuple[int, int], int, tuple[int, int]]:
-    sent = yield start * 2, os.getpid()
+    sent = yield start * 2, _PREPARED_IN
     return sent + 1, os.getpid()
 
 
+def _beside(converse, prepare=_prepared):
+    return Beside(prepare, converse)
+
+
 def test_a_conversation_runs_in_a_forked_process_and_passes_values_both_ways():
-    with Beside(_echo(4)) as beside:
-        doubled, first_pid = beside.first()
+    with _beside(_echo) as beside:
+        beside.start(4)
+        doubled, prepared_in = beside.first()
         added, last_pid = beside.last(10)
     assert (doubled, added) == (8, 11)
-    assert first_pid == last_pid != os.getpid()
+    assert prepared_in == last_pid != os.getpid()
 
 
 def test_a_conversation_runs_here_while_another_thread_is_alive():
@@ -35,7 +48,8 @@ def test_a_conversation_runs_here_while_another_thread_is_alive():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        with Beside(_echo(4)) as beside:
+        with _beside(_echo) as beside:
+            beside.start(4)
             assert beside.first() == (8, os.getpid())
             assert beside.last(1) == (2, os.getpid())
     finally:
@@ -43,13 +57,14 @@ def test_a_conversation_runs_here_while_another_thread_is_alive():
         other.join()
 
 
-def _refuses() -> Generator[int, int, int]:
+def _refuses(_job: int) -> Generator[int, int, int]:
     raise OutputError("read-only: this command records into the tracker", Path("/ws/t.db"))
     yield 0  # pragma: no cover  (makes this a generator)
 
 
 def test_an_error_beside_is_raised_here_with_its_type_message_and_path():
-    with pytest.raises(OutputError) as raised, Beside(_refuses()) as beside:
+    with pytest.raises(OutputError) as raised, _beside(_refuses) as beside:
+        beside.start(0)
         beside.first()
     assert raised.value.path == Path("/ws/t.db")
     assert str(raised.value) == "/ws/t.db: read-only: this command records into the tracker"
@@ -68,26 +83,28 @@ class _Unpicklable(Exception):
         raise TypeError("cannot pickle this")
 
 
-def _raises_unpicklable() -> Generator[int, int, int]:
+def _raises_unpicklable(_job: int) -> Generator[int, int, int]:
     raise _Unpicklable("the database said no")
     yield 0  # pragma: no cover
 
 
 def test_an_error_that_does_not_pickle_still_brings_its_message():
     unpicklable = "_Unpicklable: the database said no"
-    with pytest.raises(RuntimeError, match=unpicklable), Beside(_raises_unpicklable()) as beside:
+    with pytest.raises(RuntimeError, match=unpicklable), _beside(_raises_unpicklable) as beside:
+        beside.start(0)
         beside.first()
 
 
-def _waits() -> Generator[int, int, int]:
-    sent = yield 1
+def _waits(job: int) -> Generator[int, int, int]:
+    sent = yield job
     return sent
 
 
 def test_leaving_before_the_last_step_ends_the_process_at_once():
     """A command that fails between the two steps must not wait on, or leave, the process."""
     started = time.monotonic()
-    with pytest.raises(KeyError), Beside(_waits()) as beside:
+    with pytest.raises(KeyError), _beside(_waits) as beside:
+        beside.start(1)
         assert beside.first() == 1
         raise KeyError("the round failed")
     process = beside._process
@@ -96,7 +113,7 @@ def test_leaving_before_the_last_step_ends_the_process_at_once():
     assert time.monotonic() - started < 4
 
 
-def _yields_twice() -> Generator[int, int, int]:
+def _yields_twice(_job: int) -> Generator[int, int, int]:
     yield 1
     yield 2
     return 3
@@ -109,10 +126,37 @@ def test_a_conversation_that_yields_twice_is_an_error(threaded):
     if threaded:
         other.start()
     try:
-        with pytest.raises(RuntimeError, match="once"), Beside(_yields_twice()) as beside:
+        with pytest.raises(RuntimeError, match="once"), _beside(_yields_twice) as beside:
+            beside.start(0)
             beside.first()
             beside.last(0)
     finally:
         stop.set()
         if threaded:
             other.join()
+
+
+def _slow_to_prepare() -> None:
+    time.sleep(30)
+
+
+def test_work_never_given_a_job_is_ended_at_once():
+    """``mougen pack --help``, or a usage error, must not wait for the tracker to load."""
+    started = time.monotonic()
+    with _beside(_waits, prepare=_slow_to_prepare) as beside:
+        pass
+    assert beside._process is not None and beside._process.exitcode is not None
+    assert time.monotonic() - started < 4
+
+
+def _fails_to_prepare() -> None:
+    raise ImportError("no SQLAlchemy here")
+
+
+def test_an_error_while_preparing_is_raised_when_the_first_answer_is_asked_for():
+    with (
+        pytest.raises(ImportError, match="no SQLAlchemy"),
+        _beside(_waits, prepare=_fails_to_prepare) as beside,
+    ):
+        beside.start(1)
+        beside.first()

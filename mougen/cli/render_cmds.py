@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,13 +21,14 @@ from mougen.cli.options import (
     resolve_when,
     warn,
 )
-from mougen.cli.pack_round import round_return_by, warn_if_superseded
+from mougen.cli.pack_round import Dates, RoundJob, load_tracker, record_round, warn_if_superseded
 from mougen.cli.progress import clear_of_bar, progress_bar
-from mougen.cli.tracking import check_recordable
-from mougen.pack.builder import PackOrder, PackResult, load_renderer, pack_name
-from mougen.pack.pool import Stage, build_round
 from mougen.workers import Beside
 from mougen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mougen.pack.builder import PackResult
+    from mougen.pack.pool import Stage
 
 _STAMP = (
     "Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
@@ -51,7 +54,8 @@ def render(
 
     The PDF to sign is the one in the pack that `mougen pack` makes and records.
     """
-    from mougen.render import render_authority  # not loaded by pack, whose workers load it
+    from mougen.pack.builder import pack_name
+    from mougen.render import render_authority
 
     when = resolve_when(when)
     for slug in _parties(ws, mou_id, slugs):
@@ -84,6 +88,10 @@ def _built(
 ) -> list[PackResult]:
     """The packs ``wanted``, built by one pool under a bar that counts them drafted, then
     written."""
+    from mougen.pack.builder import PackOrder, load_renderer
+    from mougen.pack.pool import build_round
+
+    load_renderer()  # once, here: every worker forked after it starts with it
     versions = ", ".join(dict.fromkeys(mou_id for mou_id, _ in wanted))
     with progress_bar(len(wanted), f"Drafting {versions}", "pack") as bar:
         stages: list[Stage] = ["drafted"]
@@ -99,17 +107,21 @@ def _built(
         return build_round(ws, orders, out_dir, when, jobs=jobs, progress=advance, dates=dates)
 
 
-def _tracker_work(
-    ws: Workspace, versions: list[str], given: date | None, when: datetime
-) -> Generator[dict[str, date | None], list[PackResult], int]:
-    """What ``pack`` asks of the tracker, in a process beside the round's: refuse a tracker
-    it cannot write, then give the round's return-by dates, then, sent the packs built,
-    record them in one transaction and give how many were new."""
-    check_recordable(ws)
-    results = yield round_return_by(ws, versions, given)
-    from mougen.pack.issued import record_issued  # the tracker: not loaded by render
+def _round_job(ws: Workspace, mou_ids: list[str], given: date | None) -> RoundJob:
+    from mougen.cli.tracking import cli_actor
+    from mougen.tracker.versions import catalog_versions
 
-    return record_issued(ws, results, when)
+    versions = catalog_versions(ws.catalog, ws.templates_dir)
+    return RoundJob(tuple(mou_ids), given, cli_actor(), tuple(versions))
+
+
+def _warn_replaced(results: list[PackResult]) -> None:
+    for r in results:
+        if r.replaced:
+            warn(
+                f"{r.folder} held a pack issuing another PDF ({r.replaced[:12]}...);"
+                " both PDFs are now recorded as issued, and either can be signed and collected"
+            )
 
 
 @click.command()
@@ -143,15 +155,15 @@ def pack(
     --authority picks authorities in each version named.
     """
     when = resolve_when(when)
-    wanted = _round(ws, mou_ids, every, slugs)
-    versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
     given = return_by.date() if return_by else None
-    # forked first: it loads the tracker's modules while this process loads the render
-    # stack, which every worker forked after that starts with
-    with Beside(_tracker_work(ws, versions, given, when)) as tracker_work:
-        load_renderer()
+    # forked before this process loads anything more: it loads the tracker's modules (and
+    # SQLAlchemy) while this one loads the config, the templates and the render stack
+    with Beside(load_tracker, functools.partial(record_round, ws)) as tracker_work:
+        wanted = _round(ws, mou_ids, every, slugs)
+        versions = list(dict.fromkeys(mou_id for mou_id, _ in wanted))
+        tracker_work.start(_round_job(ws, versions, given))
 
-        def recordable_dates() -> dict[str, date | None]:
+        def recordable_dates() -> Dates:
             # asked for while the workers draft the packs; a refusal is the command's one
             # line, before any warning (printed clear of the bar)
             due = tracker_work.first()
@@ -161,12 +173,9 @@ def pack(
             return due
 
         results = _built(ws, wanted, out_dir, when, jobs, recordable_dates)
-        new = tracker_work.last(results)
-    for r in results:
-        if r.replaced:
-            warn(
-                f"{r.folder} held a pack issuing another PDF ({r.replaced[:12]}...);"
-                " both PDFs are now recorded as issued, and either can be signed and collected"
-            )
+        from mougen.pack.issued import issue_records
+
+        new = tracker_work.last(issue_records(ws, results, when))
+    _warn_replaced(results)
     packs = counted(len(results), "pack")
     click.echo(f"{packs} for {', '.join(versions)} in {out_dir} ({new} newly recorded as issued)")

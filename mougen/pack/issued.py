@@ -6,15 +6,16 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from mougen.pack.builder import PackResult
-from mougen.tracker import Tracker
 from mougen.tracker.records import IssueRecord
 from mougen.tracker.versions import catalog_versions
 from mougen.workspace import Workspace
 
 
-def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) -> int:
-    """Record every pack's issued PDF in one transaction; returns how many were new."""
-    issues = [
+def issue_records(
+    ws: Workspace, results: Iterable[PackResult], when: datetime
+) -> list[IssueRecord]:
+    """What the tracker records of each pack: its issued PDF, when and by whom."""
+    return [
         IssueRecord(
             mou=r.mou,
             authority=r.authority,
@@ -25,5 +26,12 @@ def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) 
         )
         for r in results
     ]
+
+
+def record_issued(ws: Workspace, results: Iterable[PackResult], when: datetime) -> int:
+    """Record every pack's issued PDF in one transaction; returns how many were new."""
+    from mougen.tracker import Tracker  # SQLAlchemy: not loaded by issue_records
+
+    versions = catalog_versions(ws.catalog, ws.templates_dir)
     with Tracker.open(ws.db_url) as tracker:
-        return tracker.record_issues(catalog_versions(ws.catalog, ws.templates_dir), issues)
+        return tracker.record_issues(versions, issue_records(ws, results, when))
