@@ -143,9 +143,7 @@ print(_pool_context(explicit=False), _pool_context(explicit=True).get_start_meth
     assert out.stdout.split() == ["fork", "None", "forkserver"]
 
 
-def test_pack_loads_the_tracker_beside_the_round_not_in_the_command_s_process(
-    workspace, tmp_path
-):
+def test_pack_loads_the_tracker_beside_the_round_not_in_the_command_s_process(workspace, tmp_path):
     """Issue 21: ``pack`` forks one process for its tracker work before it loads anything
     else. That process loads SQLAlchemy, and never the config, while the command's own
     process loads the config and the render stack, and never SQLAlchemy. Every pack is

@@ -20,11 +20,9 @@ from mougen.cli.tracking import open_tracker
 from mougen.workspace import Workspace
 
 if TYPE_CHECKING:
+    from mougen.pack.pool import Dates
     from mougen.round.records import Actor
     from mougen.tracker.records import IssueRecord, VersionRecord
-
-#: Return-by dates by MoU id (None where the round has none).
-Dates = dict[str, date | None]
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def round_return_by(
     tracker opened for all)."""
     from mougen.round import due
 
-    dates: Dates = {}
+    dates: dict[str, date | None] = {}
     with open_tracker(ws, write=True) as tracker:
         for mou_id in mou_ids:
             kept = due.return_by(tracker, mou_id)

@@ -1,4 +1,9 @@
-"""Commands that make documents: render and pack."""
+"""Commands that make documents: render and pack.
+
+The render stack and the pack builder (and the config with them) are imported inside the
+commands: ``pack`` first forks the process that does its tracker work, which must not
+inherit them (see :mod:`mougen.cli.pack_round`).
+"""
 
 from __future__ import annotations
 
@@ -21,14 +26,14 @@ from mougen.cli.options import (
     resolve_when,
     warn,
 )
-from mougen.cli.pack_round import Dates, RoundJob, load_tracker, record_round, warn_if_superseded
+from mougen.cli.pack_round import RoundJob, load_tracker, record_round, warn_if_superseded
 from mougen.cli.progress import clear_of_bar, progress_bar
 from mougen.workers import Beside
 from mougen.workspace import Workspace
 
 if TYPE_CHECKING:
     from mougen.pack.builder import PackResult
-    from mougen.pack.pool import Stage
+    from mougen.pack.pool import Dates, Stage
 
 _STAMP = (
     "Generation date written into the documents (default: SOURCE_DATE_EPOCH, or now). "
@@ -84,7 +89,7 @@ def _built(
     out_dir: Path,
     when: datetime,
     jobs: int | None,
-    dates: Callable[[], dict[str, date | None]],
+    dates: Callable[[], Dates],
 ) -> list[PackResult]:
     """The packs ``wanted``, built by one pool under a bar that counts them drafted, then
     written."""
@@ -108,6 +113,7 @@ def _built(
 
 
 def _round_job(ws: Workspace, mou_ids: list[str], given: date | None) -> RoundJob:
+    """What the tracker work of a round of ``mou_ids`` is told, in plain records."""
     from mougen.cli.tracking import cli_actor
     from mougen.tracker.versions import catalog_versions
 
@@ -116,6 +122,7 @@ def _round_job(ws: Workspace, mou_ids: list[str], given: date | None) -> RoundJo
 
 
 def _warn_replaced(results: list[PackResult]) -> None:
+    """A warning for each pack written over one that issued another PDF."""
     for r in results:
         if r.replaced:
             warn(
