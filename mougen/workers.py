@@ -65,9 +65,10 @@ class Beside(Generic[J, Y, S, R]):
     ``converse(job)``, a generator that yields once and returns, yields; :meth:`last` sends
     it a value, and returns what it returns. An exception raised beside is raised from
     :meth:`first` or :meth:`last`, here.
-    Where this process cannot fork safely (see :func:`fork_context`), each step runs
-    here when it is asked for. Leaving the context ends the process, at once if it was
-    never given a job.
+
+    Where this process cannot fork safely (see :func:`fork_context`), each step runs here
+    when it is asked for. Leaving the context ends the process: at once if it was never
+    given a job (it has only loaded what it would have needed).
     """
 
     def __init__(self, prepare: Callable[[], object], converse: Callable[[J], Generator[Y, S, R]]):
@@ -132,7 +133,7 @@ class Beside(Generic[J, Y, S, R]):
         assert self._connection is not None
         self._connection.close()  # a conversation waiting for a value hears the end
         if self._job is None:
-            self._process.terminate()  # it has only loaded what it would have needed
+            self._process.terminate()
         self._process.join(timeout=5)
         if self._process.exitcode is None:
             self._process.terminate()
