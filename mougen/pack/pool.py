@@ -68,27 +68,26 @@ def build_round(
     """Build a pack for each order, ``jobs`` at a time, in one pool of workers; ``progress``
     hears as each one is drafted, then as each is written.
 
-    ``dates`` is called once, before any pack is written; if it raises, or any pack cannot
-    be drafted, nothing is.
+    ``dates`` is called once, before any pack is written: while the workers draft, or
+    after drafting one at a time, so that what it waits for (``pack``'s tracker work)
+    runs meanwhile. If it raises, or any pack cannot be drafted, nothing is written.
     ``jobs=None`` builds one pack per CPU core at once where that is cheap (see
-    :func:`_pool_context`), and one at a time where it is not; it drafts even a single pack
-    in a worker, so that ``dates`` (a tracker to open) and the draft run side by side.
+    :func:`_pool_context`), and one at a time where it is not.
     """
     orders = list(orders)
     ws.check_writable()
     for order in orders:  # every id checked before forking
         ws.catalog.mou(order.mou).party(order.authority)
     workers = min(jobs or usable_cpus(), len(orders))
-    side_by_side = workers > 1 or (jobs is None and workers == 1)
-    context = _pool_context(explicit=jobs is not None) if side_by_side else None
+    context = _pool_context(explicit=jobs is not None) if workers > 1 else None
     if context is None:
-        due = dates()
         # all drafted before any is written
         ready = [
             _reported(draft, progress)
             for batch in batches(orders, 1)
             for draft in draft_packs(ws, batch, when)
         ]
+        due = dates()
         atomic.ensure_dir(out_dir)
         return [
             _written(result, progress)
