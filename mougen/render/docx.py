@@ -19,6 +19,7 @@ from lxml import etree
 
 from mougen.document.reader import holds_tracked_changes
 from mougen.errors import TemplateError
+from mougen.zipfiles import deterministic_zip
 
 
 class _Environment(jinja2.Environment):
@@ -131,24 +132,17 @@ def saved_docx(document: DocxDocument, when: datetime) -> bytes:
     package = document.part.package
     for part in package.parts:
         part.before_marshal()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        # the package writer only calls write(): the dated entries stand in for its zip
-        target = cast(PhysPkgWriter, _DatedEntries(archive, when))
-        PackageWriter._write_content_types_stream(target, package.parts)
-        PackageWriter._write_pkg_rels(target, package.rels)
-        PackageWriter._write_parts(target, package.parts)
-    return out.getvalue()
+    # the package writer only calls write(): the entries stand in for its zip
+    entries = _Entries()
+    target = cast(PhysPkgWriter, entries)
+    PackageWriter._write_content_types_stream(target, package.parts)
+    PackageWriter._write_pkg_rels(target, package.rels)
+    PackageWriter._write_parts(target, package.parts)
+    return deterministic_zip(entries, when)
 
 
-class _DatedEntries:
-    """Where python-docx's package writer puts each part: a deflated zip entry, dated."""
-
-    def __init__(self, archive: zipfile.ZipFile, when: datetime):
-        self.archive = archive
-        self.stamp = when.timetuple()[:6]
+class _Entries(list[tuple[str, bytes]]):
+    """Where python-docx's package writer puts each part: a zip entry's name and bytes."""
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        self.archive.writestr(entry, blob)
+        self.append((pack_uri.membername, blob))
